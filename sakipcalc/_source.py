@@ -1,0 +1,367 @@
+"""Strict YAML loading with line and column marks.
+
+PyYAML composes the document into nodes, and we walk the nodes ourselves
+instead of letting PyYAML construct Python objects. That is what keeps the
+input's meaning intact:
+
+* every scalar stays the exact text the author typed, so ``no`` is never
+  False, ``010`` never 8, ``1:20`` never 80, and ``2022-01-01`` never a date;
+  the models decide what a text means and reject what is ambiguous;
+* anchors, aliases and explicit tags are refused while composing, before any
+  alias could be expanded, so an alias bomb costs nothing;
+* nesting depth is counted while composing, so a deep document is refused
+  before Python's recursion limit is anywhere near;
+* duplicate keys are reported naming both lines.
+
+The result is plain data (``dict[str, ...]``, ``list``, ``str`` or ``None``)
+plus a map from each path in it to where it was written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.composer import Composer
+from yaml.events import (
+    AliasEvent,
+    CollectionStartEvent,
+    ScalarEvent,
+    StreamEndEvent,
+)
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import BaseResolver
+from yaml.scanner import Scanner
+
+from .errors import Issue, Location, Severity
+
+MAX_FILE_BYTES = 1_048_576
+MAX_DEPTH = 32
+MAX_ISSUES_PER_FILE = 50
+
+# Plain (unquoted) scalars that mean "nothing here". Quoted, they are text.
+_NULL_TEXTS = frozenset({"", "~", "null", "Null", "NULL"})
+# YAML 1.1 booleans: as mapping keys they are almost always the Norway
+# problem (a country code ``no:`` becoming False), so they are refused as keys.
+_BOOL_TEXTS = frozenset(
+    {
+        "yes", "Yes", "YES", "no", "No", "NO",
+        "true", "True", "TRUE", "false", "False", "FALSE",
+        "on", "On", "ON", "off", "Off", "OFF",
+    }
+)  # fmt: skip
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    line: int
+    column: int
+
+
+@dataclass(slots=True)
+class SourceDoc:
+    """One loaded file: its data and where each part of it was written."""
+
+    file: str
+    data: Any
+    marks: dict[PathKey, Mark] = field(default_factory=dict)
+    key_marks: dict[PathKey, Mark] = field(default_factory=dict)
+
+    def locate(self, path: PathKey, *, prefer_key: bool = False) -> Location:
+        """The location of ``path``, or of its nearest written ancestor."""
+        for end in range(len(path), -1, -1):
+            sub = path[:end]
+            if prefer_key and sub in self.key_marks:
+                mark = self.key_marks[sub]
+                return Location(self.file, mark.line, mark.column)
+            if sub in self.marks:
+                mark = self.marks[sub]
+                return Location(self.file, mark.line, mark.column)
+        return Location(self.file)
+
+
+def format_path(path: PathKey) -> str:
+    """``('indicators', 3, 'targets', '2022')`` -> ``indicators[3].targets.2022``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+class _Refusal(Exception):
+    """Internal: a construct the strict loader refuses outright."""
+
+    def __init__(self, code: str, message: str, mark: yaml.Mark, hint: str | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.mark = mark
+        self.hint = hint
+
+
+class _StrictComposer(Reader, Scanner, Parser, Composer, BaseResolver):
+    """A PyYAML loader pipeline whose composer refuses anchors, aliases, tags and depth."""
+
+    def __init__(self, text: str, report: Callable[[_Refusal], None]) -> None:
+        Reader.__init__(self, text)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        Composer.__init__(self)
+        BaseResolver.__init__(self)
+        self._report = report
+        self._depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
+        event = self.peek_event()
+        if isinstance(event, AliasEvent):
+            self.get_event()
+            self._report(
+                _Refusal(
+                    "yaml-alias",
+                    f"alias '*{event.anchor}' is not allowed",
+                    event.start_mark,
+                    "write the value out in full; anchors and aliases are refused so that "
+                    "a spec cannot expand into an alias bomb",
+                )
+            )
+            return ScalarNode(
+                "tag:yaml.org,2002:null", "", event.start_mark, event.end_mark, style="'"
+            )
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            self._report(
+                _Refusal(
+                    "yaml-anchor",
+                    f"anchor '&{anchor}' is not allowed",
+                    event.start_mark,
+                    "remove the anchor and write each value out in full",
+                )
+            )
+            event.anchor = None  # type: ignore[union-attr]
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag != "!":
+            self._report(
+                _Refusal(
+                    "yaml-tag",
+                    f"tag '{tag}' is not allowed",
+                    event.start_mark,
+                    "remove the tag; sakipcalc reads every value as plain text and "
+                    "decides its type from the spec format",
+                )
+            )
+            if isinstance(event, ScalarEvent):
+                event.implicit = (True, True)
+            event.tag = None  # type: ignore[union-attr]
+        if isinstance(event, CollectionStartEvent):
+            self._depth += 1
+            if self._depth > MAX_DEPTH:
+                raise _Refusal(
+                    "yaml-too-deep",
+                    f"nesting is deeper than {MAX_DEPTH} levels",
+                    event.start_mark,
+                    "flatten the document; no sakipcalc spec needs this depth",
+                )
+            try:
+                return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            finally:
+                self._depth -= 1
+        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+
+
+def _line_col(text: str, position: int) -> tuple[int, int]:
+    line = text.count("\n", 0, position) + 1
+    return line, position - (text.rfind("\n", 0, position) + 1) + 1
+
+
+def _mark(m: yaml.Mark) -> Mark:
+    return Mark(m.line + 1, m.column + 1)
+
+
+def load_yaml_text(text: str, file: str) -> tuple[SourceDoc | None, list[Issue]]:
+    """Parse one YAML text strictly. Returns the document (None if unusable) and its issues."""
+    issues: list[Issue] = []
+
+    def refuse(r: _Refusal) -> None:
+        if len(issues) < MAX_ISSUES_PER_FILE:
+            issues.append(
+                Issue(
+                    Severity.ERROR,
+                    r.code,
+                    r.message,
+                    Location(file, r.mark.line + 1, r.mark.column + 1),
+                    hint=r.hint,
+                )
+            )
+
+    loader: _StrictComposer | None = None
+    try:
+        loader = _StrictComposer(text, refuse)
+        loader.get_event()  # StreamStart
+        root: Node | None = None
+        if not loader.check_event(StreamEndEvent):
+            root = loader.compose_document()
+        if not loader.check_event(StreamEndEvent):
+            event = loader.peek_event()
+            refuse(
+                _Refusal(
+                    "yaml-multiple-documents",
+                    "a file may hold only one YAML document",
+                    event.start_mark,
+                    "remove the '---' separator, or split the documents into separate files",
+                )
+            )
+            return None, issues
+    except _Refusal as r:
+        refuse(r)
+        return None, issues
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or "invalid YAML"
+        if exc.context:
+            problem = f"{exc.context}, {problem}"
+        issues.append(
+            Issue(
+                Severity.ERROR,
+                "yaml-syntax",
+                f"YAML syntax error: {problem}",
+                Location(file, mark.line + 1, mark.column + 1) if mark else Location(file),
+                hint="check indentation and quoting around this position",
+            )
+        )
+        return None, issues
+    except yaml.reader.ReaderError as exc:
+        line, column = _line_col(text, exc.position)
+        issues.append(
+            Issue(
+                Severity.ERROR,
+                "yaml-bad-character",
+                f"character #x{exc.character:04x} is not allowed in YAML",
+                Location(file, line, column),
+                hint="remove control characters; save the file as plain UTF-8 text",
+            )
+        )
+        return None, issues
+    except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error above has a mark
+        issues.append(Issue(Severity.ERROR, "yaml-syntax", f"YAML error: {exc}", Location(file)))
+        return None, issues
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+    doc = SourceDoc(file, None)
+    if root is None:
+        return doc, issues
+    doc.data = _convert(root, (), doc, issues)
+    return doc, issues
+
+
+def _convert(node: Node, path: PathKey, doc: SourceDoc, issues: list[Issue]) -> Any:
+    doc.marks[path] = _mark(node.start_mark)
+    if isinstance(node, ScalarNode):
+        text: str = node.value
+        if node.style is None and text in _NULL_TEXTS:
+            return None
+        return text
+    if isinstance(node, SequenceNode):
+        return [_convert(item, (*path, i), doc, issues) for i, item in enumerate(node.value)]
+    if isinstance(node, MappingNode):
+        out: dict[str, Any] = {}
+        first_seen: dict[str, Mark] = {}
+        for key_node, value_node in node.value:
+            key_mark = _mark(key_node.start_mark)
+            if not isinstance(key_node, ScalarNode):
+                issues.append(
+                    Issue(
+                        Severity.ERROR,
+                        "yaml-non-string-key",
+                        "mapping keys must be plain text, not a list or mapping",
+                        Location(doc.file, key_mark.line, key_mark.column),
+                        format_path(path),
+                        "write the key as a single word such as 'name'",
+                    )
+                )
+                continue
+            key: str = key_node.value
+            if key_node.style is None and (key in _NULL_TEXTS or key in _BOOL_TEXTS):
+                issues.append(
+                    Issue(
+                        Severity.ERROR,
+                        "yaml-non-string-key",
+                        f"key {key!r} would be read by YAML 1.1 as "
+                        f"{'null' if key in _NULL_TEXTS else 'a boolean'}, not as text",
+                        Location(doc.file, key_mark.line, key_mark.column),
+                        format_path(path),
+                        f"quote it ('{key}') if you mean the text",
+                    )
+                )
+                continue
+            if key in first_seen:
+                before = first_seen[key]
+                issues.append(
+                    Issue(
+                        Severity.ERROR,
+                        "yaml-duplicate-key",
+                        f"duplicate key {key!r}: first written on line {before.line}, "
+                        f"again on line {key_mark.line}",
+                        Location(doc.file, key_mark.line, key_mark.column),
+                        format_path(path),
+                        "keep one of them; YAML would silently keep only the last",
+                    )
+                )
+                continue
+            first_seen[key] = key_mark
+            doc.key_marks[(*path, key)] = key_mark
+            out[key] = _convert(value_node, (*path, key), doc, issues)
+        return out
+    raise TypeError(f"unexpected YAML node {type(node).__name__}")  # pragma: no cover
+
+
+def read_yaml_file(path: Path, display: str) -> tuple[SourceDoc | None, list[Issue]]:
+    """Read and strictly parse one file, refusing it early if it is too big or not UTF-8."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return None, [
+            Issue(Severity.ERROR, "io-error", f"cannot read file: {exc.strerror}", Location(display))
+        ]
+    if size > MAX_FILE_BYTES:
+        return None, [
+            Issue(
+                Severity.ERROR,
+                "file-too-large",
+                f"file is {size} bytes; the limit is {MAX_FILE_BYTES} bytes",
+                Location(display),
+                hint="split the spec into several files in one directory",
+            )
+        ]
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [
+            Issue(Severity.ERROR, "io-error", f"cannot read file: {exc.strerror}", Location(display))
+        ]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [
+            Issue(
+                Severity.ERROR,
+                "not-utf8",
+                f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
+                Location(display, line, column),
+                hint="save the file as UTF-8",
+            )
+        ]
+    return load_yaml_text(text, display)

@@ -1,0 +1,129 @@
+"""Scalar types shared by the models: exact decimals, identifiers, periods, flags.
+
+Every scalar reaches the models as the exact text the author typed (see
+``_source``). These validators decide what the text means and refuse anything
+that YAML 1.1 or a spreadsheet would read differently from a person.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
+
+from .errors import PeriodError
+
+_DECIMAL_RE = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+_LEADING_ZERO_RE = re.compile(r"-?0[0-9]+(?:\.[0-9]+)?")
+_SEXAGESIMAL_RE = re.compile(r"-?[0-9]+(?::[0-5]?[0-9])+(?:\.[0-9]*)?")
+IDENT_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_PERIOD_RE = re.compile(r"([0-9]{4})(?:-Q([1-4]))?")
+MAX_NUMBER_DIGITS = 40
+
+
+def parse_decimal_text(value: Any) -> Decimal:
+    """Exact decimal from its source text. Never goes through float."""
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError("a number must be finite")
+        return value
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ValueError(f"expected a number, got {_describe(value)}")
+    text = str(value).strip()
+    if _DECIMAL_RE.fullmatch(text):
+        if len(text) > MAX_NUMBER_DIGITS + 2:
+            raise ValueError(f"number {text!r} has more than {MAX_NUMBER_DIGITS} digits")
+        try:
+            return Decimal(text)
+        except InvalidOperation as exc:  # pragma: no cover - the regex admits only valid text
+            raise ValueError(f"not a number: {text!r}") from exc
+    if _LEADING_ZERO_RE.fullmatch(text):
+        raise ValueError(
+            f"number {text!r} has a leading zero, which YAML 1.1 reads as octal; "
+            f"write it without the zero, or quote it if it is text"
+        )
+    if _SEXAGESIMAL_RE.fullmatch(text):
+        raise ValueError(
+            f"{text!r} is not a decimal number (YAML 1.1 would read it as base 60); "
+            f"quote it if it is text"
+        )
+    if "," in text and re.fullmatch(r"-?[0-9.,]+", text):
+        raise ValueError(
+            f"{text!r} is not a plain decimal number; write {text!r} with a point as the "
+            f"decimal separator and no thousands separators (e.g. 75695 or 41.42)"
+        )
+    raise ValueError(f"expected a plain decimal number such as 41.42, got {text!r}")
+
+
+def parse_int_text(value: Any) -> int:
+    number = parse_decimal_text(value)
+    if number != number.to_integral_value():
+        raise ValueError(f"expected a whole number, got {value!r}")
+    return int(number)
+
+
+def parse_flag_text(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value in ("true", "True", "TRUE"):
+        return True
+    if value in ("false", "False", "FALSE"):
+        return False
+    raise ValueError(f"expected true or false, got {_describe(value)}")
+
+
+def parse_ident(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected an identifier, got {_describe(value)}")
+    if not IDENT_RE.fullmatch(value):
+        raise ValueError(
+            f"{value!r} is not a valid id: use ASCII letters, digits and '_', "
+            f"starting with a letter (e.g. pmks_served)"
+        )
+    return value
+
+
+def parse_text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected text, got {_describe(value)}")
+    return value
+
+
+def parse_period(value: Any) -> str:
+    """``2022`` or ``2022-Q3``; normalised text."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not _PERIOD_RE.fullmatch(value):
+        shown = value if isinstance(value, str) else _describe(value)
+        raise ValueError(
+            f"invalid period {shown!r}: write a year such as 2022 or a quarter such as 2022-Q3"
+        )
+    return value
+
+
+def split_period(period: str) -> tuple[int, int | None]:
+    """``'2022-Q3'`` -> ``(2022, 3)``; ``'2022'`` -> ``(2022, None)``."""
+    match = _PERIOD_RE.fullmatch(period)
+    if match is None:
+        raise PeriodError(period)
+    return int(match.group(1)), int(match.group(2)) if match.group(2) else None
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
+Dec = Annotated[Decimal, BeforeValidator(parse_decimal_text)]
+Int = Annotated[int, BeforeValidator(parse_int_text)]
+Flag = Annotated[bool, BeforeValidator(parse_flag_text)]
+Ident = Annotated[str, BeforeValidator(parse_ident)]
+Text = Annotated[str, BeforeValidator(parse_text)]
+Period = Annotated[str, BeforeValidator(parse_period)]

@@ -1,0 +1,155 @@
+"""Errors and issues: the one exception tree of sakipcalc.
+
+Problems in a user's spec or data are *issues*: immutable data collected in an
+:class:`IssueReport`. Exceptions are raised only at the edge, and every one of
+them derives from :class:`SakipError`::
+
+    SakipError                 root: ``except SakipError`` catches everything we raise
+    ├── SpecError              a spec (or data) did not load; carries ``.issues``
+    ├── PeriodError            a period string such as ``2022-Q5`` is malformed
+    └── EvaluationError        evaluate() was asked for something the spec lacks
+
+Data problems met *during* evaluation (a zero denominator, a missing input)
+are never exceptions: they are typed statuses on the results.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+__all__ = [
+    "EvaluationError",
+    "Issue",
+    "IssueReport",
+    "Location",
+    "PeriodError",
+    "SakipError",
+    "Severity",
+    "SpecError",
+]
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where something is in the user's files. Lines and columns count from 1."""
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return self.file
+        return f"{self.file}:{self.line}:{self.column or 1}"
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One problem found in a spec or in data.
+
+    ``code`` is stable (tools may match on it); ``message`` says what is wrong
+    and how to fix it; ``path`` is the position inside the document, such as
+    ``indicators[3].targets.2022``.
+    """
+
+    severity: Severity
+    code: str
+    message: str
+    location: Location
+    path: str = ""
+    hint: str | None = None
+
+    def format(self) -> str:
+        """The compiler format editors and grep understand."""
+        text = f"{self.location}: {self.severity.value} {self.code}: {self.message}"
+        if self.path:
+            text += f" [at {self.path}]"
+        if self.hint:
+            text += f"; {self.hint}"
+        return text
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "severity": self.severity.value,
+            "code": self.code,
+            "message": self.message,
+            "file": self.location.file,
+            "line": self.location.line,
+            "column": self.location.column,
+            "path": self.path,
+            "hint": self.hint,
+        }
+
+
+def _issue_sort_key(issue: Issue) -> tuple[str, int, int, str, str]:
+    loc = issue.location
+    return (loc.file, loc.line or 0, loc.column or 0, issue.code, issue.message)
+
+
+@dataclass(frozen=True, slots=True)
+class IssueReport:
+    """Every issue found, sorted by file, line and column."""
+
+    issues: tuple[Issue, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def of(cls, issues: Iterable[Issue]) -> IssueReport:
+        unique = dict.fromkeys(issues)  # keeps first occurrence, drops exact repeats
+        return cls(tuple(sorted(unique, key=_issue_sort_key)))
+
+    @property
+    def errors(self) -> tuple[Issue, ...]:
+        return tuple(i for i in self.issues if i.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Issue, ...]:
+        return tuple(i for i in self.issues if i.severity is Severity.WARNING)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(i.severity is Severity.ERROR for i in self.issues)
+
+    def __iter__(self) -> Iterator[Issue]:
+        return iter(self.issues)
+
+    def __len__(self) -> int:
+        return len(self.issues)
+
+    def format(self) -> str:
+        return "\n".join(i.format() for i in self.issues)
+
+
+class SakipError(Exception):
+    """Root of every exception sakipcalc raises on purpose."""
+
+
+class SpecError(SakipError):
+    """A spec or its data did not load. ``issues`` holds every problem found."""
+
+    def __init__(self, issues: IssueReport) -> None:
+        self.issues = issues
+        errors = issues.errors
+        head = errors[0].format() if errors else "invalid spec"
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        super().__init__(head + more)
+
+
+class PeriodError(SakipError, ValueError):
+    """A period string is malformed. Accepted: ``2022`` or ``2022-Q1`` … ``2022-Q4``."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        super().__init__(
+            f"invalid period {text!r}: write a year such as 2022 or a quarter such as 2022-Q3"
+        )
+
+
+class EvaluationError(SakipError):
+    """evaluate() was asked for something the spec does not have (e.g. an unknown indicator)."""
