@@ -101,7 +101,7 @@ def format_path(path: PathKey) -> str:
 class _Refusal(Exception):
     """Internal: a construct the strict loader refuses outright."""
 
-    def __init__(self, code: str, message: str, mark: yaml.Mark, hint: str | None = None):
+    def __init__(self, code: str, message: str, mark: Any, hint: str | None = None):
         super().__init__(message)
         self.code = code
         self.message = message
@@ -121,10 +121,10 @@ class _StrictComposer(Reader, Scanner, Parser, Composer, BaseResolver):
         self._report = report
         self._depth = 0
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
-        event = self.peek_event()
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        event: Any = self.peek_event()  # type: ignore[no-untyped-call]
         if isinstance(event, AliasEvent):
-            self.get_event()
+            self.get_event()  # type: ignore[no-untyped-call]
             self._report(
                 _Refusal(
                     "yaml-alias",
@@ -134,8 +134,9 @@ class _StrictComposer(Reader, Scanner, Parser, Composer, BaseResolver):
                     "a spec cannot expand into an alias bomb",
                 )
             )
+            placeholder_mark: Any = event.start_mark
             return ScalarNode(
-                "tag:yaml.org,2002:null", "", event.start_mark, event.end_mark, style="'"
+                "tag:yaml.org,2002:null", "", placeholder_mark, placeholder_mark, style="'"
             )
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
@@ -147,7 +148,7 @@ class _StrictComposer(Reader, Scanner, Parser, Composer, BaseResolver):
                     "remove the anchor and write each value out in full",
                 )
             )
-            event.anchor = None  # type: ignore[union-attr]
+            event.anchor = None
         tag = getattr(event, "tag", None)
         if tag is not None and tag != "!":
             self._report(
@@ -161,7 +162,7 @@ class _StrictComposer(Reader, Scanner, Parser, Composer, BaseResolver):
             )
             if isinstance(event, ScalarEvent):
                 event.implicit = (True, True)
-            event.tag = None  # type: ignore[union-attr]
+            event.tag = None
         if isinstance(event, CollectionStartEvent):
             self._depth += 1
             if self._depth > MAX_DEPTH:
@@ -172,10 +173,10 @@ class _StrictComposer(Reader, Scanner, Parser, Composer, BaseResolver):
                     "flatten the document; no sakipcalc spec needs this depth",
                 )
             try:
-                return super().compose_node(parent, index)  # type: ignore[no-any-return]
+                return super().compose_node(parent, index)
             finally:
                 self._depth -= 1
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        return super().compose_node(parent, index)
 
 
 def _line_col(text: str, position: int) -> tuple[int, int]:
@@ -206,12 +207,12 @@ def load_yaml_text(text: str, file: str) -> tuple[SourceDoc | None, list[Issue]]
     loader: _StrictComposer | None = None
     try:
         loader = _StrictComposer(text, refuse)
-        loader.get_event()  # StreamStart
+        loader.get_event()  # type: ignore[no-untyped-call]  # StreamStart
         root: Node | None = None
         if not loader.check_event(StreamEndEvent):
             root = loader.compose_document()
         if not loader.check_event(StreamEndEvent):
-            event = loader.peek_event()
+            event = loader.peek_event()  # type: ignore[no-untyped-call]
             refuse(
                 _Refusal(
                     "yaml-multiple-documents",
@@ -266,7 +267,11 @@ def load_yaml_text(text: str, file: str) -> tuple[SourceDoc | None, list[Issue]]
 
 
 def _convert(node: Node, path: PathKey, doc: SourceDoc, issues: list[Issue]) -> Any:
-    doc.marks[path] = _mark(node.start_mark)
+    mark = _mark(node.start_mark)
+    if isinstance(node, ScalarNode) and node.style in ("'", '"'):
+        # Point at the text, not the quote, so formula carets land on the character.
+        mark = Mark(mark.line, mark.column + 1)
+    doc.marks[path] = mark
     if isinstance(node, ScalarNode):
         text: str = node.value
         if node.style is None and text in _NULL_TEXTS:
@@ -332,7 +337,9 @@ def read_yaml_file(path: Path, display: str) -> tuple[SourceDoc | None, list[Iss
         size = path.stat().st_size
     except OSError as exc:
         return None, [
-            Issue(Severity.ERROR, "io-error", f"cannot read file: {exc.strerror}", Location(display))
+            Issue(
+                Severity.ERROR, "io-error", f"cannot read file: {exc.strerror}", Location(display)
+            )
         ]
     if size > MAX_FILE_BYTES:
         return None, [
@@ -348,7 +355,9 @@ def read_yaml_file(path: Path, display: str) -> tuple[SourceDoc | None, list[Iss
         raw = path.read_bytes()
     except OSError as exc:
         return None, [
-            Issue(Severity.ERROR, "io-error", f"cannot read file: {exc.strerror}", Location(display))
+            Issue(
+                Severity.ERROR, "io-error", f"cannot read file: {exc.strerror}", Location(display)
+            )
         ]
     try:
         text = raw.decode("utf-8-sig")

@@ -65,14 +65,21 @@ class Issue:
     location: Location
     path: str = ""
     hint: str | None = None
+    excerpt: str | None = None  # e.g. a formula with a caret under the fault
 
-    def format(self) -> str:
-        """The compiler format editors and grep understand."""
+    def format(self, *, excerpt: bool = False) -> str:
+        """The compiler format editors and grep understand: one line per issue.
+
+        With ``excerpt``, indented context lines (such as a formula and a caret)
+        follow, as compilers print them.
+        """
         text = f"{self.location}: {self.severity.value} {self.code}: {self.message}"
-        if self.path:
-            text += f" [at {self.path}]"
         if self.hint:
-            text += f"; {self.hint}"
+            text += f" ({self.hint})"
+        if self.path:
+            text += f" [{self.path}]"
+        if excerpt and self.excerpt:
+            text += "".join(f"\n    {line}" for line in self.excerpt.splitlines())
         return text
 
     def as_dict(self) -> dict[str, object]:
@@ -85,6 +92,7 @@ class Issue:
             "column": self.location.column,
             "path": self.path,
             "hint": self.hint,
+            "excerpt": self.excerpt,
         }
 
 
@@ -122,8 +130,8 @@ class IssueReport:
     def __len__(self) -> int:
         return len(self.issues)
 
-    def format(self) -> str:
-        return "\n".join(i.format() for i in self.issues)
+    def format(self, *, excerpt: bool = False) -> str:
+        return "\n".join(i.format(excerpt=excerpt) for i in self.issues)
 
 
 class SakipError(Exception):

@@ -41,8 +41,8 @@ __all__ = [
     "MAX_FORMULA_NODES",
     "CompiledFormula",
     "FormulaProblem",
-    "NameKind",
     "NameInfo",
+    "NameKind",
     "Slot",
     "ZeroDenominator",
     "compile_formula",
@@ -188,9 +188,7 @@ def _suggest(name: str, candidates: Sequence[str]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
-def compile_formula(
-    text: str, names: Mapping[str, NameInfo]
-) -> CompiledFormula | FormulaProblem:
+def compile_formula(text: str, names: Mapping[str, NameInfo]) -> CompiledFormula | FormulaProblem:
     """Check ``text`` against the whitelist and compile it, or say why not."""
     if len(text) > MAX_FORMULA_LENGTH:
         return FormulaProblem(
@@ -319,17 +317,17 @@ class _Checker:
                 raise _Refused(f"operator {_op_text(node.op)} is not allowed", node)
             return
         if isinstance(node, ast.Constant):
-            segment = ast.get_source_segment(self.text, node)
+            literal = ast.get_source_segment(self.text, node)
             if (
                 isinstance(node.value, bool)
                 or not isinstance(node.value, (int, float))
-                or segment is None
-                or not _NUMBER_RE.fullmatch(segment)
+                or literal is None
+                or not _NUMBER_RE.fullmatch(literal)
             ):
                 if isinstance(node.value, str):
                     raise _Refused("text (strings) is not allowed in formulas", node)
                 raise _Refused(
-                    f"{segment or node.value!r} is not a plain decimal number such as 100 or 0.5",
+                    f"{literal or node.value!r} is not a plain decimal number such as 100 or 0.5",
                     node,
                 )
             return
@@ -349,9 +347,7 @@ class _Checker:
             raise _Refused(f"'{name}' is a function; call it as {name}(…)", node)
         info = self.names.get(name)
         if info is None:
-            raise _Refused(
-                f"unknown variable '{name}'" + _suggest(name, sorted(self.names)), node
-            )
+            raise _Refused(f"unknown variable '{name}'" + _suggest(name, sorted(self.names)), node)
         if info.kind is NameKind.BREAKDOWN and not in_sum:
             raise _Refused(
                 f"variable '{name}' is broken down by category; write sum({name}) "
@@ -361,7 +357,9 @@ class _Checker:
         if info.kind is not NameKind.BREAKDOWN and in_sum:
             raise _Refused(f"sum() needs a variable with categories; '{name}' has none", node)
         if not info.numeric:
-            raise _Refused(f"'{name}' is a grade, not a number; it cannot be used in a formula", node)
+            raise _Refused(
+                f"'{name}' is a grade, not a number; it cannot be used in a formula", node
+            )
         return info
 
     def _check_call(self, node: ast.Call) -> None:
@@ -386,9 +384,7 @@ class _Checker:
             chosen: list[str] = []
             for arg in node.args[1:]:
                 if not isinstance(arg, ast.Name):
-                    raise _Refused(
-                        "after the variable, sum() takes category or subset names", arg
-                    )
+                    raise _Refused("after the variable, sum() takes category or subset names", arg)
                 if arg.id in info.subsets:
                     chosen.extend(info.subsets[arg.id])
                 elif arg.id in info.categories:
@@ -408,7 +404,7 @@ class _Checker:
             raise _Refused(f"{name}() takes two or more arguments", node)
 
     def _op_offset(self, node: ast.BinOp) -> int:
-        end = getattr(node.left, "end_col_offset", None)
+        end: int | None = node.left.end_col_offset
         if end is None:  # pragma: no cover
             return node.col_offset
         rest = self.text[end:]

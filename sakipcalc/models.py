@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from decimal import Decimal
 from types import MappingProxyType
 from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from ._types import Dec, Flag, Ident, Int, Period, Text, parse_decimal_text
 
@@ -171,7 +170,21 @@ class TargetSpec(Model):
         return "?"
 
 
-Target = Annotated[TargetSpec, BeforeValidator(_target_input)]
+_TARGET_SCHEMA: dict[str, Any] = {
+    "description": "a number (25), a grade label (BB) or a range {min: 80, max: 90}",
+    "anyOf": [
+        {"type": "number"},
+        {"type": "string"},
+        {
+            "type": "object",
+            "properties": {"min": {"type": "number"}, "max": {"type": "number"}},
+            "required": ["min", "max"],
+            "additionalProperties": False,
+        },
+    ],
+}
+
+Target = Annotated[TargetSpec, BeforeValidator(_target_input), WithJsonSchema(_TARGET_SCHEMA)]
 
 
 class Baseline(Model):
@@ -214,7 +227,26 @@ class Breakdown(Model):
 
     id: Ident
     name: Text | None = None
-    categories: tuple[Annotated[Category, BeforeValidator(_category_input)], ...]
+    categories: tuple[
+        Annotated[
+            Category,
+            BeforeValidator(_category_input),
+            WithJsonSchema(
+                {
+                    "anyOf": [
+                        {"type": "string"},
+                        {
+                            "type": "object",
+                            "properties": {"id": {"type": "string"}, "name": {"type": "string"}},
+                            "required": ["id"],
+                            "additionalProperties": False,
+                        },
+                    ]
+                }
+            ),
+        ],
+        ...,
+    ]
     subsets: FrozenMap[Ident, tuple[Ident, ...]] = Field(default_factory=dict)
 
 
@@ -399,9 +431,6 @@ class Reported(Model):
     absorption: Dec | None = None
     places: Int | None = Field(None, ge=0, le=10)
     note: Text | None = None
-
-
-DataValue = Annotated[Decimal | str | Mapping[str, Decimal | None] | None, Field()]
 
 
 class SpecFile(Model):

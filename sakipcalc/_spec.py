@@ -1,0 +1,110 @@
+"""The loaded spec: every section merged across files, checked, with formulas compiled."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ._scales import CompiledScale
+from ._source import PathKey, SourceDoc
+from .errors import IssueReport, Location
+from .formula import CompiledFormula, NameInfo
+from .models import (
+    Agreement,
+    Breakdown,
+    Budget,
+    Goal,
+    Indicator,
+    Link,
+    Objective,
+    OrgUnit,
+    Reported,
+    Scale,
+    SpecInfo,
+    Variable,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Grade:
+    """An ordinal realisation or target such as ``BB``."""
+
+    label: str
+
+    def __str__(self) -> str:
+        return self.label
+
+
+# A data value: a number, a grade, a breakdown by category (None = explicitly
+# missing category), or None for an explicitly missing value.
+DataValue = Decimal | Grade | Mapping[str, Decimal | None] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Which file and path an entity was written at."""
+
+    doc: SourceDoc
+    path: PathKey
+
+    def location(self, *sub: str | int, prefer_key: bool = False) -> Location:
+        return self.doc.locate((*self.path, *sub), prefer_key=prefer_key)
+
+
+@dataclass(frozen=True, slots=True)
+class DataSet:
+    """Realisation data: period -> variable or indicator id -> value."""
+
+    values: Mapping[str, Mapping[str, DataValue]] = field(default_factory=dict)
+    origins: Mapping[tuple[str, str], Origin] = field(default_factory=dict, repr=False)
+
+    def get(self, period: str, name: str) -> DataValue:
+        return self.values.get(period, {}).get(name)
+
+    def has(self, period: str, name: str) -> bool:
+        return name in self.values.get(period, {})
+
+    @property
+    def periods(self) -> tuple[str, ...]:
+        return tuple(sorted(self.values))
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    """A valid, immutable spec. Build it with :func:`sakipcalc.load`."""
+
+    info: SpecInfo
+    breakdowns: Mapping[str, Breakdown]
+    variables: Mapping[str, Variable]
+    scales: Mapping[str, Scale]
+    org_units: Mapping[str, OrgUnit]
+    indicators: Mapping[str, Indicator]
+    goals: Mapping[str, Goal]
+    objectives: Mapping[str, Objective]
+    agreements: Mapping[str, Agreement]
+    links: tuple[Link, ...]
+    budgets: tuple[Budget, ...]
+    reported: tuple[Reported, ...]
+    data: DataSet
+    files: tuple[str, ...]
+    warnings: IssueReport
+    formulas: Mapping[str, CompiledFormula] = field(repr=False)
+    compiled_scales: Mapping[str, CompiledScale] = field(repr=False)
+    order: tuple[str, ...] = field(repr=False)  # indicators, dependencies first
+    origins: Mapping[tuple[str, str], Origin] = field(repr=False)
+    names: Mapping[str, NameInfo] = field(repr=False)  # what formulas may name
+
+    def variable_categories(self, variable_id: str) -> tuple[str, ...]:
+        variable = self.variables[variable_id]
+        if variable.categories is not None:
+            return variable.categories
+        if variable.breakdown is None:
+            return ()
+        return tuple(c.id for c in self.breakdowns[variable.breakdown].categories)
+
+    def children_of(self, indicator_id: str) -> tuple[str, ...]:
+        return tuple(link.child for link in self.links if link.parent == indicator_id)
+
+    def parents_of(self, indicator_id: str) -> tuple[str, ...]:
+        return tuple(link.parent for link in self.links if link.child == indicator_id)

@@ -1,0 +1,529 @@
+"""Reconciliation (reviu): recompute every reported figure and list what disagrees.
+
+Nothing here knows any particular report. Every discrepancy comes from
+comparing a figure *as printed* (a ``reported:`` entry, a declared budget
+total, a target in one table) with what the spec's own definitions and data
+give under its declared rounding.
+
+A printed figure that disagrees under the declared rounding but agrees
+under another rounding mode is reported as *ambiguous* (for example, a
+figure that looks truncated where the report declares half-up), never
+silently accepted.
+"""
+
+from __future__ import annotations
+
+import decimal
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ._spec import Spec
+from .engine import _Evaluator, achievement
+from .formula import CompiledFormula, compile_formula
+from .models import AchievementFrom, BudgetLine, Reported, Rounding, RoundingMode, TargetSpec
+from .render import to_jsonable
+from .results import Figure, Status
+from .rounding import DECIMAL_CONTEXT, round_value
+
+__all__ = ["CheckResult", "Discrepancy", "check", "render_check_json", "render_check_table"]
+
+
+@dataclass(frozen=True, slots=True)
+class Discrepancy:
+    """A figure that does not reconcile."""
+
+    kind: str  # figure | ambiguous-rounding | total | target | not-checkable
+    subject: str  # indicator id, budget line id, or the expression
+    what: str  # realisation | achievement | target | value | ceiling | spent | absorption
+    period: str | None
+    source: str  # where it is printed
+    reported: str
+    recomputed: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    checked: int  # figures compared
+    consistent: int
+    discrepancies: tuple[Discrepancy, ...] = field(default_factory=tuple)
+
+
+def _fmt(value: Decimal | str | None) -> str:
+    if value is None:
+        return "—"
+    return format(value, "f") if isinstance(value, Decimal) else value
+
+
+def _places_of(printed: Decimal) -> int:
+    exponent = printed.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+class _Checker:
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        self.evaluator = _Evaluator(spec, spec.data)
+        self.found: list[Discrepancy] = []
+        self.checked = 0
+        self.consistent = 0
+
+    def compare_number(
+        self,
+        raw: Decimal,
+        printed: Decimal,
+        rounding: Rounding,
+        *,
+        places: int | None,
+        subject: str,
+        what: str,
+        period: str | None,
+        source: str,
+        note: str = "",
+        recompute: Callable[[RoundingMode], Decimal | None] | None = None,
+    ) -> bool:
+        """Compare a printed figure with a raw recomputed one, under the declared rounding.
+
+        ``recompute(mode)`` redoes the whole computation under another rounding
+        mode (needed when intermediate figures are rounded too, as a
+        realisation is before its achievement); by default only the final
+        rounding changes.
+        """
+        self.checked += 1
+        digits = rounding.places if places is None else places
+
+        def under(mode: RoundingMode) -> Decimal | None:
+            if recompute is not None:
+                return recompute(mode)
+            return round_value(raw, digits, mode)
+
+        expected = under(rounding.mode)
+        if expected == printed:
+            self.consistent += 1
+            return True
+        others = [
+            mode for mode in RoundingMode if mode is not rounding.mode and under(mode) == printed
+        ]
+        if others:
+            self.found.append(
+                Discrepancy(
+                    "ambiguous-rounding",
+                    subject,
+                    what,
+                    period,
+                    source,
+                    _fmt(printed),
+                    _fmt(expected),
+                    f"matches {', '.join(m.value for m in others)} rounding, not the declared "
+                    f"{rounding.mode.value}" + (f"; {note}" if note else ""),
+                )
+            )
+            return False
+        self.found.append(
+            Discrepancy(
+                "figure", subject, what, period, source, _fmt(printed), _fmt(expected), note
+            )
+        )
+        return False
+
+    # ------------------------------------------------------------ reported
+
+    def reported(self, item: Reported) -> None:
+        if item.indicator is not None:
+            self._reported_indicator(item)
+        elif item.expr is not None:
+            self._reported_expr(item)
+        elif item.budget_line is not None:
+            self._reported_budget(item)
+
+    def _reported_indicator(self, item: Reported) -> None:
+        assert item.indicator is not None and item.period is not None
+        indicator = self.spec.indicators[item.indicator]
+        rounding = self.evaluator.rounding(indicator)
+        period = item.period
+        spec_target = indicator.targets.get(period)
+        if item.target is not None:
+            self.checked += 1
+            if spec_target is not None and not _same_target(spec_target, item.target):
+                self.found.append(
+                    Discrepancy(
+                        "target",
+                        item.indicator,
+                        "target",
+                        period,
+                        item.source,
+                        item.target.describe(),
+                        spec_target.describe(),
+                        "the printed target differs from the plan's (Renstra) target",
+                    )
+                )
+            else:
+                self.consistent += 1
+        real = self.evaluator.realisation(item.indicator, period).figure
+        if item.realisation is not None:
+            self._compare_realisation(item, real, rounding)
+        if item.achievement is not None:
+            target = item.target or spec_target
+            self._compare_achievement(item, target, real, rounding)
+
+    def _compare_realisation(self, item: Reported, real: Figure, rounding: Rounding) -> None:
+        assert item.realisation is not None and item.indicator is not None
+        printed = item.realisation
+        if not real.ok:
+            self._not_checkable(item, "realisation", printed.describe(), real)
+            return
+        if printed.grade is not None or real.raw is None:
+            self.checked += 1
+            if printed.grade == real.grade:
+                self.consistent += 1
+            else:
+                self.found.append(
+                    Discrepancy(
+                        "figure",
+                        item.indicator,
+                        "realisation",
+                        item.period,
+                        item.source,
+                        printed.describe(),
+                        real.grade or _fmt(real.rounded),
+                    )
+                )
+            return
+        assert printed.value is not None
+        self.compare_number(
+            real.raw,
+            printed.value,
+            rounding,
+            places=item.places,
+            subject=item.indicator,
+            what="realisation",
+            period=item.period,
+            source=item.source,
+            note=real.trace,
+        )
+
+    def _compare_achievement(
+        self, item: Reported, target: TargetSpec | None, real: Figure, rounding: Rounding
+    ) -> None:
+        assert item.achievement is not None and item.indicator is not None
+        indicator = self.spec.indicators[item.indicator]
+        scale = self.spec.compiled_scales.get(indicator.scale) if indicator.scale else None
+        cap = indicator.cap if indicator.cap is not None else self.spec.info.cap
+        ach = achievement(indicator, target, real, rounding, scale, cap, period=item.period or "")
+        if not ach.ok or ach.raw is None:
+            self._not_checkable(item, "achievement", _fmt(item.achievement), ach)
+            return
+        note = ach.trace
+
+        def under(mode: RoundingMode) -> Decimal | None:
+            alt = Rounding(
+                places=rounding.places, mode=mode, achievement_from=rounding.achievement_from
+            )
+            alt_real = real
+            if real.raw is not None:
+                alt_real = Figure(
+                    Status.OK,
+                    raw=real.raw,
+                    rounded=round_value(real.raw, alt.places, mode),
+                    grade=real.grade,
+                )
+            alt_ach = achievement(indicator, target, alt_real, alt, scale, cap)
+            if alt_ach.raw is None:
+                return None
+            return round_value(
+                alt_ach.raw, rounding.places if item.places is None else item.places, mode
+            )
+
+        # When the printed realisation differs, say whether the printed achievement
+        # at least follows from the printed realisation (an internally consistent row).
+        if (
+            item.realisation is not None
+            and item.realisation.value is not None
+            and real.raw is not None
+            and rounding.achievement_from is AchievementFrom.ROUNDED
+        ):
+            printed_real = Figure(
+                Status.OK, raw=item.realisation.value, rounded=item.realisation.value
+            )
+            from_printed = achievement(indicator, target, printed_real, rounding, scale, cap)
+            if (
+                from_printed.rounded is not None
+                and from_printed.rounded == item.achievement != ach.rounded
+            ):
+                note += f"; it follows from the printed realisation {item.realisation.describe()}"
+        self.compare_number(
+            ach.raw,
+            item.achievement,
+            rounding,
+            places=item.places,
+            subject=item.indicator,
+            what="achievement",
+            period=item.period,
+            source=item.source,
+            note=note,
+            recompute=under,
+        )
+
+    def _not_checkable(self, item: Reported, what: str, printed: str, figure: Figure) -> None:
+        self.checked += 1
+        self.found.append(
+            Discrepancy(
+                "not-checkable",
+                item.indicator or item.expr or item.budget_line or "?",
+                what,
+                item.period,
+                item.source,
+                printed,
+                "n/a",
+                figure.reason or figure.status.value,
+            )
+        )
+
+    def _reported_expr(self, item: Reported) -> None:
+        assert item.expr is not None and item.period is not None and item.value is not None
+        compiled = compile_formula(item.expr, self.spec.names)
+        assert isinstance(compiled, CompiledFormula)  # checked at load
+        rounding = self.spec.info.rounding
+        figure = self.evaluator.formula_figure(compiled, item.period, rounding)
+        if not figure.ok or figure.raw is None:
+            self._not_checkable(item, "value", _fmt(item.value), figure)
+            return
+        self.compare_number(
+            figure.raw,
+            item.value,
+            rounding,
+            places=item.places if item.places is not None else _places_of(item.value),
+            subject=item.expr,
+            what="value",
+            period=item.period,
+            source=item.source,
+            note=figure.trace,
+        )
+
+    def _reported_budget(self, item: Reported) -> None:
+        assert item.budget_line is not None
+        found = self._budget_line(item.budget_line, item.period)
+        if found is None:
+            self.checked += 1
+            self.found.append(
+                Discrepancy(
+                    "not-checkable",
+                    item.budget_line,
+                    "budget",
+                    item.period,
+                    item.source,
+                    "",
+                    "n/a",
+                    f"no budget line '{item.budget_line}'",
+                )
+            )
+            return
+        ceiling, spent = found
+        rounding = self.spec.info.rounding
+        for what, printed, actual in (
+            ("ceiling", item.ceiling, ceiling),
+            ("spent", item.spent, spent),
+        ):
+            if printed is None:
+                continue
+            self.checked += 1
+            if printed == actual:
+                self.consistent += 1
+            else:
+                self.found.append(
+                    Discrepancy(
+                        "figure",
+                        item.budget_line,
+                        what,
+                        item.period,
+                        item.source,
+                        _fmt(printed),
+                        _fmt(actual),
+                        f"differs by {_fmt(printed - actual)}",
+                    )
+                )
+        if item.absorption is not None:
+            if ceiling == 0:
+                self._not_checkable(
+                    item, "absorption", _fmt(item.absorption), Figure.not_computable("zero ceiling")
+                )
+                return
+            raw = spent / ceiling * 100
+            self.compare_number(
+                raw,
+                item.absorption,
+                rounding,
+                places=item.places,
+                subject=item.budget_line,
+                what="absorption",
+                period=item.period,
+                source=item.source,
+                note=f"{spent} / {ceiling} × 100",
+            )
+
+    def _budget_line(self, line_id: str, period: str | None) -> tuple[Decimal, Decimal] | None:
+        for budget in self.spec.budgets:
+            if period is not None and str(budget.year) != period[:4]:
+                continue
+            found = _find_line(budget.programs, line_id)
+            if found is not None:
+                return _line_totals(found)
+        return None
+
+    # --------------------------------------------------------------- totals
+
+    def budget_totals(self) -> None:
+        for budget in self.spec.budgets:
+            source = budget.source or f"budget {budget.year}"
+            for line in _walk(budget.programs):
+                if not line.children:
+                    continue
+                ceiling, spent = _line_totals(line)
+                for what, declared, computed in (
+                    ("ceiling", line.ceiling, ceiling),
+                    ("spent", line.spent, spent),
+                ):
+                    if declared is None:
+                        continue
+                    self.checked += 1
+                    if declared == computed:
+                        self.consistent += 1
+                    else:
+                        self.found.append(
+                            Discrepancy(
+                                "total",
+                                line.id,
+                                what,
+                                str(budget.year),
+                                source,
+                                _fmt(declared),
+                                _fmt(computed),
+                                "the declared total is not the sum of its parts",
+                            )
+                        )
+            totals = [_line_totals(p) for p in budget.programs]
+            for what, declared, index in (
+                ("ceiling", budget.ceiling, 0),
+                ("spent", budget.spent, 1),
+            ):
+                if declared is None:
+                    continue
+                computed = sum((t[index] for t in totals), Decimal(0))
+                self.checked += 1
+                if declared == computed:
+                    self.consistent += 1
+                else:
+                    self.found.append(
+                        Discrepancy(
+                            "total",
+                            f"budget {budget.year}",
+                            what,
+                            str(budget.year),
+                            source,
+                            _fmt(declared),
+                            _fmt(computed),
+                            "the declared total is not the sum of its programs",
+                        )
+                    )
+
+    # -------------------------------------------------------------- targets
+
+    def targets_across_tables(self) -> None:
+        """Each indicator whose target for a year differs between plan and agreements."""
+        for indicator_id, indicator in self.spec.indicators.items():
+            for agreement in self.spec.agreements.values():
+                for item in agreement.items:
+                    if item.indicator != indicator_id:
+                        continue
+                    plan_target = indicator.targets.get(str(agreement.year))
+                    self.checked += 1
+                    if plan_target is None or _same_target(plan_target, item.target):
+                        self.consistent += 1
+                        continue
+                    self.found.append(
+                        Discrepancy(
+                            "target",
+                            indicator_id,
+                            "target",
+                            str(agreement.year),
+                            agreement.source or f"agreement {agreement.id}",
+                            item.target.describe(),
+                            plan_target.describe(),
+                            f"Perjanjian Kinerja '{agreement.id}' targets {item.target.describe()}; "
+                            f"the plan (Renstra) targets {plan_target.describe()}",
+                        )
+                    )
+
+
+def _same_target(a: TargetSpec, b: TargetSpec) -> bool:
+    if a.value is not None and b.value is not None:
+        return a.value == b.value  # Decimal equality: 25 == 25.00
+    if a.range is not None and b.range is not None:
+        return a.range.min == b.range.min and a.range.max == b.range.max
+    return a.grade == b.grade and a.value == b.value and a.range == b.range
+
+
+def _walk(lines: Sequence[BudgetLine]) -> list[BudgetLine]:
+    out: list[BudgetLine] = []
+    for line in lines:
+        out.append(line)
+        out.extend(_walk(line.children))
+    return out
+
+
+def _find_line(lines: Sequence[BudgetLine], line_id: str) -> BudgetLine | None:
+    for line in _walk(lines):
+        if line.id == line_id:
+            return line
+    return None
+
+
+def _line_totals(line: BudgetLine) -> tuple[Decimal, Decimal]:
+    """Ceiling and spent of a line: its own for a leaf, the sum of its parts otherwise."""
+    if not line.children:
+        return line.ceiling or Decimal(0), line.spent or Decimal(0)
+    parts = [_line_totals(child) for child in line.children]
+    return sum((p[0] for p in parts), Decimal(0)), sum((p[1] for p in parts), Decimal(0))
+
+
+def check(spec: Spec) -> CheckResult:
+    """Recompute every reported figure, total and cross-table target of ``spec``."""
+    with decimal.localcontext(DECIMAL_CONTEXT):
+        checker = _Checker(spec)
+        for item in spec.reported:
+            checker.reported(item)
+        checker.budget_totals()
+        checker.targets_across_tables()
+    return CheckResult(checker.checked, checker.consistent, tuple(checker.found))
+
+
+_HEADERS = ("Kind", "Subject", "Field", "Period", "Source", "Reported", "Recomputed", "Note")
+
+
+def render_check_table(result: CheckResult) -> str:
+    lines = [
+        f"Checked {result.checked} figures: {result.consistent} consistent, "
+        f"{len(result.discrepancies)} discrepancies."
+    ]
+    if not result.discrepancies:
+        return lines[0] + "\n"
+    rows = [
+        (d.kind, d.subject, d.what, d.period or "", d.source, d.reported, d.recomputed, d.note)
+        for d in result.discrepancies
+    ]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(_HEADERS[:-1])]
+    lines.append("")
+    header = "  ".join(h.ljust(w) for h, w in zip(_HEADERS[:-1], widths, strict=True)) + "  Note"
+    lines.append(header)
+    lines.append("  ".join("-" * w for w in widths) + "  ----")
+    for row in rows:
+        lines.append(
+            "  ".join(c.ljust(w) for c, w in zip(row[:-1], widths, strict=True)) + "  " + row[-1]
+        )
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def render_check_json(result: CheckResult) -> str:
+    return json.dumps(to_jsonable(result), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,222 @@
+"""The ``sakipcalc`` command: thin argument parsing over the public API.
+
+``run(argv, stdout, stderr)`` takes injectable streams and returns the exit
+code, so tests call it directly. Exit codes: 0 success, 1 the input has
+problems (invalid spec, discrepancies, failed invariants), 2 usage or I/O.
+No traceback reaches the user for bad input: every expected failure is a
+:class:`SakipError`, and anything else is reported as an internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from . import __version__
+from ._loader import load_issues
+from .engine import evaluate
+from .errors import IssueReport, SakipError
+from .render import render_json, render_markdown, render_table
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so ``run`` controls the streams."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise _UsageError(f"{self.prog}: error: {message}")
+
+    def exit(self, status: int = 0, message: str | None = None) -> None:  # type: ignore[override]
+        raise _Exit(status, message)
+
+
+class _UsageError(Exception):
+    pass
+
+
+class _Exit(Exception):
+    def __init__(self, status: int, message: str | None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _parser() -> _Parser:
+    parser = _Parser(prog="sakipcalc", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--version", action="version", version=f"sakipcalc {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    validate = sub.add_parser("validate", help="check spec files; print every issue")
+    validate.add_argument("paths", nargs="+", metavar="PATH")
+    validate.add_argument("--format", choices=("text", "json"), default="text")
+
+    sub.add_parser("schema", help="print the JSON Schema of spec files")
+
+    ev = sub.add_parser("evaluate", help="evaluate a spec for a period")
+    ev.add_argument("paths", nargs="+", metavar="PATH")
+    ev.add_argument("--period", required=True, help="2022 or 2022-Q3")
+    ev.add_argument("--format", choices=("table", "json", "markdown"), default="table")
+    ev.add_argument("-o", "--output", help="write to this file instead of standard output")
+
+    check = sub.add_parser("check", help="reconcile reported figures against recomputation")
+    check.add_argument("paths", nargs="+", metavar="PATH")
+    check.add_argument("--format", choices=("table", "json"), default="table")
+
+    test = sub.add_parser("test", help="property-test every indicator's invariants")
+    test.add_argument("paths", nargs="+", metavar="PATH")
+    test.add_argument("--examples", type=int, default=200, help="examples per invariant")
+    test.add_argument("--seed", type=int, default=0)
+    return parser
+
+
+def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
+    """Run the CLI with ``argv`` (without the program name)."""
+    try:
+        args = _parser().parse_args(list(argv))
+    except _UsageError as exc:
+        stderr.write(f"{exc}\n")
+        return EXIT_USAGE
+    except _Exit as exc:
+        if exc.message:
+            (stdout if exc.status == 0 else stderr).write(exc.message)
+        return exc.status
+    try:
+        if args.command == "validate":
+            return _validate(args, stdout)
+        if args.command == "schema":
+            from ._schema import schema_text
+
+            stdout.write(schema_text())
+            return EXIT_OK
+        if args.command == "evaluate":
+            return _evaluate(args, stdout, stderr)
+        if args.command == "check":
+            return _check(args, stdout, stderr)
+        if args.command == "test":
+            return _test(args, stdout, stderr)
+    except SakipError as exc:
+        stderr.write(f"sakipcalc: {exc}\n")
+        return EXIT_USAGE
+    except OSError as exc:
+        stderr.write(f"sakipcalc: {exc.strerror or exc}: {exc.filename or ''}\n")
+        return EXIT_USAGE
+    raise AssertionError(f"unhandled command {args.command}")  # pragma: no cover
+
+
+def _print_issues(report: IssueReport, stream: TextIO) -> None:
+    if report.issues:
+        stream.write(report.format(excerpt=True) + "\n")
+
+
+def _is_io_only(report: IssueReport) -> bool:
+    return bool(report.errors) and all(
+        i.code in ("io-error", "no-spec-files") for i in report.errors
+    )
+
+
+def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
+    spec, report = load_issues(args.paths)
+    if args.format == "json":
+        payload = {
+            "valid": spec is not None,
+            "errors": len(report.errors),
+            "warnings": len(report.warnings),
+            "issues": [i.as_dict() for i in report],
+        }
+        stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    else:
+        _print_issues(report, stdout)
+        if spec is not None:
+            stdout.write(
+                f"valid: {len(spec.indicators)} indicators in {len(spec.files)} files"
+                + (f", {len(report.warnings)} warnings" if report.warnings else "")
+                + "\n"
+            )
+        else:
+            stdout.write(f"invalid: {len(report.errors)} errors, {len(report.warnings)} warnings\n")
+    if _is_io_only(report):
+        return EXIT_USAGE
+    return EXIT_OK if spec is not None else EXIT_PROBLEMS
+
+
+def _load_or_report(paths: Sequence[str], stderr: TextIO) -> tuple[object | None, int]:
+    spec, report = load_issues(paths)
+    if spec is None:
+        _print_issues(report, stderr)
+        stderr.write(
+            f"sakipcalc: the spec has {len(report.errors)} errors; nothing was evaluated\n"
+        )
+        return None, EXIT_USAGE if _is_io_only(report) else EXIT_PROBLEMS
+    return spec, EXIT_OK
+
+
+def _write(text: str, args: argparse.Namespace, stdout: TextIO) -> None:
+    output = getattr(args, "output", None)
+    if output:
+        with open(output, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    else:
+        stdout.write(text)
+
+
+def _evaluate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from ._spec import Spec
+
+    spec, code = _load_or_report(args.paths, stderr)
+    if spec is None:
+        return code
+    assert isinstance(spec, Spec)
+    report = evaluate(spec, period=args.period)
+    if args.format == "json":
+        text = render_json(report)
+    elif args.format == "markdown":
+        text = render_markdown(report)
+    else:
+        text = render_table(report)
+    _write(text, args, stdout)
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from ._spec import Spec
+    from .check import check, render_check_json, render_check_table
+
+    spec, code = _load_or_report(args.paths, stderr)
+    if spec is None:
+        return code
+    assert isinstance(spec, Spec)
+    result = check(spec)
+    stdout.write(render_check_json(result) if args.format == "json" else render_check_table(result))
+    return EXIT_PROBLEMS if result.discrepancies else EXIT_OK
+
+
+def _test(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from ._spec import Spec
+    from .testing import run_invariants
+
+    spec, code = _load_or_report(args.paths, stderr)
+    if spec is None:
+        return code
+    assert isinstance(spec, Spec)
+    outcome = run_invariants(spec, max_examples=args.examples, seed=args.seed)
+    stdout.write(outcome.render())
+    return EXIT_OK if outcome.passed else EXIT_PROBLEMS
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return run(sys.argv[1:] if argv is None else argv, sys.stdout, sys.stderr)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug in sakipcalc, not in the input: say so, briefly
+        sys.stderr.write(
+            f"sakipcalc: internal error ({type(exc).__name__}: {exc}); please report it with "
+            f"the command you ran\n"
+        )
+        return 70

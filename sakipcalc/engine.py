@@ -1,0 +1,834 @@
+"""Evaluation: a loaded spec and its data in, an immutable report out.
+
+Every policy comes from the spec: polarity and its formula, rounding,
+caps, how quarters add up, how roll-ups aggregate. Data problems become
+typed statuses on the figures; only a request the spec cannot answer (an
+unknown period format) raises.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import decimal
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ._scales import CompiledScale
+from ._spec import DataSet, Grade, Spec
+from ._types import split_period
+from .errors import Issue, Location, Severity
+from .formula import CompiledFormula, ZeroDenominator
+from .models import (
+    AchievementFrom,
+    BudgetLine,
+    ExactRule,
+    Indicator,
+    LowerRule,
+    Polarity,
+    QuarterRule,
+    Rollup,
+    Rounding,
+    TargetSpec,
+)
+from .results import (
+    AgreementItemResult,
+    AgreementResult,
+    BudgetResult,
+    CategoryRef,
+    EvaluationReport,
+    Figure,
+    IndicatorResult,
+    MissingInput,
+    PeriodFigure,
+    RollupResult,
+    Status,
+)
+from .rounding import DECIMAL_CONTEXT, effective_rounding, round_value, show_raw
+
+__all__ = ["achievement", "evaluate"]
+
+HUNDRED = Decimal(100)
+_LEVELS = ("program", "kegiatan", "sub_kegiatan")
+
+
+def evaluate(spec: Spec, data: DataSet | None = None, *, period: str) -> EvaluationReport:
+    """Evaluate every indicator, agreement, roll-up and budget line for ``period``.
+
+    ``data`` defaults to the realisations loaded with the spec.
+    ``period`` is a year (``"2022"``) or a quarter (``"2022-Q3"``).
+    """
+    split_period(period)  # raises PeriodError for a malformed period
+    with decimal.localcontext(DECIMAL_CONTEXT):
+        evaluator = _Evaluator(spec, data if data is not None else spec.data)
+        return evaluator.report(period)
+
+
+@dataclass(frozen=True, slots=True)
+class _Value:
+    """A realisation as the engine uses it internally."""
+
+    figure: Figure
+    number: Decimal | None  # raw number, for formulas that reference this indicator
+
+
+class _Evaluator:
+    def __init__(self, spec: Spec, data: DataSet) -> None:
+        self.spec = spec
+        self.data = data
+        self._realisations: dict[tuple[str, str], _Value] = {}
+
+    # -------------------------------------------------------------- inputs
+
+    def _variable_number(self, name: str, period: str) -> Decimal | list[MissingInput]:
+        if self.data.has(period, name):
+            value = self.data.get(period, name)
+            if isinstance(value, Decimal):
+                return value
+            return [MissingInput(name, period=period)]
+        variable = self.spec.variables[name]
+        year, quarter = split_period(period)
+        if quarter is None and variable.quarters is not None:
+            parts = [
+                self._variable_number(name, f"{year}-Q{q}")
+                for q in _quarters_needed(variable.quarters)
+            ]
+            missing = [m for p in parts if isinstance(p, list) for m in p]
+            if missing:
+                return missing
+            return _combine_quarters(
+                variable.quarters, [p for p in parts if isinstance(p, Decimal)]
+            )
+        return [MissingInput(name, period=period)]
+
+    def _variable_sum(
+        self, name: str, categories: Sequence[str], period: str
+    ) -> Decimal | list[MissingInput]:
+        if self.data.has(period, name):
+            cells = self.data.get(period, name)
+            if not isinstance(cells, Mapping):
+                return [MissingInput(name, period=period)]
+            total = Decimal(0)
+            missing: list[MissingInput] = []
+            for category in categories:
+                cell = cells.get(category)
+                if cell is None:
+                    missing.append(MissingInput(name, category, period))
+                else:
+                    total += cell
+            return missing or total
+        variable = self.spec.variables[name]
+        year, quarter = split_period(period)
+        if quarter is None and variable.quarters is not None:
+            parts = [
+                self._variable_sum(name, categories, f"{year}-Q{q}")
+                for q in _quarters_needed(variable.quarters)
+            ]
+            missing_parts = [m for p in parts if isinstance(p, list) for m in p]
+            if missing_parts:
+                return missing_parts
+            return _combine_quarters(
+                variable.quarters, [p for p in parts if isinstance(p, Decimal)]
+            )
+        return [MissingInput(name, period=period)]
+
+    # -------------------------------------------------------- realisation
+
+    def realisation(self, indicator_id: str, period: str) -> _Value:
+        key = (indicator_id, period)
+        cached = self._realisations.get(key)
+        if cached is None:
+            cached = self._compute_realisation(self.spec.indicators[indicator_id], period)
+            self._realisations[key] = cached
+        return cached
+
+    def _compute_realisation(self, indicator: Indicator, period: str) -> _Value:
+        rounding = self.rounding(indicator)
+        direct = self._direct_realisation(indicator, period, rounding)
+        if direct.figure.status is not Status.MISSING_DATA:
+            return direct
+        year, quarter = split_period(period)
+        if quarter is None and indicator.quarters is not None:
+            return self._from_quarters(indicator, year, rounding) or direct
+        return direct
+
+    def _direct_realisation(self, indicator: Indicator, period: str, rounding: Rounding) -> _Value:
+        formula = self.spec.formulas.get(indicator.id)
+        if formula is None:
+            if not self.data.has(period, indicator.id):
+                return _Value(
+                    Figure.missing_data((MissingInput(indicator.id, period=period),)), None
+                )
+            value = self.data.get(period, indicator.id)
+            if value is None:
+                return _Value(
+                    Figure.missing_data(
+                        (MissingInput(indicator.id, period=period),), "given as empty"
+                    ),
+                    None,
+                )
+            if isinstance(value, Grade):
+                return _Value(
+                    Figure(Status.OK, grade=value.label, trace=f"{value.label} (as given)"), None
+                )
+            assert isinstance(value, Decimal)
+            rounded = round_value(value, rounding.places, rounding.mode)
+            grade = self._grade_of(indicator, value)
+            return _Value(
+                Figure(
+                    Status.OK,
+                    raw=value,
+                    rounded=rounded,
+                    grade=grade,
+                    trace=f"{format(value, 'f')} (as given) → {format(rounded, 'f')}",
+                ),
+                value,
+            )
+        figure = self.formula_figure(formula, period, rounding)
+        if figure.raw is None:
+            return _Value(figure, None)
+        grade = self._grade_of(indicator, figure.raw)
+        return _Value(dataclasses.replace(figure, grade=grade), figure.raw)
+
+    def formula_figure(self, formula: CompiledFormula, period: str, rounding: Rounding) -> Figure:
+        """Evaluate a compiled formula on this data for ``period``, as a typed figure."""
+        values: list[Decimal | None] = []
+        missing: list[MissingInput] = []
+        blocked: list[str] = []
+        for slot in formula.slots:
+            got: Decimal | list[MissingInput]
+            if slot.categories is not None:
+                got = self._variable_sum(slot.name, slot.categories, period)
+            elif slot.name in self.spec.indicators:
+                ref = self.realisation(slot.name, period)
+                if ref.number is not None:
+                    got = ref.number
+                elif ref.figure.status is Status.MISSING_DATA:
+                    got = list(ref.figure.missing)
+                else:
+                    blocked.append(f"'{slot.name}' is not computable ({ref.figure.reason})")
+                    values.append(None)
+                    continue
+            else:
+                got = self._variable_number(slot.name, period)
+            if isinstance(got, list):
+                missing.extend(got)
+                values.append(None)
+            else:
+                values.append(got)
+        if missing:
+            return Figure.missing_data(tuple(dict.fromkeys(missing)))
+        if blocked:
+            return Figure.not_computable("; ".join(blocked))
+        numbers = [v for v in values if v is not None]
+        substituted = formula.substitute(values)
+        try:
+            raw = formula.evaluate(numbers)
+        except ZeroDenominator as zero:
+            return Figure.not_computable(
+                f"zero denominator: {zero.denominator} is 0", trace=f"{substituted} = n/a"
+            )
+        except (decimal.Overflow, decimal.InvalidOperation) as exc:
+            return Figure.not_computable(f"arithmetic out of range ({type(exc).__name__})")
+        rounded = round_value(raw, rounding.places, rounding.mode)
+        trace = f"{substituted} = {show_raw(raw, rounding.places)} → {format(rounded, 'f')}"
+        return Figure(Status.OK, raw=raw, rounded=rounded, trace=trace)
+
+    def _from_quarters(self, indicator: Indicator, year: int, rounding: Rounding) -> _Value | None:
+        rule = indicator.quarters
+        assert rule is not None
+        parts = [self.realisation(indicator.id, f"{year}-Q{q}") for q in _quarters_needed(rule)]
+        missing = [m for p in parts for m in p.figure.missing]
+        if missing:
+            return _Value(
+                Figure.missing_data(tuple(missing), f"annual value from quarters by {rule.value}"),
+                None,
+            )
+        bad = [p for p in parts if p.number is None]
+        if bad:
+            return _Value(
+                Figure.not_computable(f"a quarter is not computable: {bad[0].figure.reason}"), None
+            )
+        numbers = [p.number for p in parts if p.number is not None]
+        raw = _combine_quarters(rule, numbers)
+        rounded = round_value(raw, rounding.places, rounding.mode)
+        shown = ", ".join(format(n, "f") for n in numbers)
+        trace = f"{rule.value}({shown}) = {show_raw(raw, rounding.places)} → {format(rounded, 'f')}"
+        return _Value(
+            Figure(
+                Status.OK,
+                raw=raw,
+                rounded=rounded,
+                grade=self._grade_of(indicator, raw),
+                trace=trace,
+            ),
+            raw,
+        )
+
+    def _grade_of(self, indicator: Indicator, score: Decimal) -> str | None:
+        if indicator.scale is None:
+            return None
+        band = self.spec.compiled_scales[indicator.scale].band_for(score)
+        return band.band.label if band else None
+
+    def rounding(self, indicator: Indicator) -> Rounding:
+        return effective_rounding(self.spec.info.rounding, indicator.rounding)
+
+    # -------------------------------------------------------- achievement
+
+    def achievement_of(
+        self, indicator: Indicator, target: TargetSpec | None, realisation: Figure, period: str
+    ) -> Figure:
+        rounding = self.rounding(indicator)
+        scale = self.spec.compiled_scales.get(indicator.scale) if indicator.scale else None
+        cap = indicator.cap if indicator.cap is not None else self.spec.info.cap
+        return achievement(indicator, target, realisation, rounding, scale, cap, period=period)
+
+    def category_of(self, indicator: Indicator | None, value: Figure) -> CategoryRef | None:
+        scale_id = (
+            indicator.category_scale if indicator else None
+        ) or self.spec.info.category_scale
+        if scale_id is None or value.rounded is None or not value.ok:
+            return None
+        return _category(self.spec.compiled_scales[scale_id], value.rounded)
+
+    # ---------------------------------------------------------- results
+
+    def indicator_result(self, indicator_id: str, period: str, depth: int = 0) -> IndicatorResult:
+        indicator = self.spec.indicators[indicator_id]
+        target = indicator.targets.get(period)
+        real = self.realisation(indicator_id, period).figure
+        ach = self.achievement_of(indicator, target, real, period)
+        year, quarter = split_period(period)
+        previous: list[PeriodFigure] = []
+        if quarter is None:
+            for past in self._past_years(indicator_id, year):
+                past_real = self.realisation(indicator_id, past).figure
+                past_target = indicator.targets.get(past)
+                previous.append(
+                    PeriodFigure(
+                        past,
+                        past_target.describe() if past_target else None,
+                        past_real,
+                        self.achievement_of(indicator, past_target, past_real, past),
+                    )
+                )
+        progress = None
+        if indicator.end_target is not None:
+            progress = self.achievement_of(indicator, indicator.end_target, real, "end of plan")
+        children: tuple[IndicatorResult, ...] = ()
+        if depth < 16:  # links are acyclic (checked at load); the bound is belt and braces
+            children = tuple(
+                self.indicator_result(child, period, depth + 1)
+                for child in self.spec.children_of(indicator_id)
+            )
+        baseline = indicator.baseline
+        return IndicatorResult(
+            indicator=indicator_id,
+            name=indicator.name,
+            unit=indicator.unit,
+            period=period,
+            polarity=indicator.polarity.value,
+            target=target.describe() if target else None,
+            realisation=real,
+            achievement=ach,
+            category=self.category_of(indicator, ach),
+            previous=tuple(previous),
+            baseline=f"{baseline.value.describe()} ({baseline.period})" if baseline else None,
+            end_target=indicator.end_target.describe() if indicator.end_target else None,
+            end_target_progress=progress,
+            children=children,
+            tags=indicator.tags,
+            owner=indicator.owner,
+        )
+
+    def _past_years(self, indicator_id: str, year: int) -> list[str]:
+        indicator = self.spec.indicators[indicator_id]
+        years = {int(p[:4]) for p in self.data.periods} | {
+            int(p[:4]) for p in indicator.targets if len(p) == 4
+        }
+        return [str(y) for y in sorted(years) if y < year]
+
+    def report(self, period: str) -> EvaluationReport:
+        year, _ = split_period(period)
+        results = tuple(self.indicator_result(i, period) for i in self.spec.indicators)
+        by_id = {r.indicator: r for r in results}
+        warnings: list[Issue] = list(self.spec.warnings)
+        budget = tuple(
+            line
+            for b in self.spec.budgets
+            if b.year == year
+            for line in self._budget(b.programs, b.year, by_id, warnings, 0)
+        )
+        for b in self.spec.budgets:
+            if b.year == year:
+                self._check_budget_total(b, budget, warnings)
+        return EvaluationReport(
+            spec=self.spec.info.id,
+            spec_name=self.spec.info.name,
+            agency=self.spec.info.agency,
+            period=period,
+            indicators=results,
+            rollups=self._rollups(by_id),
+            agreements=self._agreements(period, year),
+            budget=budget,
+            warnings=tuple(warnings),
+        )
+
+    # ------------------------------------------------------------ roll-ups
+
+    def _rollups(self, by_id: dict[str, IndicatorResult]) -> tuple[RollupResult, ...]:
+        default = self.spec.info.rollup
+        out: list[RollupResult] = []
+        for objective in self.spec.objectives.values():
+            out.append(
+                self._rollup(
+                    "objective",
+                    objective.id,
+                    objective.name,
+                    objective.rollup or default,
+                    objective.indicators,
+                    by_id,
+                )
+            )
+        for goal in self.spec.goals.values():
+            members = list(goal.indicators)
+            if not members:  # a goal without own indicators rolls up its objectives' indicators
+                members = [
+                    i
+                    for o in self.spec.objectives.values()
+                    if o.goal == goal.id
+                    for i in o.indicators
+                ]
+            out.append(
+                self._rollup("goal", goal.id, goal.name, goal.rollup or default, members, by_id)
+            )
+        for unit in self.spec.org_units.values():
+            owned = [i for i, ind in self.spec.indicators.items() if ind.owner == unit.id]
+            if owned:
+                out.append(self._rollup("org_unit", unit.id, unit.name, default, owned, by_id))
+        iku = [i for i, ind in self.spec.indicators.items() if "IKU" in ind.tags]
+        members = iku or list(self.spec.indicators)
+        out.append(
+            self._rollup(
+                "agency",
+                self.spec.info.id,
+                self.spec.info.agency or self.spec.info.name,
+                default,
+                members,
+                by_id,
+            )
+        )
+        return tuple(out)
+
+    def _rollup(
+        self,
+        kind: str,
+        rollup_id: str,
+        name: str,
+        rule: Rollup,
+        members: Iterable[str],
+        by_id: dict[str, IndicatorResult],
+    ) -> RollupResult:
+        members = tuple(dict.fromkeys(members))
+        figure, excluded = self.aggregate(
+            rule,
+            [(m, by_id[m].target, by_id[m].realisation, by_id[m].achievement) for m in members],
+        )
+        return RollupResult(
+            kind=kind,
+            id=rollup_id,
+            name=name,
+            rule=rule.value,
+            achievement=figure,
+            category=self.category_of(None, figure),
+            members=members,
+            excluded=excluded,
+        )
+
+    def aggregate(
+        self, rule: Rollup, parts: Sequence[tuple[str, str | None, Figure, Figure]]
+    ) -> tuple[Figure, tuple[str, ...]]:
+        """Aggregate achievements (never raw values, so mixed polarities are fine)."""
+        rounding = self.spec.info.rounding
+        usable = [(m, t, r, a) for m, t, r, a in parts if a.ok and a.rounded is not None]
+        excluded = tuple(m for m, _, _, a in parts if not (a.ok and a.rounded is not None))
+        if not usable:
+            return Figure.not_computable("no member has a computable achievement"), excluded
+        values = [a.rounded for _, _, _, a in usable if a.rounded is not None]
+        if rule is Rollup.MEAN:
+            raw = sum(values, Decimal(0)) / len(values)
+            text = f"mean({', '.join(format(v, 'f') for v in values)})"
+        elif rule is Rollup.MIN:
+            raw = min(values)
+            text = f"min({', '.join(format(v, 'f') for v in values)})"
+        elif rule is Rollup.WEIGHTED_MEAN:
+            weights = []
+            for member, _, _, _ in usable:
+                weight = self.spec.indicators[member].weight
+                if weight is None:
+                    return Figure.not_computable(
+                        f"indicator '{member}' declares no weight"
+                    ), excluded
+                weights.append(weight)
+            total = sum(weights, Decimal(0))
+            if total == 0:
+                return Figure.not_computable("the weights sum to 0"), excluded
+            raw = sum((w * v for w, v in zip(weights, values, strict=True)), Decimal(0)) / total
+            text = (
+                "weighted_mean("
+                + ", ".join(f"{w}×{v}" for w, v in zip(weights, values, strict=True))
+                + ")"
+            )
+        else:
+            numerators: list[Decimal] = []
+            denominators: list[Decimal] = []
+            for member, target, real, _ in usable:
+                indicator = self.spec.indicators[member]
+                spec_target = None
+                if target is not None:
+                    try:
+                        spec_target = Decimal(target)
+                    except decimal.InvalidOperation:
+                        spec_target = None
+                if (
+                    indicator.polarity is not Polarity.HIGHER_IS_BETTER
+                    or spec_target is None
+                    or real.raw is None
+                ):
+                    return Figure.not_computable(
+                        f"ratio of sums needs additive higher-is-better indicators with numeric targets; "
+                        f"'{member}' is not one"
+                    ), excluded
+                numerators.append(real.raw)
+                denominators.append(spec_target)
+            denominator = sum(denominators, Decimal(0))
+            if denominator == 0:
+                return Figure.not_computable("zero denominator: the targets sum to 0"), excluded
+            raw = sum(numerators, Decimal(0)) / denominator * HUNDRED
+            text = f"{sum(numerators, Decimal(0))} / {denominator} × 100"
+        rounded = round_value(raw, rounding.places, rounding.mode)
+        return Figure(
+            Status.OK,
+            raw=raw,
+            rounded=rounded,
+            trace=f"{text} = {show_raw(raw, rounding.places)} → {format(rounded, 'f')}",
+        ), excluded
+
+    # ---------------------------------------------------------- agreements
+
+    def _agreements(self, period: str, year: int) -> tuple[AgreementResult, ...]:
+        out = []
+        for agreement in self.spec.agreements.values():
+            if agreement.year != year:
+                continue
+            unit = self.spec.org_units[agreement.org_unit]
+            items = []
+            parts = []
+            for item in agreement.items:
+                indicator = self.spec.indicators[item.indicator]
+                real = self.realisation(item.indicator, period).figure
+                ach = self.achievement_of(indicator, item.target, real, period)
+                items.append(
+                    AgreementItemResult(
+                        indicator=item.indicator,
+                        name=indicator.name,
+                        unit=indicator.unit,
+                        target=item.target.describe(),
+                        realisation=real,
+                        achievement=ach,
+                        category=self.category_of(indicator, ach),
+                    )
+                )
+                parts.append((item.indicator, item.target.describe(), real, ach))
+            rollup, _ = self.aggregate(self.spec.info.rollup, parts)
+            out.append(
+                AgreementResult(
+                    id=agreement.id,
+                    year=agreement.year,
+                    org_unit=unit.id,
+                    org_unit_name=unit.name,
+                    level=unit.level.value,
+                    official=unit.official,
+                    items=tuple(items),
+                    rollup=rollup,
+                )
+            )
+        return tuple(out)
+
+    # -------------------------------------------------------------- budget
+
+    def _budget(
+        self,
+        lines: Sequence[BudgetLine],
+        year: int,
+        by_id: dict[str, IndicatorResult],
+        warnings: list[Issue],
+        depth: int,
+    ) -> list[BudgetResult]:
+        out = []
+        for line in lines:
+            children = self._budget(line.children, year, by_id, warnings, depth + 1)
+            if children:
+                ceiling = sum((c.ceiling for c in children), Decimal(0))
+                spent = sum((c.spent for c in children), Decimal(0))
+                for label, declared, computed in (
+                    ("ceiling", line.ceiling, ceiling),
+                    ("spent", line.spent, spent),
+                ):
+                    if declared is not None and declared != computed:
+                        warnings.append(
+                            Issue(
+                                Severity.WARNING,
+                                "budget-total-mismatch",
+                                f"budget line '{line.id}' declares {label} {declared}, but its parts "
+                                f"sum to {computed}",
+                                Location(f"budget {year}"),
+                                line.id,
+                            )
+                        )
+            else:
+                ceiling = line.ceiling or Decimal(0)
+                spent = line.spent or Decimal(0)
+            absorption = _absorption(ceiling, spent, self.spec.info.rounding)
+            efficiency = category = None
+            eff_rule = self.spec.info.efficiency
+            if eff_rule is not None and line.indicators:
+                linked = [by_id[i].achievement for i in line.indicators if i in by_id]
+                efficiency = self._efficiency(linked, absorption)
+                category = self.category_of_scale(eff_rule.scale, efficiency)
+            out.append(
+                BudgetResult(
+                    id=line.id,
+                    name=line.name,
+                    level=_LEVELS[min(depth, 2)],
+                    year=year,
+                    ceiling=ceiling,
+                    spent=spent,
+                    absorption=absorption,
+                    declared_ceiling=line.ceiling,
+                    declared_spent=line.spent,
+                    efficiency=efficiency,
+                    efficiency_category=category,
+                    indicators=line.indicators,
+                    children=tuple(children),
+                )
+            )
+        return out
+
+    def _check_budget_total(
+        self, budget: object, lines: Sequence[BudgetResult], warnings: list[Issue]
+    ) -> None:
+        from .models import Budget
+
+        assert isinstance(budget, Budget)
+        for label, declared in (("ceiling", budget.ceiling), ("spent", budget.spent)):
+            if declared is None:
+                continue
+            computed = sum(
+                (getattr(line, label) for line in lines if line.year == budget.year), Decimal(0)
+            )
+            if declared != computed:
+                warnings.append(
+                    Issue(
+                        Severity.WARNING,
+                        "budget-total-mismatch",
+                        f"the {budget.year} budget declares total {label} {declared}, but its "
+                        f"programs sum to {computed}",
+                        Location(f"budget {budget.year}"),
+                    )
+                )
+
+    def _efficiency(self, achievements: Sequence[Figure], absorption: Figure) -> Figure:
+        rounding = self.spec.info.rounding
+        if not absorption.ok or absorption.rounded is None:
+            return Figure.not_computable(f"absorption is not computable: {absorption.reason}")
+        values = [a.rounded for a in achievements if a.ok and a.rounded is not None]
+        if len(values) != len(achievements) or not values:
+            return Figure.not_computable("an achievement of a linked indicator is not computable")
+        mean = sum(values, Decimal(0)) / len(values)
+        raw = mean - absorption.rounded
+        rounded = round_value(raw, rounding.places, rounding.mode)
+        return Figure(
+            Status.OK,
+            raw=raw,
+            rounded=rounded,
+            trace=f"{show_raw(mean, rounding.places)} − {absorption.rounded} = {show_raw(raw, rounding.places)} → {rounded}",
+        )
+
+    def category_of_scale(self, scale_id: str, value: Figure) -> CategoryRef | None:
+        if value.rounded is None or not value.ok:
+            return None
+        return _category(self.spec.compiled_scales[scale_id], value.rounded)
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _quarters_needed(rule: QuarterRule) -> tuple[int, ...]:
+    return (4,) if rule is QuarterRule.LAST else (1, 2, 3, 4)
+
+
+def _combine_quarters(rule: QuarterRule, values: Sequence[Decimal]) -> Decimal:
+    if rule is QuarterRule.SUM:
+        return sum(values, Decimal(0))
+    if rule is QuarterRule.LAST:
+        return values[-1]
+    if rule is QuarterRule.MEAN:
+        return sum(values, Decimal(0)) / len(values)
+    return max(values)
+
+
+def _category(scale: CompiledScale, value: Decimal) -> CategoryRef | None:
+    band = scale.band_for(value)
+    if band is None:
+        return None
+    return CategoryRef(scale.scale.id, band.band.label, band.band.name, band.band.colour)
+
+
+def _absorption(ceiling: Decimal, spent: Decimal, rounding: Rounding) -> Figure:
+    if ceiling == 0:
+        return Figure.not_computable("zero denominator: the ceiling (pagu) is 0")
+    raw = spent / ceiling * HUNDRED
+    rounded = round_value(raw, rounding.places, rounding.mode)
+    return Figure(
+        Status.OK,
+        raw=raw,
+        rounded=rounded,
+        trace=f"{spent} / {ceiling} × 100 = {show_raw(raw, rounding.places)} → {rounded}",
+    )
+
+
+def achievement(
+    indicator: Indicator,
+    target: TargetSpec | None,
+    realisation: Figure,
+    rounding: Rounding,
+    scale: CompiledScale | None = None,
+    cap: Decimal | None = None,
+    *,
+    period: str = "",
+) -> Figure:
+    """Capaian: the realisation against a target, by the indicator's declared polarity.
+
+    Pure: it depends only on its arguments, so tests and embedding tools can
+    call it directly.
+    """
+    if target is None:
+        return Figure.not_computable(f"no target for {period}" if period else "no target")
+    if not realisation.ok:
+        if realisation.status is Status.MISSING_DATA:
+            return Figure(
+                Status.MISSING_DATA, reason=realisation.reason, missing=realisation.missing
+            )
+        return Figure.not_computable(f"realisation is not computable: {realisation.reason}")
+    with decimal.localcontext(DECIMAL_CONTEXT):
+        if target.grade is not None or (realisation.grade is not None and realisation.raw is None):
+            raw, text = _grade_achievement(target, realisation, scale)
+        else:
+            r = (
+                realisation.rounded
+                if rounding.achievement_from is AchievementFrom.ROUNDED
+                else realisation.raw
+            )
+            assert r is not None
+            raw, text = _numeric_achievement(indicator, target, r)
+        if raw is None:
+            return Figure.not_computable(text)
+        capped = ""
+        if cap is not None and raw > cap:
+            capped = f", capped at {cap}"
+            raw = cap
+        rounded = round_value(raw, rounding.places, rounding.mode)
+        return Figure(
+            Status.OK,
+            raw=raw,
+            rounded=rounded,
+            trace=f"{text} = {show_raw(raw, rounding.places)}{capped} → {format(rounded, 'f')}",
+        )
+
+
+def _grade_position(value: TargetSpec | Figure, scale: CompiledScale) -> tuple[int, str] | str:
+    if isinstance(value, TargetSpec):
+        label, score = value.grade, value.value
+    else:
+        label, score = value.grade if value.raw is None else None, value.raw
+    if label is not None:
+        band = scale.band_by_label(label)
+        if band is None:
+            return f"'{label}' is not a grade of scale '{scale.scale.id}'"
+        return band.position, label
+    if score is not None:
+        band = scale.band_for(score)
+        if band is None:
+            return f"score {score} falls in no band of scale '{scale.scale.id}'"
+        return band.position, f"{band.band.label} (score {score})"
+    return "a range cannot be compared on a grade scale"
+
+
+def _grade_achievement(
+    target: TargetSpec, realisation: Figure, scale: CompiledScale | None
+) -> tuple[Decimal | None, str]:
+    if scale is None:
+        return None, "a grade target needs the indicator's grade scale"
+    t = _grade_position(target, scale)
+    r = _grade_position(realisation, scale)
+    if isinstance(t, str):
+        return None, t
+    if isinstance(r, str):
+        return None, r
+    (tp, tl), (rp, rl) = t, r
+    return Decimal(rp) / Decimal(tp) * HUNDRED, f"position {rp} ({rl}) / position {tp} ({tl}) × 100"
+
+
+def _zero_target(indicator: Indicator, r: Decimal, bound: Decimal) -> tuple[Decimal | None, str]:
+    policy = indicator.zero_target
+    if policy is None:
+        return None, (
+            f"zero target: achievement against a target of {bound} cannot be computed "
+            f"(declare 'zero_target' to set a policy)"
+        )
+    if indicator.polarity is Polarity.HIGHER_IS_BETTER:
+        met = r >= bound
+    elif indicator.polarity is Polarity.LOWER_IS_BETTER:
+        met = r <= bound
+    else:
+        met = r == bound
+    value = policy.met if met else policy.missed
+    return (
+        value,
+        f"target {bound} {'met' if met else 'missed'} by {r} (zero_target policy) → {value}",
+    )
+
+
+def _against(indicator: Indicator, r: Decimal, t: Decimal) -> tuple[Decimal | None, str]:
+    """Achievement against a single numeric bound ``t``."""
+    rs, ts = format(r, "f"), format(t, "f")
+    if t == 0:
+        return _zero_target(indicator, r, t)
+    polarity = indicator.polarity
+    if polarity is Polarity.HIGHER_IS_BETTER:
+        return r / t * HUNDRED, f"{rs} / {ts} × 100"
+    if polarity is Polarity.LOWER_IS_BETTER:
+        if indicator.lower_rule is LowerRule.OFFICIAL:
+            return (2 * t - r) / t * HUNDRED, f"(2 × {ts} − {rs}) / {ts} × 100"
+        if r == 0:
+            return None, "zero realisation: T / R is undefined when the realisation is 0"
+        return t / r * HUNDRED, f"{ts} / {rs} × 100"
+    if indicator.exact_rule is ExactRule.BINARY:
+        return (HUNDRED if r == t else Decimal(0)), f"{rs} {'=' if r == t else '≠'} {ts}"
+    return (1 - abs(r - t) / t) * HUNDRED, f"(1 − |{rs} − {ts}| / {ts}) × 100"
+
+
+def _numeric_achievement(
+    indicator: Indicator, target: TargetSpec, r: Decimal
+) -> tuple[Decimal | None, str]:
+    if target.range is not None:
+        low, high = target.range.min, target.range.max
+        if low <= r <= high:
+            return HUNDRED, f"{r} within {low}–{high}"
+        bound = low if r < low else high
+        value, text = _against(indicator, r, bound)
+        return value, f"{text} (outside {low}–{high})"
+    assert target.value is not None
+    return _against(indicator, r, target.value)

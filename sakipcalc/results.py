@@ -1,0 +1,198 @@
+"""Frozen result types of an evaluation.
+
+A data problem is never an exception: every computed figure is a
+:class:`Figure` whose ``status`` says whether it could be computed and, if
+not, why (``reason``) and which inputs were missing (``missing``).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .errors import Issue
+
+__all__ = [
+    "AgreementItemResult",
+    "AgreementResult",
+    "BudgetResult",
+    "CategoryRef",
+    "EvaluationReport",
+    "Figure",
+    "IndicatorResult",
+    "MissingInput",
+    "PeriodFigure",
+    "RollupResult",
+    "Status",
+]
+
+
+class Status(enum.Enum):
+    OK = "ok"
+    NOT_COMPUTABLE = "not_computable"  # tidak dapat dihitung: zero denominator, zero target …
+    MISSING_DATA = "missing_data"
+
+
+@dataclass(frozen=True, slots=True)
+class MissingInput:
+    """An input that had no value: a variable (and category), an indicator or a target."""
+
+    name: str
+    category: str | None = None
+    period: str | None = None
+
+    def __str__(self) -> str:
+        text = self.name if self.category is None else f"{self.name}[{self.category}]"
+        return text if self.period is None else f"{text} in {self.period}"
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One computed number: raw and rounded, or the reason it has none."""
+
+    status: Status
+    raw: Decimal | None = None
+    rounded: Decimal | None = None
+    grade: str | None = None  # for ordinal values (e.g. BB)
+    reason: str | None = None
+    missing: tuple[MissingInput, ...] = ()
+    trace: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status is Status.OK
+
+    @classmethod
+    def missing_data(cls, missing: tuple[MissingInput, ...], what: str = "") -> Figure:
+        names = ", ".join(str(m) for m in missing)
+        return cls(
+            Status.MISSING_DATA,
+            reason=f"missing data: {names}" + (f" ({what})" if what else ""),
+            missing=missing,
+        )
+
+    @classmethod
+    def not_computable(cls, reason: str, trace: str = "") -> Figure:
+        return cls(Status.NOT_COMPUTABLE, reason=reason, trace=trace)
+
+    def display(self) -> str:
+        if self.status is not Status.OK:
+            return "n/a"
+        if self.grade is not None and self.rounded is None:
+            return self.grade
+        text = format(self.rounded, "f") if self.rounded is not None else ""
+        return f"{text} ({self.grade})" if self.grade is not None else text
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryRef:
+    scale: str
+    label: str
+    name: str | None
+    colour: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodFigure:
+    """Realisation and achievement of an earlier period, for comparison."""
+
+    period: str
+    target: str | None
+    realisation: Figure
+    achievement: Figure
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorResult:
+    indicator: str
+    name: str
+    unit: str
+    period: str
+    polarity: str
+    target: str | None  # as declared: "25", "BB", "80–90"
+    realisation: Figure
+    achievement: Figure
+    category: CategoryRef | None
+    previous: tuple[PeriodFigure, ...] = ()
+    baseline: str | None = None
+    end_target: str | None = None
+    end_target_progress: Figure | None = None
+    children: tuple[IndicatorResult, ...] = ()
+    tags: tuple[str, ...] = ()
+    owner: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RollupResult:
+    """An aggregate achievement over indicators (objective, goal, org unit or agency)."""
+
+    kind: str  # "objective" | "goal" | "org_unit" | "agency"
+    id: str
+    name: str
+    rule: str
+    achievement: Figure
+    category: CategoryRef | None
+    members: tuple[str, ...]
+    excluded: tuple[str, ...] = ()  # members whose achievement could not be computed
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetResult:
+    id: str
+    name: str
+    level: str  # program | kegiatan | sub_kegiatan
+    year: int
+    ceiling: Decimal
+    spent: Decimal
+    absorption: Figure
+    declared_ceiling: Decimal | None = None
+    declared_spent: Decimal | None = None
+    efficiency: Figure | None = None
+    efficiency_category: CategoryRef | None = None
+    indicators: tuple[str, ...] = ()
+    children: tuple[BudgetResult, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementItemResult:
+    indicator: str
+    name: str
+    unit: str
+    target: str
+    realisation: Figure
+    achievement: Figure
+    category: CategoryRef | None
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementResult:
+    """One official's Perjanjian Kinerja, evaluated against its own targets."""
+
+    id: str
+    year: int
+    org_unit: str
+    org_unit_name: str
+    level: str
+    official: str | None
+    items: tuple[AgreementItemResult, ...]
+    rollup: Figure
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluationReport:
+    spec: str
+    spec_name: str
+    agency: str | None
+    period: str
+    indicators: tuple[IndicatorResult, ...]
+    rollups: tuple[RollupResult, ...] = ()
+    agreements: tuple[AgreementResult, ...] = ()
+    budget: tuple[BudgetResult, ...] = ()
+    warnings: tuple[Issue, ...] = field(default_factory=tuple)
+
+    def indicator(self, indicator_id: str) -> IndicatorResult:
+        for result in self.indicators:
+            if result.indicator == indicator_id:
+                return result
+        raise KeyError(indicator_id)

@@ -1,0 +1,532 @@
+"""Property-testing a spec's formulas with Hypothesis, for spec authors.
+
+Requires Hypothesis (``pip install "sakipcalc[testing]"``).
+
+* :func:`data_for` and :func:`indicator_data` are strategies that generate
+  realisation data respecting every variable's declared domain; with
+  ``edges=True`` they favour zeros, numerators equal to denominators, very
+  large counts and missing categories.
+* :func:`run_invariants` checks every indicator's declared invariants and
+  the built-in ones, and returns shrunk counterexamples.
+* :func:`pytest_cases` turns a spec into one pytest test per indicator::
+
+      test_my_spec = sakipcalc.testing.pytest_cases("specs/my-spec")
+"""
+
+from __future__ import annotations
+
+import decimal
+import os
+import random
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import seed as hypothesis_seed
+from hypothesis import strategies as st
+
+from ._loader import load
+from ._spec import DataSet, DataValue, Grade, Spec
+from .engine import _Evaluator, achievement
+from .models import (
+    AchievementFrom,
+    Domain,
+    Indicator,
+    Polarity,
+    Rollup,
+    Rounding,
+    TargetSpec,
+    Variable,
+)
+from .results import Figure, Status
+from .rounding import DECIMAL_CONTEXT, effective_rounding, round_value
+
+__all__ = [
+    "InvariantFailure",
+    "InvariantOutcome",
+    "data_for",
+    "indicator_data",
+    "pytest_cases",
+    "run_invariants",
+]
+
+PERIOD = "2022"
+_BIG_COUNT = 10**12
+
+
+# ---------------------------------------------------------------- strategies
+
+
+def _decimal_places(low: int, high: int, places: int) -> st.SearchStrategy[Decimal]:
+    scale = 10**places
+    return st.integers(low * scale, high * scale).map(lambda n: Decimal(n).scaleb(-places))
+
+
+def _number(variable_domain: Domain, edges: bool) -> st.SearchStrategy[Decimal]:
+    if variable_domain is Domain.COUNT:
+        base = st.integers(0, 10**7)
+        edge = st.sampled_from([0, 1, _BIG_COUNT])
+        return (st.one_of(edge, base) if edges else base).map(Decimal)
+    if variable_domain is Domain.PERCENTAGE:
+        base = _decimal_places(0, 100, 2)
+        return st.one_of(st.sampled_from([Decimal(0), Decimal(100)]), base) if edges else base
+    if variable_domain is Domain.RUPIAH:
+        base = _decimal_places(0, 10**11, 2)
+        return st.one_of(st.just(Decimal(0)), base) if edges else base
+    if variable_domain is Domain.SCORE:
+        return _decimal_places(0, 100, 2)
+    base = _decimal_places(-(10**6), 10**6, 4)
+    return st.one_of(st.just(Decimal(0)), base) if edges else base
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What to generate: variables, direct indicators, and subset (part ≤ whole) pairs."""
+
+    variables: tuple[Variable, ...]
+    direct: tuple[Indicator, ...]
+    subsets: Mapping[str, str]  # part -> whole
+
+
+def _plan(spec: Spec, names: set[str] | None) -> _Plan:
+    subsets: dict[str, str] = {}
+    for indicator in spec.indicators.values():
+        for invariant in indicator.invariants:
+            if invariant.subset is not None:
+                part, whole = invariant.subset
+                subsets[part] = whole
+    variables = tuple(v for v in spec.variables.values() if names is None or v.id in names)
+    if names is not None:  # a part needs its whole to be generated first
+        extra = {subsets[v.id] for v in variables if v.id in subsets}
+        variables = tuple(v for v in spec.variables.values() if v.id in names or v.id in extra)
+    wholes_first = sorted(variables, key=lambda v: v.id in subsets)
+    direct = tuple(
+        i
+        for i in spec.indicators.values()
+        if i.formula is None and (names is None or i.id in names)
+    )
+    return _Plan(tuple(wholes_first), direct, subsets)
+
+
+def _needed_names(spec: Spec, indicator_id: str) -> set[str]:
+    needed: set[str] = set()
+    stack = [indicator_id]
+    while stack:
+        current = stack.pop()
+        if current in needed:
+            continue
+        needed.add(current)
+        formula = spec.formulas.get(current)
+        if formula is not None:
+            stack.extend(formula.references)
+    return needed
+
+
+@st.composite
+def _data(draw: Any, spec: Spec, plan: _Plan, edges: bool, period: str) -> DataSet:
+    values: dict[str, DataValue] = {}
+    for variable in plan.variables:
+        whole = values.get(plan.subsets.get(variable.id, ""), None)
+        if variable.breakdown is not None:
+            cells: dict[str, Decimal | None] = {}
+            for category in spec.variable_categories(variable.id):
+                limit = whole.get(category) if isinstance(whole, Mapping) else None
+                if limit is not None:
+                    cell: Decimal | None = Decimal(draw(st.integers(0, int(limit))))
+                    if edges and draw(st.booleans()):
+                        cell = limit  # numerator equal to denominator
+                else:
+                    cell = draw(_number(variable.domain, edges))
+                if edges and draw(st.integers(0, 9)) == 0:
+                    cell = None  # a missing category
+                cells[category] = cell
+            values[variable.id] = cells
+        elif variable.domain is Domain.GRADE:
+            scale = spec.compiled_scales[variable.scale or ""]
+            values[variable.id] = Grade(draw(st.sampled_from(scale.labels)))
+        else:
+            limit_value = whole if isinstance(whole, Decimal) else None
+            if limit_value is not None and variable.domain is Domain.COUNT:
+                values[variable.id] = Decimal(draw(st.integers(0, int(limit_value))))
+            else:
+                values[variable.id] = draw(_number(variable.domain, edges))
+    for indicator in plan.direct:
+        if indicator.scale is not None:
+            scale = spec.compiled_scales[indicator.scale]
+            values[indicator.id] = Grade(draw(st.sampled_from(scale.labels)))
+        elif indicator.unit.strip() == "%":
+            values[indicator.id] = draw(_number(Domain.PERCENTAGE, edges))
+        else:
+            values[indicator.id] = draw(_number(Domain.COUNT, edges))
+    return DataSet({period: values})
+
+
+def data_for(
+    spec: Spec, *, period: str = PERIOD, edges: bool = False
+) -> st.SearchStrategy[DataSet]:
+    """Realisation data for every variable and direct indicator of ``spec``."""
+    return _data(spec, _plan(spec, None), edges, period)
+
+
+def indicator_data(
+    spec: Spec, indicator_id: str, *, period: str = PERIOD, edges: bool = False
+) -> st.SearchStrategy[DataSet]:
+    """Data for just what one indicator's formula needs (and what that needs)."""
+    return _data(spec, _plan(spec, _needed_names(spec, indicator_id)), edges, period)
+
+
+# ---------------------------------------------------------------- invariants
+
+
+@dataclass(frozen=True, slots=True)
+class InvariantFailure:
+    indicator: str
+    invariant: str
+    message: str
+    counterexample: str
+
+
+@dataclass(frozen=True, slots=True)
+class InvariantOutcome:
+    checked: tuple[tuple[str, str], ...]
+    failures: tuple[InvariantFailure, ...] = field(default_factory=tuple)
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+    def render(self) -> str:
+        lines = []
+        for failure in self.failures:
+            lines.append(f"FAIL {failure.indicator}: {failure.invariant}: {failure.message}")
+            lines.extend(f"    {line}" for line in failure.counterexample.splitlines())
+        passed = len(self.checked) - len({(f.indicator, f.invariant) for f in self.failures})
+        lines.append(f"{passed} passed, {len(self.failures)} failed")
+        return "\n".join(lines) + "\n"
+
+
+class _Broken(AssertionError):
+    def __init__(self, message: str, example: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.example = example
+
+
+def _describe_data(data: DataSet, names: set[str] | None = None) -> str:
+    lines = []
+    for period, values in data.values.items():
+        for name, value in values.items():
+            if names is not None and name not in names:
+                continue
+            if isinstance(value, Mapping):
+                shown = ", ".join(
+                    f"{k}: {'missing' if v is None else format(v, 'f')}" for k, v in value.items()
+                )
+                lines.append(f"{name} ({period}) = {{{shown}}}")
+            elif isinstance(value, Decimal):
+                lines.append(f"{name} ({period}) = {format(value, 'f')}")
+            else:
+                lines.append(f"{name} ({period}) = {value}")
+    return "\n".join(lines)
+
+
+def _realisation(spec: Spec, data: DataSet, indicator_id: str, period: str) -> Figure:
+    with decimal.localcontext(DECIMAL_CONTEXT):
+        return _Evaluator(spec, data).realisation(indicator_id, period).figure
+
+
+def _bump(data: DataSet, variable: str, period: str, spec: Spec) -> DataSet:
+    """The same data with ``variable`` raised by one (in its first present category)."""
+    values = dict(data.values[period])
+    current = values.get(variable)
+    if isinstance(current, Mapping):
+        cells = dict(current)
+        for category in spec.variable_categories(variable):
+            if cells.get(category) is not None:
+                cells[category] = (cells[category] or Decimal(0)) + 1
+                break
+        values[variable] = cells
+    elif isinstance(current, Decimal):
+        values[variable] = current + 1
+    return DataSet({period: values})
+
+
+def _indicator_checks(
+    spec: Spec, indicator: Indicator, period: str
+) -> list[tuple[str, Callable[[DataSet, Any], None]]]:
+    """(name, check(data, draw_random)) for every invariant of one indicator."""
+    checks: list[tuple[str, Callable[[DataSet, Any], None]]] = []
+    needed = _needed_names(spec, indicator.id)
+    rounding = effective_rounding(spec.info.rounding, indicator.rounding)
+
+    def never_raises(data: DataSet, rnd: Any) -> None:
+        try:
+            from .engine import evaluate
+
+            evaluate(spec, data, period=period)
+        except Exception as exc:  # the property under test: nothing may escape
+            raise _Broken(
+                f"evaluation raised {type(exc).__name__}: {exc}", _describe_data(data, needed)
+            ) from exc
+
+    checks.append(("evaluation never raises", never_raises))
+
+    for invariant in indicator.invariants:
+        if invariant.range is not None:
+            low, high = invariant.range.min, invariant.range.max
+
+            def in_range(data: DataSet, rnd: Any, low: Decimal = low, high: Decimal = high) -> None:
+                figure = _realisation(spec, data, indicator.id, period)
+                if figure.ok and figure.raw is not None and not low <= figure.raw <= high:
+                    raise _Broken(
+                        f"realisation {figure.trace} is outside {low}–{high}",
+                        _describe_data(data, needed),
+                    )
+
+            checks.append((f"range {low}–{high}", in_range))
+        for direction, variable in (
+            ("increasing", invariant.increasing_in),
+            ("decreasing", invariant.decreasing_in),
+        ):
+            if variable is None:
+                continue
+
+            def monotone(
+                data: DataSet, rnd: Any, variable: str = variable, direction: str = direction
+            ) -> None:
+                before = _realisation(spec, data, indicator.id, period)
+                after_data = _bump(data, variable, period, spec)
+                after = _realisation(spec, after_data, indicator.id, period)
+                if not (
+                    before.ok and after.ok and before.raw is not None and after.raw is not None
+                ):
+                    return
+                wrong = (
+                    after.raw < before.raw if direction == "increasing" else after.raw > before.raw
+                )
+                if wrong:
+                    raise _Broken(
+                        f"raising {variable} by 1 moved the value from {before.raw:f} to "
+                        f"{after.raw:f}; declared {direction} in {variable}",
+                        _describe_data(data, needed),
+                    )
+
+            checks.append((f"{direction} in {variable}", monotone))
+
+    def reorder(data: DataSet, rnd: Any) -> None:
+        values = {}
+        for name, value in data.values[period].items():
+            if isinstance(value, Mapping):
+                items = list(value.items())
+                rnd.shuffle(items)
+                values[name] = dict(items)
+            else:
+                values[name] = value
+        first = _realisation(spec, data, indicator.id, period)
+        second = _realisation(spec, DataSet({period: values}), indicator.id, period)
+        if first.raw != second.raw or first.status is not second.status:
+            raise _Broken("reordering categories changed the value", _describe_data(data, needed))
+
+    checks.append(("reordering categories changes nothing", reorder))
+
+    def idempotent(data: DataSet, rnd: Any) -> None:
+        figure = _realisation(spec, data, indicator.id, period)
+        if figure.rounded is None:
+            return
+        again = round_value(figure.rounded, rounding.places, rounding.mode)
+        if again != figure.rounded:
+            raise _Broken(
+                f"rounding {figure.rounded} again gave {again}", _describe_data(data, needed)
+            )
+
+    checks.append(("rounding is idempotent", idempotent))
+    return checks
+
+
+def _polarity_check(indicator: Indicator, rounding: Rounding) -> Callable[[Any], None]:
+    """More realisation gives more achievement (higher is better) or less (lower)."""
+
+    def check(draw: Any) -> None:
+        target = draw(_decimal_places(1, 1000, 2))
+        low = draw(_decimal_places(0, 2000, 2))
+        high = low + draw(_decimal_places(0, 1000, 2))
+        if low == 0 and indicator.lower_rule.value == "inverse":
+            return
+        spec_target = TargetSpec(value=target)
+        raw_rounding = Rounding(
+            places=rounding.places, mode=rounding.mode, achievement_from=AchievementFrom.RAW
+        )
+        a = achievement(
+            indicator, spec_target, Figure(Status.OK, raw=low, rounded=low), raw_rounding
+        )
+        b = achievement(
+            indicator, spec_target, Figure(Status.OK, raw=high, rounded=high), raw_rounding
+        )
+        if a.raw is None or b.raw is None:
+            return
+        if indicator.polarity is Polarity.HIGHER_IS_BETTER and b.raw < a.raw:
+            raise _Broken(
+                "achievement fell as realisation rose",
+                f"target {target}: {a.trace}; {b.trace}",
+            )
+        if indicator.polarity is Polarity.LOWER_IS_BETTER and b.raw > a.raw:
+            raise _Broken(
+                "achievement rose as realisation rose (lower is better)",
+                f"target {target}: {a.trace}; {b.trace}",
+            )
+
+    return check
+
+
+def _mean_rollup_check(spec: Spec) -> Callable[[Any], None]:
+    def check(draw: Any) -> None:
+        values = draw(st.lists(_decimal_places(0, 300, 2), min_size=1, max_size=12))
+        parts = [
+            (f"m{i}", None, Figure(Status.OK), Figure(Status.OK, raw=v, rounded=v))
+            for i, v in enumerate(values)
+        ]
+        with decimal.localcontext(DECIMAL_CONTEXT):
+            figure, _ = _Evaluator(spec, spec.data).aggregate(Rollup.MEAN, parts)
+        low = round_value(min(values), spec.info.rounding.places, spec.info.rounding.mode)
+        high = round_value(max(values), spec.info.rounding.places, spec.info.rounding.mode)
+        if figure.rounded is None or not low <= figure.rounded <= high:
+            raise _Broken(
+                f"mean roll-up {figure.rounded} lies outside its parts {low}–{high}",
+                ", ".join(str(v) for v in values),
+            )
+
+    return check
+
+
+def _run_property(
+    body: Callable[[Any], None], max_examples: int, seed_value: int
+) -> _Broken | None:
+    """Run ``body(draw)`` under Hypothesis; return the shrunk failure, if any."""
+    last: list[_Broken] = []
+
+    @hypothesis_seed(seed_value)
+    @settings(
+        max_examples=max_examples,
+        deadline=None,
+        database=None,
+        derandomize=False,
+        phases=(Phase.generate, Phase.shrink),
+        suppress_health_check=list(HealthCheck),
+        print_blob=False,
+    )
+    @given(st.data())
+    def prop(data: st.DataObject) -> None:
+        try:
+            body(data.draw)
+        except _Broken as broken:
+            last.append(broken)
+            raise
+
+    try:
+        prop()
+    except _Broken:
+        return last[-1]
+    return None
+
+
+def run_invariants(
+    spec: Spec,
+    *,
+    max_examples: int = 200,
+    seed: int = 0,
+    period: str = PERIOD,
+    indicators: tuple[str, ...] | None = None,
+) -> InvariantOutcome:
+    """Check every indicator's invariants (declared and built-in) on generated data."""
+    checked: list[tuple[str, str]] = []
+    failures: list[InvariantFailure] = []
+    for indicator_id in indicators or tuple(spec.indicators):
+        indicator = spec.indicators[indicator_id]
+        rounding = effective_rounding(spec.info.rounding, indicator.rounding)
+        for edges in (False, True):
+            for name, check in _indicator_checks(spec, indicator, period):
+                label = name + (" (edges)" if edges else "")
+                checked.append((indicator_id, label))
+                strategy = indicator_data(spec, indicator_id, period=period, edges=edges)
+
+                def body(
+                    draw: Any,
+                    check: Callable[[DataSet, Any], None] = check,
+                    strategy: Any = strategy,
+                ) -> None:
+                    data = draw(strategy)
+                    check(data, random.Random(draw(st.integers(0, 2**32))))
+
+                broken = _run_property(body, max_examples, seed)
+                if broken is not None:
+                    failures.append(
+                        InvariantFailure(indicator_id, label, broken.message, broken.example)
+                    )
+        if indicator.scale is None:
+            checked.append((indicator_id, "achievement follows polarity"))
+            broken = _run_property(_polarity_check(indicator, rounding), max_examples, seed)
+            if broken is not None:
+                failures.append(
+                    InvariantFailure(
+                        indicator_id, "achievement follows polarity", broken.message, broken.example
+                    )
+                )
+    checked.append(("(spec)", "mean roll-up lies within its parts"))
+    broken = _run_property(_mean_rollup_check(spec), max_examples, seed)
+    if broken is not None:
+        failures.append(
+            InvariantFailure(
+                "(spec)", "mean roll-up lies within its parts", broken.message, broken.example
+            )
+        )
+    failures.extend(_subset_in_own_data(spec))
+    return InvariantOutcome(tuple(checked), tuple(failures))
+
+
+def _subset_in_own_data(spec: Spec) -> list[InvariantFailure]:
+    """The declared part ≤ whole relations must also hold in the spec's own data."""
+    out = []
+    for indicator in spec.indicators.values():
+        for invariant in indicator.invariants:
+            if invariant.subset is None:
+                continue
+            part, whole = invariant.subset
+            for period, values in spec.data.values.items():
+                p, w = values.get(part), values.get(whole)
+                if isinstance(p, Mapping) and isinstance(w, Mapping):
+                    for category, cell in p.items():
+                        limit = w.get(category)
+                        if cell is not None and limit is not None and cell > limit:
+                            out.append(
+                                InvariantFailure(
+                                    indicator.id,
+                                    f"subset {part} ≤ {whole}",
+                                    f"in the spec's data for {period}, {part}[{category}] = {cell} "
+                                    f"exceeds {whole}[{category}] = {limit}",
+                                    f"{part}[{category}] = {cell}\n{whole}[{category}] = {limit}",
+                                )
+                            )
+    return out
+
+
+def pytest_cases(path: str | os.PathLike[str], *, max_examples: int = 100, seed: int = 0) -> Any:
+    """One pytest test per indicator of the spec at ``path``::
+
+    test_my_spec = sakipcalc.testing.pytest_cases("specs/my-spec")
+    """
+    import pytest
+
+    spec = load(path)
+
+    @pytest.mark.parametrize("indicator_id", list(spec.indicators))
+    def test_indicator(indicator_id: str) -> None:
+        outcome = run_invariants(
+            spec, max_examples=max_examples, seed=seed, indicators=(indicator_id,)
+        )
+        failures = [f for f in outcome.failures if f.indicator == indicator_id]
+        if failures:
+            pytest.fail(InvariantOutcome(outcome.checked, tuple(failures)).render(), pytrace=False)
+
+    return test_indicator
