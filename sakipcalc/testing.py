@@ -66,9 +66,10 @@ def _decimal_places(low: int, high: int, places: int) -> st.SearchStrategy[Decim
 
 def _number(variable_domain: Domain, edges: bool) -> st.SearchStrategy[Decimal]:
     if variable_domain is Domain.COUNT:
-        base = st.integers(0, 10**7)
+        counts = st.integers(0, 10**7)
         edge = st.sampled_from([0, 1, _BIG_COUNT])
-        return (st.one_of(edge, base) if edges else base).map(Decimal)
+        return (st.one_of(edge, counts) if edges else counts).map(Decimal)
+    base: st.SearchStrategy[Decimal]
     if variable_domain is Domain.PERCENTAGE:
         base = _decimal_places(0, 100, 2)
         return st.one_of(st.sampled_from([Decimal(0), Decimal(100)]), base) if edges else base
@@ -128,7 +129,7 @@ def _needed_names(spec: Spec, indicator_id: str) -> set[str]:
 def _data(draw: Any, spec: Spec, plan: _Plan, edges: bool, period: str) -> DataSet:
     values: dict[str, DataValue] = {}
     for variable in plan.variables:
-        whole = values.get(plan.subsets.get(variable.id, ""), None)
+        whole = values.get(plan.subsets.get(variable.id, ""))
         if variable.breakdown is not None:
             cells: dict[str, Decimal | None] = {}
             for category in spec.variable_categories(variable.id):
@@ -316,7 +317,7 @@ def _indicator_checks(
             checks.append((f"{direction} in {variable}", monotone))
 
     def reorder(data: DataSet, rnd: Any) -> None:
-        values = {}
+        values: dict[str, DataValue] = {}
         for name, value in data.values[period].items():
             if isinstance(value, Mapping):
                 items = list(value.items())
