@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from ._gcpause import gc_paused
 from ._scales import CompiledScale, ScaleBand, band_problems, parse_interval
 from ._source import PathKey, SourceDoc, format_path, read_yaml_file
 from ._spec import DataSet, DataValue, Grade, Origin, Spec
@@ -515,9 +516,10 @@ def load_issues(
 ) -> tuple[Spec | None, IssueReport]:
     """Load and check; return the spec (None when there are errors) and every issue."""
     ctx = _Context()
-    raws = _read_all(paths, ctx)
-    merged = _merge(raws, ctx)
-    spec = _build(merged, raws, ctx)
+    with gc_paused():
+        raws = _read_all(paths, ctx)
+        merged = _merge(raws, ctx)
+        spec = _build(merged, raws, ctx)
     report = IssueReport.of(ctx.issues)
     if report.has_errors:
         return None, report

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ._gcpause import gc_paused
 from ._scales import CompiledScale
 from ._spec import DataSet, Grade, Spec
 from ._types import split_period
@@ -59,7 +60,7 @@ def evaluate(spec: Spec, data: DataSet | None = None, *, period: str) -> Evaluat
     ``period`` is a year (``"2022"``) or a quarter (``"2022-Q3"``).
     """
     split_period(period)  # raises PeriodError for a malformed period
-    with decimal.localcontext(DECIMAL_CONTEXT):
+    with decimal.localcontext(DECIMAL_CONTEXT), gc_paused():
         evaluator = _Evaluator(spec, data if data is not None else spec.data)
         return evaluator.report(period)
 
