@@ -40,8 +40,11 @@ from yaml.scanner import Scanner
 
 from .errors import Issue, Location, Severity
 
+_CParser: Any
 try:
-    from yaml._yaml import CParser as _CParser
+    import yaml._yaml as _libyaml
+
+    _CParser = _libyaml.CParser
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     _CParser = None
 
@@ -126,9 +129,10 @@ class _RefusingComposer(Composer):
     _depth: int
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
-        event: Any = self.peek_event()  # type: ignore[no-untyped-call]
+        parser: Any = self  # the event methods come from the parser mixed in
+        event: Any = parser.peek_event()
         if isinstance(event, AliasEvent):
-            self.get_event()  # type: ignore[no-untyped-call]
+            parser.get_event()
             self._report(
                 _Refusal(
                     "yaml-alias",
@@ -202,7 +206,7 @@ class _PureStrictComposer(Reader, Scanner, Parser, _RefusingComposer, BaseResolv
 _StrictComposer: Any = _PureStrictComposer
 if _CParser is not None:
 
-    class _CStrictComposer(_CParser, _RefusingComposer, BaseResolver):  # type: ignore[misc, valid-type]
+    class _CStrictComposer(_CParser, _RefusingComposer, BaseResolver):
         def __init__(self, text: str, report: Callable[[_Refusal], None]) -> None:
             _CParser.__init__(self, text)
             Composer.__init__(self)
@@ -236,12 +240,12 @@ def load_yaml_text(text: str, file: str) -> tuple[SourceDoc | None, list[Issue]]
     loader: Any = None
     try:
         loader = _StrictComposer(text, refuse)
-        loader.get_event()  # type: ignore[no-untyped-call]  # StreamStart
+        loader.get_event()  # StreamStart
         root: Node | None = None
         if not loader.check_event(StreamEndEvent):
             root = loader.compose_document()
         if not loader.check_event(StreamEndEvent):
-            event = loader.peek_event()  # type: ignore[no-untyped-call]
+            event = loader.peek_event()
             refuse(
                 _Refusal(
                     "yaml-multiple-documents",
