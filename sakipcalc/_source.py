@@ -206,7 +206,7 @@ class _PureStrictComposer(Reader, Scanner, Parser, _RefusingComposer, BaseResolv
 _StrictComposer: Any = _PureStrictComposer
 if _CParser is not None:
 
-    class _CStrictComposer(_CParser, _RefusingComposer, BaseResolver):
+    class _CStrictComposer(_CParser, _RefusingComposer, BaseResolver):  # type: ignore[misc]
         def __init__(self, text: str, report: Callable[[_Refusal], None]) -> None:
             _CParser.__init__(self, text)
             Composer.__init__(self)
