@@ -574,7 +574,8 @@ def _build(merged: _Merged, raws: list[_Raw], ctx: _Context) -> Spec | None:
     names = _name_infos(section("variables"), indicators, section("breakdowns"), spec_scales=scales)
     formulas = _compile_formulas(indicators, names, origins, ctx)
     order = _formula_order(indicators, formulas, origins, ctx)
-    _check_reported(merged.reported, names, refs, ctx)
+    budget_ids = {line.id for budget, _ in merged.budgets for line in _budget_walk(budget.programs)}
+    _check_reported(merged.reported, names, refs, ctx, budget_ids)
     data = _parse_data(
         merged.data,
         section("variables"),
@@ -1233,15 +1234,38 @@ def _cycles(graph: Mapping[str, Sequence[str]]) -> list[list[str]]:
     return found
 
 
+def _budget_walk(lines: Sequence[BudgetLine]) -> list[BudgetLine]:
+    out: list[BudgetLine] = []
+    for line in lines:
+        out.append(line)
+        out.extend(_budget_walk(line.children))
+    return out
+
+
 def _check_reported(
     reported: list[tuple[Reported, Origin]],
     names: Mapping[str, NameInfo],
     refs: _Refs,
     ctx: _Context,
+    budget_ids: set[str],
 ) -> None:
     for item, origin in reported:
         refs.check("indicators", item.indicator, origin, "indicator")
         refs.check("agreements", item.agreement, origin, "agreement")
+        named: list[tuple[str, PathKey]] = []
+        if item.budget_line is not None:
+            named.append((item.budget_line, ("budget_line",)))
+        for index, line_id in enumerate(item.budget_lines or ()):
+            named.append((line_id, ("budget_lines", index)))
+        for line_id, sub in named:
+            if line_id not in budget_ids:
+                ctx.error(
+                    "unknown-reference",
+                    f"unknown budget line '{line_id}'",
+                    origin.location(*sub),
+                    (*origin.path, *sub),
+                    suggest(line_id, budget_ids),
+                )
         if item.expr is not None:
             result = compile_formula(item.expr, names)
             if isinstance(result, FormulaProblem):
@@ -1263,10 +1287,18 @@ def _check_reported(
                     origin.location(),
                     origin.path,
                 )
-        if sum(x is not None for x in (item.indicator, item.expr, item.budget_line)) != 1:
+        subjects = (
+            item.indicator,
+            item.expr,
+            item.budget_line,
+            item.budget_lines,
+            item.budget_year,
+        )
+        if sum(x is not None for x in subjects) != 1:
             ctx.error(
                 "reported-subject",
-                "a reported figure names exactly one of: indicator, expr, budget_line",
+                "a reported figure names exactly one of: indicator, expr, budget_line, budget_lines, "
+                "budget_year",
                 origin.location(),
                 origin.path,
             )
@@ -1309,15 +1341,6 @@ def _parse_data(
                 )
             elif name in indicators:
                 indicator = indicators[name]
-                if indicator.formula is not None:
-                    ctx.error(
-                        "data-for-formula",
-                        f"indicator '{name}' is computed by its formula; give data for its "
-                        f"variables instead",
-                        where,
-                        origin.path,
-                    )
-                    continue
                 parsed = _parse_indicator_value(raw, indicator, scales, origin, ctx)
             else:
                 ctx.error(

@@ -137,6 +137,10 @@ class _Checker:
             self._reported_expr(item)
         elif item.budget_line is not None:
             self._reported_budget(item)
+        elif item.budget_lines is not None:
+            self._reported_budget_lines(item)
+        elif item.budget_year is not None:
+            self._reported_budget_year(item)
 
     def _reported_indicator(self, item: Reported) -> None:
         assert item.indicator is not None and item.period is not None
@@ -144,6 +148,16 @@ class _Checker:
         rounding = self.evaluator.rounding(indicator)
         period = item.period
         spec_target = indicator.targets.get(period)
+        compared_with = "the plan's (Renstra) target"
+        if item.agreement is not None:
+            # An official's own table is held to the target that official signed.
+            agreement = self.spec.agreements[item.agreement]
+            signed = next(
+                (i.target for i in agreement.items if i.indicator == item.indicator), None
+            )
+            if signed is not None:
+                spec_target = signed
+                compared_with = f"the target signed in '{item.agreement}'"
         if item.target is not None:
             self.checked += 1
             if spec_target is not None and not _same_target(spec_target, item.target):
@@ -156,7 +170,7 @@ class _Checker:
                         item.source,
                         item.target.describe(),
                         spec_target.describe(),
-                        "the printed target differs from the plan's (Renstra) target",
+                        f"the printed target differs from {compared_with}",
                     )
                 )
             else:
@@ -321,6 +335,60 @@ class _Checker:
             )
             return
         ceiling, spent = found
+        self._compare_amounts(item, item.budget_line, ceiling, spent)
+
+    def _reported_budget_lines(self, item: Reported) -> None:
+        assert item.budget_lines is not None
+        subject = " + ".join(item.budget_lines)
+        ceiling = spent = Decimal(0)
+        for line_id in item.budget_lines:
+            found = self._budget_line(line_id, item.period)
+            if found is None:
+                self.checked += 1
+                self.found.append(
+                    Discrepancy(
+                        "not-checkable",
+                        subject,
+                        "budget",
+                        item.period,
+                        item.source,
+                        "",
+                        "n/a",
+                        f"no budget line '{line_id}'",
+                    )
+                )
+                return
+            ceiling += found[0]
+            spent += found[1]
+        self._compare_amounts(item, subject, ceiling, spent)
+
+    def _reported_budget_year(self, item: Reported) -> None:
+        assert item.budget_year is not None
+        budgets = [b for b in self.spec.budgets if b.year == item.budget_year]
+        subject = f"budget {item.budget_year}"
+        if not budgets:
+            self.checked += 1
+            self.found.append(
+                Discrepancy(
+                    "not-checkable",
+                    subject,
+                    "budget",
+                    str(item.budget_year),
+                    item.source,
+                    "",
+                    "n/a",
+                    f"the spec has no budget for {item.budget_year}",
+                )
+            )
+            return
+        totals = [_line_totals(p) for b in budgets for p in b.programs]
+        ceiling = sum((t[0] for t in totals), Decimal(0))
+        spent = sum((t[1] for t in totals), Decimal(0))
+        self._compare_amounts(item, subject, ceiling, spent)
+
+    def _compare_amounts(
+        self, item: Reported, subject: str, ceiling: Decimal, spent: Decimal
+    ) -> None:
         rounding = self.spec.info.rounding
         for what, printed, actual in (
             ("ceiling", item.ceiling, ceiling),
@@ -335,7 +403,7 @@ class _Checker:
                 self.found.append(
                     Discrepancy(
                         "figure",
-                        item.budget_line,
+                        subject,
                         what,
                         item.period,
                         item.source,
@@ -356,7 +424,7 @@ class _Checker:
                 item.absorption,
                 rounding,
                 places=item.places,
-                subject=item.budget_line,
+                subject=subject,
                 what="absorption",
                 period=item.period,
                 source=item.source,
@@ -499,30 +567,24 @@ def check(spec: Spec) -> CheckResult:
     return CheckResult(checker.checked, checker.consistent, tuple(checker.found))
 
 
-_HEADERS = ("Kind", "Subject", "Field", "Period", "Source", "Reported", "Recomputed", "Note")
-
-
 def render_check_table(result: CheckResult) -> str:
+    """One block per discrepancy: long expressions and sources stay readable."""
     lines = [
         f"Checked {result.checked} figures: {result.consistent} consistent, "
         f"{len(result.discrepancies)} discrepancies."
     ]
-    if not result.discrepancies:
-        return lines[0] + "\n"
-    rows = [
-        (d.kind, d.subject, d.what, d.period or "", d.source, d.reported, d.recomputed, d.note)
-        for d in result.discrepancies
-    ]
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(_HEADERS[:-1])]
-    lines.append("")
-    header = "  ".join(h.ljust(w) for h, w in zip(_HEADERS[:-1], widths, strict=True)) + "  Note"
-    lines.append(header)
-    lines.append("  ".join("-" * w for w in widths) + "  ----")
-    for row in rows:
-        lines.append(
-            "  ".join(c.ljust(w) for c, w in zip(row[:-1], widths, strict=True)) + "  " + row[-1]
-        )
-    return "\n".join(line.rstrip() for line in lines) + "\n"
+    for d in result.discrepancies:
+        period = f" {d.period}" if d.period else ""
+        lines += [
+            "",
+            f"{d.kind}: {d.subject} — {d.what}{period}",
+            f"  source:     {d.source}",
+            f"  reported:   {d.reported}",
+            f"  recomputed: {d.recomputed}",
+        ]
+        if d.note:
+            lines.append(f"  note:       {d.note}")
+    return "\n".join(lines) + "\n"
 
 
 def render_check_json(result: CheckResult) -> str:

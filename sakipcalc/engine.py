@@ -78,6 +78,7 @@ class _Evaluator:
         self.spec = spec
         self.data = data
         self._realisations: dict[tuple[str, str], _Value] = {}
+        self.warnings: list[Issue] = []
 
     # -------------------------------------------------------------- inputs
 
@@ -155,41 +156,71 @@ class _Evaluator:
 
     def _direct_realisation(self, indicator: Indicator, period: str, rounding: Rounding) -> _Value:
         formula = self.spec.formulas.get(indicator.id)
+        given = self._given(indicator, period, rounding)
         if formula is None:
-            if not self.data.has(period, indicator.id):
-                return _Value(
-                    Figure.missing_data((MissingInput(indicator.id, period=period),)), None
-                )
-            value = self.data.get(period, indicator.id)
-            if value is None:
-                return _Value(
-                    Figure.missing_data(
-                        (MissingInput(indicator.id, period=period),), "given as empty"
-                    ),
-                    None,
-                )
-            if isinstance(value, Grade):
-                return _Value(
-                    Figure(Status.OK, grade=value.label, trace=f"{value.label} (as given)"), None
-                )
-            assert isinstance(value, Decimal)
-            rounded = round_value(value, rounding.places, rounding.mode)
-            grade = self._grade_of(indicator, value)
-            return _Value(
-                Figure(
-                    Status.OK,
-                    raw=value,
-                    rounded=rounded,
-                    grade=grade,
-                    trace=f"{format(value, 'f')} (as given) → {format(rounded, 'f')}",
-                ),
-                value,
-            )
+            return given
         figure = self.formula_figure(formula, period, rounding)
         if figure.raw is None:
+            if figure.status is Status.MISSING_DATA and given.figure.ok:
+                # Earlier years are often known only as the printed figure, not
+                # as the breakdown the formula needs: use the given value, and say so.
+                missing = ", ".join(str(m) for m in figure.missing)
+                return dataclasses.replace(
+                    given,
+                    figure=dataclasses.replace(
+                        given.figure,
+                        trace=f"{given.figure.trace}; the formula's inputs are missing ({missing})",
+                    ),
+                )
             return _Value(figure, None)
+        if (
+            given.figure.ok
+            and given.figure.rounded is not None
+            and figure.rounded != given.figure.rounded
+        ):
+            self.warnings.append(
+                Issue(
+                    Severity.WARNING,
+                    "given-differs-from-formula",
+                    f"'{indicator.id}' in {period}: the data gives {given.figure.rounded}, its "
+                    f"formula computes {figure.rounded}; the formula's value is used",
+                    self._data_location(period, indicator.id),
+                    f"data.{period}.{indicator.id}",
+                )
+            )
         grade = self._grade_of(indicator, figure.raw)
         return _Value(dataclasses.replace(figure, grade=grade), figure.raw)
+
+    def _data_location(self, period: str, name: str) -> Location:
+        origin = self.data.origins.get((period, name))
+        return origin.location(prefer_key=True) if origin is not None else Location("<data>")
+
+    def _given(self, indicator: Indicator, period: str, rounding: Rounding) -> _Value:
+        """The realisation as given directly in the data."""
+        if not self.data.has(period, indicator.id):
+            return _Value(Figure.missing_data((MissingInput(indicator.id, period=period),)), None)
+        value = self.data.get(period, indicator.id)
+        if value is None:
+            return _Value(
+                Figure.missing_data((MissingInput(indicator.id, period=period),), "given as empty"),
+                None,
+            )
+        if isinstance(value, Grade):
+            return _Value(
+                Figure(Status.OK, grade=value.label, trace=f"{value.label} (as given)"), None
+            )
+        assert isinstance(value, Decimal)
+        rounded = round_value(value, rounding.places, rounding.mode)
+        return _Value(
+            Figure(
+                Status.OK,
+                raw=value,
+                rounded=rounded,
+                grade=self._grade_of(indicator, value),
+                trace=f"{format(value, 'f')} (as given) → {format(rounded, 'f')}",
+            ),
+            value,
+        )
 
     def formula_figure(self, formula: CompiledFormula, period: str, rounding: Rounding) -> Figure:
         """Evaluate a compiled formula on this data for ``period``, as a typed figure."""
@@ -364,6 +395,7 @@ class _Evaluator:
         for b in self.spec.budgets:
             if b.year == year:
                 self._check_budget_total(b, budget, warnings)
+        warnings.extend(self.warnings)
         return EvaluationReport(
             spec=self.spec.info.id,
             spec_name=self.spec.info.name,

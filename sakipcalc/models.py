@@ -421,6 +421,10 @@ class Reported(Model):
     indicator: Ident | None = None
     agreement: Ident | None = None
     budget_line: Ident | None = None
+    budget_lines: tuple[Ident, ...] | None = Field(
+        None, description="several budget lines whose printed subtotal this is"
+    )
+    budget_year: Int | None = Field(None, description="a budget year: its printed grand totals")
     expr: Text | None = Field(None, description="a formula whose value was printed")
     target: Target | None = None
     realisation: Target | None = None

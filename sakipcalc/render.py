@@ -134,8 +134,12 @@ def render_table(report: EvaluationReport) -> str:
         walk(report.budget, 0)
         parts.append(_table(("Line", "Level", "Ceiling", "Spent", "Absorption %"), rows))
     if report.warnings:
-        parts += ["", "Warnings", ""]
-        parts.extend(w.format() for w in report.warnings)
+        # The full list is one command away; a table readers scan should not drown in it.
+        codes: dict[str, int] = {}
+        for warning in report.warnings:
+            codes[warning.code] = codes.get(warning.code, 0) + 1
+        summary = ", ".join(f"{count} {code}" for code, count in sorted(codes.items()))
+        parts += ["", f"Warnings: {summary} (`sakipcalc validate` lists spec warnings in full)"]
     return "\n".join(parts) + "\n"
 
 

@@ -1,0 +1,599 @@
+"""The formula language: exact numbers, operators, sums, references, traces and errors."""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import sakipcalc
+from sakipcalc import CompiledFormula, FormulaProblem, MissingInput, Status, compile_formula
+from sakipcalc.formula import NameInfo, NameKind, Slot, ZeroDenominator
+from sakipcalc.rounding import DECIMAL_CONTEXT
+
+WriteSpec = Callable[[dict[str, str]], Path]
+
+CATEGORIES = ("anak", "lansia", "disabilitas", "bencana")
+SUBSETS = {"lansia_dan_disabilitas": ("lansia", "disabilitas")}
+
+NAMES: dict[str, NameInfo] = {
+    "x": NameInfo(NameKind.SCALAR),
+    "y": NameInfo(NameKind.SCALAR),
+    "z": NameInfo(NameKind.SCALAR),
+    "pmks_served": NameInfo(NameKind.SCALAR),
+    "pmks_total": NameInfo(NameKind.SCALAR),
+    "pmks_handled": NameInfo(NameKind.BREAKDOWN, CATEGORIES, SUBSETS),
+    "pmks_population": NameInfo(NameKind.BREAKDOWN, CATEGORIES, SUBSETS),
+    "pct_served": NameInfo(NameKind.INDICATOR),
+    "akip_grade": NameInfo(NameKind.SCALAR, numeric=False),
+}
+
+Value = Decimal | Mapping[str, Decimal]
+
+
+def compiled(text: str) -> CompiledFormula:
+    result = compile_formula(text, NAMES)
+    assert isinstance(result, CompiledFormula), result
+    return result
+
+
+def problem(text: str) -> FormulaProblem:
+    result = compile_formula(text, NAMES)
+    assert isinstance(result, FormulaProblem), result
+    return result
+
+
+def slot_values(formula: CompiledFormula, values: Mapping[str, Value]) -> list[Decimal]:
+    out = []
+    for slot in formula.slots:
+        value = values[slot.name]
+        if slot.categories is None:
+            assert isinstance(value, Decimal)
+            out.append(value)
+        else:
+            assert not isinstance(value, Decimal)
+            out.append(sum((value[c] for c in slot.categories), Decimal(0)))
+    return out
+
+
+def run(text: str, **values: Value) -> Decimal:
+    """Evaluate by both backends, as the engine does (under its Decimal context)."""
+    formula = compiled(text)
+    slots = slot_values(formula, values)
+    with decimal.localcontext(DECIMAL_CONTEXT):
+        result = formula.evaluate(slots)
+        assert formula.evaluate_simpleeval(slots) == result
+    return result
+
+
+# ------------------------------------------------------------------ numbers
+
+
+def test_numbers_are_exact_decimals_from_the_source_text() -> None:
+    result = run("0.1 + 0.2")
+    assert result == Decimal("0.3")
+    assert str(result) == "0.3"  # not 0.30000000000000004: no float on the way
+
+
+def test_a_literal_keeps_its_written_digits() -> None:
+    assert str(run("41.42")) == "41.42"
+    assert str(run("0.050")) == "0.050"
+    assert run("1000000000000000000000000000001 - 1") == Decimal(10) ** 30
+
+
+# ---------------------------------------------------------------- operators
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1 + 2 * 3", "7"),
+        ("(1 + 2) * 3", "9"),
+        ("10 - 4 - 3", "3"),
+        ("10 - (4 - 3)", "9"),
+        ("12 / 4 / 3", "1"),
+        ("12 / (4 / 2)", "6"),
+        ("2 * 3 / 4", "1.5"),
+        ("-3 + 5", "2"),
+        ("-(3 + 5)", "-8"),
+        ("- -4", "4"),
+        ("+4", "4"),
+        ("2 - -3", "5"),
+        ("-2 ** 2", "-4"),
+        ("(-2) ** 2", "4"),
+        ("1 / 8", "0.125"),
+        ("19964 / 31356 * 100", "63.6688352468426processed"),
+    ],
+)
+def test_arithmetic_follows_the_usual_precedence(text: str, expected: str) -> None:
+    if expected.endswith("processed"):
+        # 19964/31356 is not a finite decimal; the result carries 60 significant digits.
+        result = run(text)
+        assert result.as_tuple().digits[:15] == tuple(int(d) for d in "636688352468426")
+        assert len(result.as_tuple().digits) == 60
+        return
+    assert run(text) == Decimal(expected)
+
+
+def test_variables_take_their_slot_values() -> None:
+    assert run("pmks_served / pmks_total * 100", pmks_served=Decimal(1), pmks_total=Decimal(8)) == (
+        Decimal("12.5")
+    )
+    assert run("x - y * z", x=Decimal(10), y=Decimal(2), z=Decimal(3)) == Decimal(4)
+
+
+# --------------------------------------------------------------------- sums
+
+HANDLED = {
+    "anak": Decimal(1),
+    "lansia": Decimal(20),
+    "disabilitas": Decimal(300),
+    "bencana": Decimal(4000),
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "categories", "expected"),
+    [
+        ("sum(pmks_handled)", CATEGORIES, 4321),
+        ("sum(pmks_handled, anak, bencana)", ("anak", "bencana"), 4001),
+        ("sum(pmks_handled, lansia_dan_disabilitas)", ("lansia", "disabilitas"), 320),
+        (
+            "sum(pmks_handled, lansia_dan_disabilitas, anak)",
+            ("lansia", "disabilitas", "anak"),
+            321,
+        ),
+    ],
+)
+def test_sum_over_all_named_or_subset_categories(
+    text: str, categories: tuple[str, ...], expected: int
+) -> None:
+    formula = compiled(text)
+    assert formula.slots == (Slot("pmks_handled", categories, text),)
+    assert run(text, pmks_handled=HANDLED) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "offset"),
+    [
+        ("sum(x)", "sum() needs a variable with categories; 'x' has none", 4),
+        ("sum(1)", "sum() takes a variable name, e.g. sum(pmks_served)", 0),
+        ("sum()", "sum() takes a variable name, e.g. sum(pmks_served)", 0),
+        ("sum(pmks_handled, 1)", "after the variable, sum() takes category or subset names", 18),
+        (
+            "sum(pmks_handled, lansai)",
+            "'lansai' is not a category or subset of 'pmks_handled'; did you mean 'lansia'?",
+            18,
+        ),
+        ("sum(pmks_handled, anak, anak)", "a category is named twice in this sum", 0),
+        (
+            "sum(pmks_handled, lansia_dan_disabilitas, lansia)",
+            "a category is named twice in this sum",
+            0,
+        ),
+        (
+            "pmks_handled / 2",
+            "variable 'pmks_handled' is broken down by category; write sum(pmks_handled) "
+            "or sum(pmks_handled, <category>)",
+            0,
+        ),
+    ],
+)
+def test_sum_misuse_is_refused(text: str, message: str, offset: int) -> None:
+    refused = problem(text)
+    assert (refused.message, refused.offset) == (message, offset)
+
+
+# ---------------------------------------------------------------- functions
+
+
+def test_min_max_abs() -> None:
+    values = {"x": Decimal(3), "y": Decimal(-7), "z": Decimal("2.5")}
+    assert run("min(x, y)", **values) == -7
+    assert run("max(x, y, z)", **values) == 3
+    assert run("abs(y)", **values) == 7
+    assert run("min(max(x, z), abs(y)) * 2", **values) == 6
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("min(x)", "min() takes two or more arguments"),
+        ("max()", "max() takes two or more arguments"),
+        ("abs(x, y)", "abs() takes exactly one argument"),
+        ("round(x)", "unknown function 'round'; allowed: sum, min, max, abs"),
+        ("mx(x, y)", "unknown function 'mx'; allowed: sum, min, max, abs; did you mean 'max'?"),
+        ("sum", "'sum' is a function; call it as sum(…)"),
+    ],
+)
+def test_function_misuse_is_refused(text: str, message: str) -> None:
+    assert problem(text).message == message
+
+
+# -------------------------------------------------------------------- power
+
+
+def test_power_with_a_small_whole_literal_is_allowed() -> None:
+    assert run("x ** 2", x=Decimal("1.5")) == Decimal("2.25")
+    assert run("x ** 10", x=Decimal(2)) == 1024
+    assert run("x ** 0", x=Decimal(7)) == 1
+    assert run("x ** (3)", x=Decimal(2)) == 8
+
+
+@pytest.mark.parametrize(
+    ("text", "offset"),
+    [
+        ("x ** 11", 5),
+        ("x ** y", 5),
+        ("x ** 2.0", 5),
+        ("x ** -1", 5),
+        ("x ** (1 + 1)", 6),
+        ("2 ** 3 ** 2", 5),
+        ("x ** 10000000000", 5),
+    ],
+)
+def test_power_needs_a_whole_literal_from_0_to_10(text: str, offset: int) -> None:
+    refused = problem(text)
+    assert refused.message == "a power must be a whole-number literal from 0 to 10"
+    assert refused.offset == offset
+
+
+# --------------------------------------------------------------- names, slots
+
+
+def test_the_same_input_is_one_slot() -> None:
+    formula = compiled("x / (x + y) * 100 + sum(pmks_handled) / sum(pmks_handled)")
+    assert formula.slots == (
+        Slot("x", None, "x"),
+        Slot("y", None, "y"),
+        Slot("pmks_handled", CATEGORIES, "sum(pmks_handled)"),
+    )
+    assert formula.references == frozenset({"x", "y", "pmks_handled"})
+
+
+def test_a_subset_and_its_categories_written_out_share_a_slot() -> None:
+    formula = compiled(
+        "sum(pmks_handled, lansia_dan_disabilitas) / sum(pmks_handled, lansia, disabilitas)"
+    )
+    assert formula.slots == (
+        Slot(
+            "pmks_handled",
+            ("lansia", "disabilitas"),
+            "sum(pmks_handled, lansia_dan_disabilitas)",
+        ),
+    )
+
+
+def test_an_indicator_is_a_name_like_a_variable() -> None:
+    formula = compiled("pct_served * 2")
+    assert formula.slots == (Slot("pct_served", None, "pct_served"),)
+
+
+def test_a_grade_variable_cannot_be_used() -> None:
+    assert problem("akip_grade + 1").message == (
+        "'akip_grade' is a grade, not a number; it cannot be used in a formula"
+    )
+
+
+# -------------------------------------------------------------------- traces
+
+
+def test_substitute_writes_numbers_in_place_of_inputs() -> None:
+    formula = compiled("sum(pmks_handled) / sum(pmks_population) * 100")
+    assert formula.substitute([Decimal(31356), Decimal(75695)]) == "31356 / 75695 × 100"
+
+
+@pytest.mark.parametrize(
+    ("text", "values", "trace"),
+    [
+        ("x - (y - z)", ["5", "3", "1"], "5 − (3 − 1)"),
+        ("x - y - z", ["5", "3", "1"], "5 − 3 − 1"),
+        ("x / (y * z)", ["8", "2", "2"], "8 / (2 × 2)"),
+        ("(x + y) * z", ["1", "2", "3"], "(1 + 2) × 3"),
+        ("-(x + y)", ["1", "2"], "−(1 + 2)"),
+        ("-x ** 2", ["3"], "−3 ^ 2"),
+        ("(-x) ** 2", ["3"], "(−3) ^ 2"),
+        ("min(x, y) + abs(z)", ["1", "2", "-3"], "min(1, 2) + abs(-3)"),
+        ("x * 0.50 + 1", ["4"], "4 × 0.50 + 1"),
+        ("sum(pmks_handled, anak) / x", ["12", "4"], "12 / 4"),
+    ],
+)
+def test_substitute_keeps_the_structure(text: str, values: list[str], trace: str) -> None:
+    assert compiled(text).substitute([Decimal(v) for v in values]) == trace
+
+
+def test_substitute_shows_a_missing_input_as_a_question_mark() -> None:
+    assert compiled("x / y").substitute([Decimal(1), None]) == "1 / ?"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: substitute renders (x ** 2) ** 3 as '2 ^ 2 ^ 3', which reads as 2^(2^3)",
+)
+def test_substitute_brackets_a_power_of_a_power() -> None:
+    assert compiled("(x ** 2) ** 3").substitute([Decimal(2)]) == "(2 ^ 2) ^ 3"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: substitute renders x ** 2 with x = -3 as '-3 ^ 2', which reads as -(3^2) = -9",
+)
+def test_substitute_brackets_a_negative_base() -> None:
+    assert compiled("x ** 2").substitute([Decimal(-3)]) == "(-3) ^ 2"
+
+
+# ------------------------------------------------------------------- errors
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "excerpt"),
+    [
+        (
+            "pmks_served / pmks_servd * 100",
+            "unknown variable 'pmks_servd'; did you mean 'pmks_served'?",
+            "pmks_served / pmks_servd * 100\n              ^",
+        ),
+        (
+            "pmks_served // pmks_total",
+            "operator '//' is not allowed; use + - * / or ** n",
+            "pmks_served // pmks_total\n            ^",
+        ),
+        (
+            "(pmks_served) % (pmks_total)",
+            "operator '%' is not allowed; use + - * / or ** n",
+            "(pmks_served) % (pmks_total)\n              ^",
+        ),
+        (
+            "max(x, y, key=z)",
+            "keyword arguments are not allowed",
+            "max(x, y, key=z)\n          ^",
+        ),
+        (
+            "x + y.real",
+            "attribute access (.name) is not allowed in formulas",
+            "x + y.real\n    ^",
+        ),
+        (
+            "x ** 11",
+            "a power must be a whole-number literal from 0 to 10",
+            "x ** 11\n     ^",
+        ),
+        (
+            "x + 1e3",
+            "'1e3' is not a plain decimal number such as 100 or 0.5",
+            "x + 1e3\n    ^",
+        ),
+        (
+            "x + 'text'",
+            "text (strings) is not allowed in formulas",
+            "x + 'text'\n    ^",
+        ),
+        (
+            "x = 1",
+            "assignments are not allowed; a formula is a single expression",
+            "x = 1\n  ^",
+        ),
+        ("", "formula is empty", "\n^"),
+    ],
+)
+def test_an_error_carries_its_offset_and_a_caret_excerpt(
+    text: str, message: str, excerpt: str
+) -> None:
+    refused = problem(text)
+    assert refused.message == message
+    assert refused.formula == text
+    assert refused.excerpt() == excerpt
+    assert refused.excerpt().splitlines()[-1].index("^") == refused.offset
+
+
+def test_a_long_formula_excerpt_is_cut_at_200_characters() -> None:
+    text = "x + " * 60 + "y.real"
+    refused = problem(text)
+    assert refused.offset == 240
+    shown, caret = refused.excerpt().split("\n")
+    assert shown == text[:200] + "…"
+    assert caret == " " * 200 + "^"
+
+
+def test_no_suggestion_when_nothing_is_close() -> None:
+    assert problem("qqqq + 1").message == "unknown variable 'qqqq'"
+
+
+# ----------------------------------------------- through a loaded spec
+
+SPEC = """\
+sakipcalc: 1
+spec:
+  id: uji_rumus
+  name: Uji rumus
+  plan: {start: 2021, end: 2023}
+breakdowns:
+  - id: jenis
+    categories: [anak, lansia, disabilitas]
+    subsets: {rentan: [lansia, disabilitas]}
+variables:
+  - {id: served, domain: count}
+  - {id: total, domain: count}
+  - {id: handled, breakdown: jenis, domain: count}
+  - {id: population, breakdown: jenis, domain: count}
+indicators:
+  # Declared before the indicator it uses: evaluation follows dependencies, not file order.
+  - id: double_pct
+    name: Dua kali persentase terlayani
+    unit: "%"
+    formula: pct_served * 2
+  - id: pct_served
+    name: Persentase PMKS terlayani
+    unit: "%"
+    formula: served / total * 100
+    targets: {"2022": 50}
+  - id: pct_rentan
+    name: Persentase PMKS rentan tertangani
+    unit: "%"
+    formula: sum(handled, rentan) / sum(population, rentan) * 100
+    targets: {"2022": 50}
+"""
+
+
+def load(write_spec: WriteSpec, data: str) -> sakipcalc.Spec:
+    return sakipcalc.load(write_spec({"spec.yaml": SPEC, "data.yaml": data}))
+
+
+def realisations(write_spec: WriteSpec, data: str) -> dict[str, sakipcalc.Figure]:
+    report = sakipcalc.evaluate(load(write_spec, data), period="2022")
+    return {result.indicator: result.realisation for result in report.indicators}
+
+
+FULL_DATA = """\
+data:
+  "2022":
+    served: 31356
+    total: 75695
+    handled: {anak: 10, lansia: 20, disabilitas: 30}
+    population: {anak: 100, lansia: 200, disabilitas: 300}
+"""
+
+
+def test_an_indicator_uses_another_evaluated_first(write_spec: WriteSpec) -> None:
+    spec = load(write_spec, FULL_DATA)
+    assert spec.order.index("pct_served") < spec.order.index("double_pct")
+    figures = realisations(write_spec, FULL_DATA)
+    served = figures["pct_served"]
+    assert served.status is Status.OK
+    assert served.rounded == Decimal("41.42")
+    assert served.trace == "31356 / 75695 × 100 = 41.424136… → 41.42"
+    double = figures["double_pct"]
+    assert double.raw == served.raw * 2  # the raw value, not the rounded one
+    assert double.rounded == Decimal("82.85")
+    assert figures["pct_rentan"].raw == 10
+
+
+@pytest.mark.parametrize(("served", "total"), [("5", "0"), ("0", "0")])
+def test_a_zero_denominator_is_not_computable(
+    write_spec: WriteSpec, served: str, total: str
+) -> None:
+    data = FULL_DATA.replace("served: 31356", f"served: {served}").replace(
+        "total: 75695", f"total: {total}"
+    )
+    figures = realisations(write_spec, data)
+    figure = figures["pct_served"]
+    assert figure.status is Status.NOT_COMPUTABLE
+    assert figure.reason == "zero denominator: total is 0"
+    assert figure.trace == f"{served} / 0 × 100 = n/a"
+    # An indicator built on it is not computable either, and says why.
+    assert figures["double_pct"].status is Status.NOT_COMPUTABLE
+    assert figures["double_pct"].reason == (
+        "'pct_served' is not computable (zero denominator: total is 0)"
+    )
+
+
+def test_a_zero_sum_denominator_is_named_as_written(write_spec: WriteSpec) -> None:
+    data = FULL_DATA.replace("lansia: 200, disabilitas: 300", "lansia: 0, disabilitas: 0")
+    figure = realisations(write_spec, data)["pct_rentan"]
+    assert figure.status is Status.NOT_COMPUTABLE
+    assert figure.reason == "zero denominator: sum(population, rentan) is 0"
+
+
+def test_a_missing_variable_is_missing_data(write_spec: WriteSpec) -> None:
+    data = FULL_DATA.replace("    total: 75695\n", "")
+    figures = realisations(write_spec, data)
+    figure = figures["pct_served"]
+    assert figure.status is Status.MISSING_DATA
+    assert figure.missing == (MissingInput("total", None, "2022"),)
+    assert figure.reason == "missing data: total in 2022"
+    # The missing input propagates to the indicator that uses this one.
+    assert figures["double_pct"].status is Status.MISSING_DATA
+    assert figures["double_pct"].missing == (MissingInput("total", None, "2022"),)
+
+
+def test_a_missing_category_is_missing_data_naming_it(write_spec: WriteSpec) -> None:
+    data = FULL_DATA.replace("lansia: 200, disabilitas: 300", "lansia: 200, disabilitas: ~")
+    figure = realisations(write_spec, data)["pct_rentan"]
+    assert figure.status is Status.MISSING_DATA
+    assert figure.missing == (MissingInput("population", "disabilitas", "2022"),)
+    assert figure.reason == "missing data: population[disabilitas] in 2022"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: round_value raises decimal.InvalidOperation when the rounded result needs "
+    "more than 60 digits; formula_figure rounds outside its try, so evaluate() crashes",
+)
+def test_a_huge_result_is_a_status_not_an_exception(write_spec: WriteSpec) -> None:
+    big = "1" + "0" * 30  # a count of 10**30 is valid data (up to 40 digits)
+    data = FULL_DATA.replace("served: 31356", f"served: {big}").replace(
+        "total: 75695", "total: 1"
+    )
+    figure = realisations(write_spec, data)["pct_served"]  # 10**32, rounded to 2 places
+    assert figure.status in (Status.OK, Status.NOT_COMPUTABLE)
+
+
+def test_a_formula_error_in_a_file_points_at_the_character(write_spec: WriteSpec) -> None:
+    spec = SPEC.replace("formula: served / total * 100", "formula: served / totl * 100")
+    report = sakipcalc.validate(write_spec({"spec.yaml": spec}))
+    (issue,) = report.errors
+    assert issue.code == "formula"
+    assert issue.message == "unknown variable 'totl'; did you mean 'total'?"
+    assert str(issue.location) == f"{report.errors[0].location.file}:24:23"
+    assert issue.path == "indicators[1].formula"
+    assert issue.excerpt == "served / totl * 100\n         ^"
+    line = spec.splitlines()[23]
+    assert line[22:26] == "totl"
+
+
+def test_a_quoted_formula_error_points_at_the_character(write_spec: WriteSpec) -> None:
+    spec = SPEC.replace("formula: served / total * 100", "formula: 'served / totl * 100'")
+    (issue,) = sakipcalc.validate(write_spec({"spec.yaml": spec})).errors
+    assert (issue.location.line, issue.location.column) == (24, 24)
+    assert spec.splitlines()[23][23:27] == "totl"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: for a block scalar (formula: >-) the location is the '>' indicator's "
+    "line and column plus the offset, not the character on the next line",
+)
+def test_a_block_formula_error_points_at_the_character(write_spec: WriteSpec) -> None:
+    spec = SPEC.replace(
+        "formula: served / total * 100", "formula: >-\n      served / totl * 100"
+    )
+    (issue,) = sakipcalc.validate(write_spec({"spec.yaml": spec})).errors
+    assert (issue.location.line, issue.location.column) == (25, 16)
+    assert spec.splitlines()[24][15:19] == "totl"
+
+
+# ------------------------------------------------------- the two backends
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x / y * 100",
+        "(x - y) / z",
+        "-x + y ** 2 - z ** 3",
+        "min(x, y, z) / max(x, y)",
+        "abs(x - y) / (z + 1)",
+        "sum(pmks_handled, lansia_dan_disabilitas) / sum(pmks_handled) * 100",
+        "1 / 3 * 3",
+        "x / 7 + y / 11 + z / 13",
+    ],
+)
+def test_evaluate_and_simpleeval_agree(text: str) -> None:
+    formula = compiled(text)
+    values = {"x": Decimal("19964"), "y": Decimal("31356"), "z": Decimal("-2.5")}
+    slots = slot_values(formula, {**values, "pmks_handled": HANDLED})
+    with decimal.localcontext(DECIMAL_CONTEXT):
+        assert formula.evaluate_simpleeval(slots) == formula.evaluate(slots)
+
+
+def test_both_backends_signal_a_zero_denominator() -> None:
+    formula = compiled("x / (y - y)")
+    with decimal.localcontext(DECIMAL_CONTEXT):
+        with pytest.raises(ZeroDenominator) as compiled_error:
+            formula.evaluate([Decimal(1), Decimal(2)])
+        with pytest.raises(ZeroDenominator):
+            formula.evaluate_simpleeval([Decimal(1), Decimal(2)])
+    assert compiled_error.value.denominator == "(y - y)"
