@@ -130,6 +130,7 @@ class _Raw:
 class _Context:
     issues: list[Issue] = field(default_factory=list)
     failed_ids: dict[str, set[str]] = field(default_factory=dict)
+    library: bool = False  # the files hold only shared scales or breakdowns
 
     def error(
         self,
@@ -523,6 +524,8 @@ def load_issues(
     report = IssueReport.of(ctx.issues)
     if report.has_errors:
         return None, report
+    if spec is None and ctx.library:
+        return None, report
     return spec, report
 
 
@@ -530,6 +533,20 @@ def load(*paths: str | os.PathLike[str]) -> Spec:
     """Load a spec from files or directories. Raises :class:`SpecError` with every issue."""
     spec, report = load_issues(paths)
     if spec is None:
+        if not report.has_errors:  # a library: valid, but nothing to evaluate
+            where = Location(_display(Path(paths[0]))) if paths else Location("<spec>")
+            report = IssueReport.of(
+                [
+                    *report,
+                    Issue(
+                        Severity.ERROR,
+                        "missing-spec",
+                        "these files hold only shared scales or breakdowns and no 'spec:' "
+                        "section; import them from a spec instead of loading them alone",
+                        where,
+                    ),
+                ]
+            )
         raise SpecError(report)
     return spec
 
@@ -539,8 +556,30 @@ def validate(*paths: str | os.PathLike[str]) -> IssueReport:
     return load_issues(paths)[1]
 
 
+_LIBRARY_SECTIONS = frozenset({"scales", "breakdowns"})
+
+
+def is_library(merged_sections: Iterable[str], has_other_content: bool) -> bool:
+    return not has_other_content and set(merged_sections) <= _LIBRARY_SECTIONS
+
+
 def _build(merged: _Merged, raws: list[_Raw], ctx: _Context) -> Spec | None:
     if merged.info is None:
+        other = bool(merged.links or merged.budgets or merged.reported or merged.data)
+        if raws and is_library(merged.sections, other):
+            # A library of shared scales or breakdowns (like specs/standard) has no
+            # 'spec:' of its own; check what it has, and let specs import it.
+            library_origins = {
+                (name, key): origin
+                for name, entries in merged.sections.items()
+                for key, (_, origin) in entries.items()
+            }
+            scale_items = {k: v for k, (v, _) in merged.sections.get("scales", {}).items()}
+            breakdown_items = {k: v for k, (v, _) in merged.sections.get("breakdowns", {}).items()}
+            _check_scales(scale_items, library_origins, ctx)
+            _check_breakdowns(breakdown_items, library_origins, ctx)
+            ctx.library = True
+            return None
         if raws or not ctx.issues:
             where = Location(raws[0].doc.file) if raws else Location("<spec>")
             ctx.error(

@@ -124,7 +124,7 @@ def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
     spec, report = load_issues(args.paths)
     if args.format == "json":
         payload = {
-            "valid": spec is not None,
+            "valid": not report.has_errors,
             "errors": len(report.errors),
             "warnings": len(report.warnings),
             "issues": [i.as_dict() for i in report],
@@ -138,11 +138,13 @@ def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
                 + (f", {len(report.warnings)} warnings" if report.warnings else "")
                 + "\n"
             )
+        elif not report.has_errors:
+            stdout.write("valid: a library of shared scales or breakdowns (no 'spec:' section)\n")
         else:
             stdout.write(f"invalid: {len(report.errors)} errors, {len(report.warnings)} warnings\n")
     if _is_io_only(report):
         return EXIT_USAGE
-    return EXIT_OK if spec is not None else EXIT_PROBLEMS
+    return EXIT_PROBLEMS if report.has_errors else EXIT_OK
 
 
 def _load_or_report(paths: Sequence[str], stderr: TextIO) -> tuple[object | None, int]:
