@@ -13,12 +13,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from ._gcpause import gc_paused
-from ._scales import CompiledScale, ScaleBand, band_problems, parse_interval
+from ._scales import CompiledScale, ScaleBand, band_issues, parse_interval
 from ._source import PathKey, SourceDoc, format_path, read_yaml_file
 from ._spec import DataSet, DataValue, Grade, Origin, Spec
 from ._types import IDENT_RE, parse_decimal_text, parse_period, split_period
@@ -560,7 +561,9 @@ _LIBRARY_SECTIONS = frozenset({"scales", "breakdowns"})
 
 
 def is_library(merged_sections: Iterable[str], has_other_content: bool) -> bool:
-    return not has_other_content and set(merged_sections) <= _LIBRARY_SECTIONS
+    """Only shared scales or breakdowns, and at least one of them."""
+    sections = set(merged_sections)
+    return not has_other_content and bool(sections) and sections <= _LIBRARY_SECTIONS
 
 
 def _build(merged: _Merged, raws: list[_Raw], ctx: _Context) -> Spec | None:
@@ -625,27 +628,28 @@ def _build(merged: _Merged, raws: list[_Raw], ctx: _Context) -> Spec | None:
         info,
         ctx,
     )
+    frozen = MappingProxyType
     return Spec(
         info=info,
-        breakdowns=section("breakdowns"),
-        variables=section("variables"),
-        scales=section("scales"),
-        org_units=section("org_units"),
-        indicators=indicators,
-        goals=section("goals"),
-        objectives=section("objectives"),
-        agreements=section("agreements"),
+        breakdowns=frozen(section("breakdowns")),
+        variables=frozen(section("variables")),
+        scales=frozen(section("scales")),
+        org_units=frozen(section("org_units")),
+        indicators=frozen(indicators),
+        goals=frozen(section("goals")),
+        objectives=frozen(section("objectives")),
+        agreements=frozen(section("agreements")),
         links=tuple(link for link, _ in merged.links),
         budgets=tuple(b for b, _ in merged.budgets),
         reported=tuple(r for r, _ in merged.reported),
         data=data,
         files=tuple(raw.doc.file for raw in raws),
         warnings=IssueReport.of(i for i in ctx.issues if i.severity is Severity.WARNING),
-        formulas=formulas,
-        compiled_scales=scales,
+        formulas=frozen(formulas),
+        compiled_scales=frozen(scales),
         order=order,
-        origins=origins,
-        names=names,
+        origins=frozen(origins),
+        names=frozen(names),
     )
 
 
@@ -724,12 +728,7 @@ def _check_scales(
             bands.append(ScaleBand(band, interval, index + 1))
         if not ok:
             continue
-        for index, problem in band_problems([b.interval for b in bands]):
-            code = (
-                "band-gap"
-                if "gap" in problem
-                else ("band-order" if "order" in problem else "band-overlap")
-            )
+        for index, code, problem in band_issues([b.interval for b in bands]):
             ctx.error(
                 code,
                 f"scale '{scale_id}': {problem}",
@@ -1392,7 +1391,10 @@ def _parse_data(
                 continue
             if parsed is not _INVALID:
                 bucket[name] = parsed  # type: ignore[assignment]
-    return DataSet(values, origins)
+    return DataSet(
+        MappingProxyType({period: MappingProxyType(bucket) for period, bucket in values.items()}),
+        MappingProxyType(origins),
+    )
 
 
 _INVALID = object()
@@ -1474,7 +1476,7 @@ def _parse_variable_value(
                 ok = False
                 continue
             out[category] = number
-        return out if ok else _INVALID
+        return MappingProxyType(out) if ok else _INVALID
     if isinstance(raw, dict):
         ctx.error(
             "expected-number",

@@ -52,12 +52,12 @@ def parse_interval(text: str) -> Interval:
     high = None if high_text in ("inf", "+inf") else parse_decimal_text(high_text)
     if (low is None and open_ == "[") or (high is None and close == "]"):
         raise ValueError(f"invalid range {text!r}: an infinite bound cannot be included")
-    if (
-        low is not None
-        and high is not None
-        and (low > high or (low == high and not (open_ == "[" and close == "]")))
-    ):
+    if low is not None and high is not None and low > high:
         raise ValueError(f"invalid range {text!r}: the lower bound is above the upper bound")
+    if low is not None and low == high and not (open_ == "[" and close == "]"):
+        raise ValueError(
+            f"invalid range {text!r}: it holds no value; write [{low}, {low}] for a single point"
+        )
     return Interval(low, open_ == "[", high, close == "]")
 
 
@@ -90,43 +90,67 @@ class CompiledScale:
         return tuple(b.band.label for b in self.bands)
 
 
-def band_problems(intervals: list[Interval]) -> list[tuple[int, str]]:
-    """Gaps, overlaps and wrong order between consecutive bands (index of the later band)."""
-    problems: list[tuple[int, str]] = []
+def band_issues(intervals: list[Interval]) -> list[tuple[int, str, str]]:
+    """(index of the later band, code, message) for each pair of consecutive bands
+    with a gap, an overlap or the wrong order. Codes: band-gap, band-overlap, band-order."""
+    problems: list[tuple[int, str, str]] = []
     for i in range(1, len(intervals)):
         prev, cur = intervals[i - 1], intervals[i]
-        if prev.high is None or cur.low is None:
-            problems.append((i, f"band {i + 1} follows a band with no upper bound"))
-            continue
-        if cur.low < prev.high or (
-            prev.low is not None and cur.low <= prev.low and cur.high is not None
-        ):
-            if cur.high is not None and prev.low is not None and cur.high <= prev.low:
-                problems.append(
-                    (
-                        i,
-                        f"bands are out of order: {cur} comes after {prev}; list bands lowest first",
-                    )
-                )
-            else:
-                problems.append((i, f"band {cur} overlaps the band before it, {prev}"))
-            continue
-        if cur.low > prev.high:
+        if prev.low is not None and (cur.low is None or cur.low < prev.low):
             problems.append(
                 (
                     i,
+                    "band-order",
+                    f"bands are out of order: {cur} comes after {prev}; list bands lowest first",
+                )
+            )
+        elif cur.low is None:
+            problems.append(
+                (
+                    i,
+                    "band-overlap",
+                    f"band {cur} overlaps the band before it, {prev}: only the first band may start at -inf",
+                )
+            )
+        elif prev.high is None:
+            problems.append(
+                (
+                    i,
+                    "band-overlap",
+                    f"band {cur} overlaps {prev}, which has no upper bound: only the last band may run to inf",
+                )
+            )
+        elif cur.low < prev.high:
+            problems.append((i, "band-overlap", f"band {cur} overlaps the band before it, {prev}"))
+        elif cur.low > prev.high:
+            problems.append(
+                (
+                    i,
+                    "band-gap",
                     f"gap between {prev} and {cur}: values above {prev.high} and below "
                     f"{cur.low} fall in no band",
                 )
             )
-            continue
         # Touching bounds: exactly one side must include the shared point.
-        if prev.high_inclusive and cur.low_inclusive:
+        elif prev.high_inclusive and cur.low_inclusive:
             problems.append(
-                (i, f"bands {prev} and {cur} overlap at {cur.low}; exclude it from one of them")
+                (
+                    i,
+                    "band-overlap",
+                    f"bands {prev} and {cur} overlap at {cur.low}; exclude it from one of them",
+                )
             )
         elif not prev.high_inclusive and not cur.low_inclusive:
             problems.append(
-                (i, f"gap at {cur.low}: {prev} and {cur} both exclude it; include it in one")
+                (
+                    i,
+                    "band-gap",
+                    f"gap at {cur.low}: {prev} and {cur} both exclude it; include it in one",
+                )
             )
     return problems
+
+
+def band_problems(intervals: list[Interval]) -> list[tuple[int, str]]:
+    """(index of the later band, message) for each gap, overlap or wrong order."""
+    return [(index, message) for index, _, message in band_issues(intervals)]

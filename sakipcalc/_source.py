@@ -295,15 +295,24 @@ def load_yaml_text(text: str, file: str) -> tuple[SourceDoc | None, list[Issue]]
     doc = SourceDoc(file, None)
     if root is None:
         return doc, issues
-    doc.data = _convert(root, (), doc, issues)
+    doc.data = _convert(root, (), doc, issues, text.splitlines())
     return doc, issues
 
 
-def _convert(node: Node, path: PathKey, doc: SourceDoc, issues: list[Issue]) -> Any:
+def _convert(
+    node: Node, path: PathKey, doc: SourceDoc, issues: list[Issue], lines: list[str]
+) -> Any:
     mark = _mark(node.start_mark)
+    # Point at the text itself, not at a quote or a block indicator, so that
+    # formula carets land on the character.
     if isinstance(node, ScalarNode) and node.style in ("'", '"'):
-        # Point at the text, not the quote, so formula carets land on the character.
         mark = Mark(mark.line, mark.column + 1)
+    elif isinstance(node, ScalarNode) and node.style in ("|", ">"):
+        for index in range(mark.line, min(len(lines), mark.line + 100)):
+            content = lines[index]
+            if content.strip():
+                mark = Mark(index + 1, len(content) - len(content.lstrip(" ")) + 1)
+                break
     doc.marks[path] = mark
     if isinstance(node, ScalarNode):
         text: str = node.value
@@ -311,7 +320,7 @@ def _convert(node: Node, path: PathKey, doc: SourceDoc, issues: list[Issue]) -> 
             return None
         return text
     if isinstance(node, SequenceNode):
-        return [_convert(item, (*path, i), doc, issues) for i, item in enumerate(node.value)]
+        return [_convert(item, (*path, i), doc, issues, lines) for i, item in enumerate(node.value)]
     if isinstance(node, MappingNode):
         out: dict[str, Any] = {}
         first_seen: dict[str, Mark] = {}
@@ -359,7 +368,7 @@ def _convert(node: Node, path: PathKey, doc: SourceDoc, issues: list[Issue]) -> 
                 continue
             first_seen[key] = key_mark
             doc.key_marks[(*path, key)] = key_mark
-            out[key] = _convert(value_node, (*path, key), doc, issues)
+            out[key] = _convert(value_node, (*path, key), doc, issues, lines)
         return out
     raise TypeError(f"unexpected YAML node {type(node).__name__}")  # pragma: no cover
 
@@ -392,16 +401,20 @@ def read_yaml_file(path: Path, display: str) -> tuple[SourceDoc | None, list[Iss
                 Severity.ERROR, "io-error", f"cannot read file: {exc.strerror}", Location(display)
             )
         ]
+    # Editors do not show a byte-order mark, so positions are counted without it.
+    body = raw.removeprefix(b"\xef\xbb\xbf")
     try:
-        text = raw.decode("utf-8-sig")
+        text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = body.rfind(b"\n", 0, exc.start) + 1
+        line = body.count(b"\n", 0, exc.start) + 1
+        # Columns count characters, as editors do, not bytes.
+        column = len(body[line_start : exc.start].decode("utf-8", errors="replace")) + 1
         return None, [
             Issue(
                 Severity.ERROR,
                 "not-utf8",
-                f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
+                f"byte 0x{body[exc.start]:02x} is not valid UTF-8",
                 Location(display, line, column),
                 hint="save the file as UTF-8",
             )

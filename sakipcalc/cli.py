@@ -13,7 +13,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import Any, NoReturn, TextIO
 
 from . import __version__
 from ._loader import load_issues
@@ -27,13 +27,22 @@ EXIT_USAGE = 2
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that raises instead of exiting, so ``run`` controls the streams."""
+    """argparse that raises instead of exiting or printing, so ``run`` controls the streams."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._printed: list[str] = []
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        # --help and --version print here; keep it for run()'s own stdout.
+        if message:
+            self._printed.append(message)
+
+    def error(self, message: str) -> NoReturn:
         raise _UsageError(f"{self.prog}: error: {message}")
 
-    def exit(self, status: int = 0, message: str | None = None) -> None:  # type: ignore[override]
-        raise _Exit(status, message)
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
+        raise _Exit(status, "".join(self._printed) + (message or ""))
 
 
 class _UsageError(Exception):

@@ -300,6 +300,9 @@ class _Evaluator:
     def _grade_of(self, indicator: Indicator, score: Decimal) -> str | None:
         if indicator.scale is None:
             return None
+        rounding = self.rounding(indicator)
+        if rounding.achievement_from is AchievementFrom.ROUNDED:
+            score = round_value(score, rounding.places, rounding.mode)
         band = self.spec.compiled_scales[indicator.scale].band_for(score)
         return band.band.label if band else None
 
@@ -551,6 +554,8 @@ class _Evaluator:
     # ---------------------------------------------------------- agreements
 
     def _agreements(self, period: str, year: int) -> tuple[AgreementResult, ...]:
+        if split_period(period)[1] is not None:
+            return ()  # agreements hold yearly targets; a quarter is not held to them
         out = []
         for agreement in self.spec.agreements.values():
             if agreement.year != year:
@@ -747,8 +752,15 @@ def achievement(
     Pure: it depends only on its arguments, so tests and embedding tools can
     call it directly.
     """
+    no_target = f"no target for {period}" if period else "no target"
+    if target is None and realisation.status is Status.MISSING_DATA:
+        return Figure(
+            Status.MISSING_DATA,
+            reason=f"{realisation.reason}; {no_target}",
+            missing=realisation.missing,
+        )
     if target is None:
-        return Figure.not_computable(f"no target for {period}" if period else "no target")
+        return Figure.not_computable(no_target)
     if not realisation.ok:
         if realisation.status is Status.MISSING_DATA:
             return Figure(
@@ -757,7 +769,10 @@ def achievement(
         return Figure.not_computable(f"realisation is not computable: {realisation.reason}")
     with decimal.localcontext(DECIMAL_CONTEXT):
         if target.grade is not None or (realisation.grade is not None and realisation.raw is None):
-            raw, text = _grade_achievement(target, realisation, scale)
+            if realisation.raw is not None and rounding.achievement_from is AchievementFrom.ROUNDED:
+                # A score's grade follows the printed (rounded) score under this policy.
+                realisation = dataclasses.replace(realisation, raw=realisation.rounded)
+            raw, text = _grade_achievement(indicator, target, realisation, scale)
         else:
             r = (
                 realisation.rounded
@@ -800,7 +815,7 @@ def _grade_position(value: TargetSpec | Figure, scale: CompiledScale) -> tuple[i
 
 
 def _grade_achievement(
-    target: TargetSpec, realisation: Figure, scale: CompiledScale | None
+    indicator: Indicator, target: TargetSpec, realisation: Figure, scale: CompiledScale | None
 ) -> tuple[Decimal | None, str]:
     if scale is None:
         return None, "a grade target needs the indicator's grade scale"
@@ -811,7 +826,11 @@ def _grade_achievement(
     if isinstance(r, str):
         return None, r
     (tp, tl), (rp, rl) = t, r
-    return Decimal(rp) / Decimal(tp) * HUNDRED, f"position {rp} ({rl}) / position {tp} ({tl}) × 100"
+    # Positions count from 1 for the lowest band and go through the indicator's own
+    # polarity rule, so a lower-is-better or exact grade target is honoured too.
+    return _against(
+        indicator, Decimal(rp), Decimal(tp), (f"position {rp} ({rl})", f"position {tp} ({tl})")
+    )
 
 
 def _zero_target(indicator: Indicator, r: Decimal, bound: Decimal) -> tuple[Decimal | None, str]:
@@ -834,9 +853,11 @@ def _zero_target(indicator: Indicator, r: Decimal, bound: Decimal) -> tuple[Deci
     )
 
 
-def _against(indicator: Indicator, r: Decimal, t: Decimal) -> tuple[Decimal | None, str]:
-    """Achievement against a single numeric bound ``t``."""
-    rs, ts = format(r, "f"), format(t, "f")
+def _against(
+    indicator: Indicator, r: Decimal, t: Decimal, shown: tuple[str, str] | None = None
+) -> tuple[Decimal | None, str]:
+    """Achievement against a single numeric bound ``t``; ``shown`` overrides how R and T read."""
+    rs, ts = shown or (show_raw(r, 4), show_raw(t, 4))
     if t == 0:
         return _zero_target(indicator, r, t)
     polarity = indicator.polarity
@@ -859,7 +880,7 @@ def _numeric_achievement(
     if target.range is not None:
         low, high = target.range.min, target.range.max
         if low <= r <= high:
-            return HUNDRED, f"{r} within {low}–{high}"
+            return HUNDRED, f"{show_raw(r, 4)} within {low}–{high}"
         bound = low if r < low else high
         value, text = _against(indicator, r, bound)
         return value, f"{text} (outside {low}–{high})"

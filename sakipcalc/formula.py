@@ -217,7 +217,13 @@ def compile_formula(text: str, names: Mapping[str, NameInfo]) -> CompiledFormula
     if not text.strip():
         return FormulaProblem("formula is empty", 0, text)
     try:
-        tree = ast.parse(text, mode="eval")
+        # ast.parse warns about some texts (e.g. '1if x'); turning its warnings into
+        # errors makes the verdict independent of the caller's warning filters.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            tree = ast.parse(text, mode="eval")
+    except (SyntaxWarning, DeprecationWarning) as warning:
+        return FormulaProblem(f"syntax error: {warning}", 0, text)
     except SyntaxError as exc:
         offset = max((exc.offset or 1) - 1, 0)
         if "=" in text and re.search(r"(?<![<>=!])=(?!=)", text):
@@ -285,7 +291,10 @@ class _Checker:
                 children = [] if _func_name(node) == "sum" else node.args
                 stack.extend((child, depth + 1) for child in children)
             elif isinstance(node, ast.BinOp):
-                stack.extend(((node.left, depth + 1), (node.right, depth + 1)))
+                # A flat chain such as a + b + c is a left-leaning tree with no nesting in
+                # the text: the left operand of the same kind of operator is not a level.
+                flat = isinstance(node.left, ast.BinOp) and _group(node.left.op) == _group(node.op)
+                stack.extend(((node.left, depth if flat else depth + 1), (node.right, depth + 1)))
             elif isinstance(node, ast.UnaryOp):
                 stack.append((node.operand, depth + 1))
 
@@ -530,12 +539,16 @@ class _Unparser:
         slot = self.node_slot.get(_pos(node))
         if slot is not None and isinstance(node, (ast.Name, ast.Call)):
             value = self.values[slot]
-            return ("?" if value is None else format(value, "f")), 5
+            if value is None:
+                return "?", 5
+            # A negative value binds like a unary minus, so (-3) ^ 2 keeps its brackets.
+            return format(value, "f"), 3 if value < 0 else 5
         if isinstance(node, ast.BinOp):
             prec = _PRECEDENCE[type(node.op)]
             left, lp = self._render(node.left)
             right, rp = self._render(node.right)
-            if lp < prec:
+            # ** is right-associative: its left operand needs brackets at equal precedence.
+            if lp < prec or (lp == prec and isinstance(node.op, ast.Pow)):
                 left = f"({left})"
             if rp < prec or (rp == prec and not isinstance(node.op, (ast.Add, ast.Mult))):
                 right = f"({right})"
@@ -554,6 +567,13 @@ class _Unparser:
 
 
 # ------------------------------------------------------------------- helpers
+
+
+def _group(op: ast.operator) -> int:
+    """Operators that chain at one precedence level: + and -, then * and /."""
+    return (
+        1 if isinstance(op, (ast.Add, ast.Sub)) else 2 if isinstance(op, (ast.Mult, ast.Div)) else 3
+    )
 
 
 def _func_name(node: ast.Call) -> str | None:

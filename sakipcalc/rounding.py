@@ -30,9 +30,17 @@ _MODES = {
 
 
 def round_value(value: Decimal, places: int, mode: RoundingMode) -> Decimal:
-    """Round ``value`` to ``places`` decimals. Half-up rounds halves away from zero."""
+    """Round ``value`` to ``places`` decimals. Half-up rounds halves away from zero.
+
+    Exact for any finite value: the working precision grows with the number
+    of integer digits, so a very large result is rounded, not refused.
+    """
     quantum = Decimal(1).scaleb(-places)
-    return value.quantize(quantum, rounding=_MODES[mode], context=DECIMAL_CONTEXT)
+    digits = max(value.adjusted() + 1, 1) + places + 1
+    context = DECIMAL_CONTEXT if digits <= PRECISION else DECIMAL_CONTEXT.copy()
+    if context is not DECIMAL_CONTEXT:
+        context.prec = digits
+    return value.quantize(quantum, rounding=_MODES[mode], context=context)
 
 
 def effective_rounding(base: Rounding, override: RoundingOverride | None) -> Rounding:

@@ -577,3 +577,42 @@ def test_grid_covers_every_polarity_variant() -> None:
         (k.get("polarity"), k.get("lower_rule"), k.get("exact_rule")) for _, k, *_ in SCENARIOS
     }
     assert len(kinds) == 5
+
+
+# ------------------------------------------------ grade positions under each policy
+
+
+def test_score_position_from_raw_policy() -> None:
+    # achievement_from raw: raw 80.004 is above 80, so A (6); against BB (5): 6 / 5 × 100 = 120
+    realisation = Figure(Status.OK, raw=D("80.004"), rounded=D("80.00"), grade="A")
+    figure = compute(
+        grade_kind(), TargetSpec(grade="BB"), realisation, scale=AKIP, source=AchievementFrom.RAW
+    )
+    assert str(figure.rounded) == "120.00"
+
+
+def test_score_position_follows_achievement_from_rounded() -> None:
+    # raw 80.004 is printed 80.00, and 80.00 is BB (70, 80]: BB against BB is 5 / 5 × 100 = 100
+    realisation = Figure(Status.OK, raw=D("80.004"), rounded=D("80.00"), grade="A")
+    figure = compute(
+        grade_kind(),
+        TargetSpec(grade="BB"),
+        realisation,
+        scale=AKIP,
+        source=AchievementFrom.ROUNDED,
+    )
+    assert str(figure.rounded) == "100.00"
+
+
+@pytest.mark.parametrize("kind", [LOWER, INVERSE, DEVIATION], ids=["official", "inverse", "exact"])
+def test_grade_target_respects_polarity(kind: dict[str, Any]) -> None:
+    # Lower is better (or exact), target BB (position 5), realisation A (position 6):
+    # the realisation misses the target, so the achievement must not exceed 100
+    # (e.g. official on positions: (2×5 − 6) / 5 × 100 = 80), or it is refused.
+    figure = compute(
+        {**kind, "scale": "akip", "unit": "predikat"},
+        TargetSpec(grade="BB"),
+        grade("A"),
+        scale=AKIP,
+    )
+    assert figure.status is not Status.OK or (figure.rounded is not None and figure.rounded <= 100)

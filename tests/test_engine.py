@@ -229,6 +229,8 @@ def test_pmks_mandiri_from_rounded_realisation(seed_2022: EvaluationReport) -> N
     assert str(result.realisation.rounded) == "13.32"
     assert str(result.achievement.rounded) == "53.28"
     assert result.achievement.trace.startswith("13.32 / 25 × 100")
+    # 53.28 is in Permendagri [51, 66): Rendah
+    assert result.category is not None and result.category.name == "Rendah"
 
 
 @pytest.mark.parametrize(
@@ -415,7 +417,10 @@ def test_malformed_period_raises(seed: Spec, period: str) -> None:
 
 
 QUARTERS = """\
+breakdowns:
+  - {id: kinds, categories: [x, y]}
 variables:
+  - {id: cases, breakdown: kinds, domain: count, quarters: sum}
   - {id: served, domain: count, quarters: sum}
   - {id: population, domain: count, quarters: last}
   - {id: v_sum, quarters: sum}
@@ -437,14 +442,15 @@ indicators:
   - {id: i_mean, name: Mean, unit: x, quarters: mean, targets: {2022: 5}}
   - {id: i_max, name: Max, unit: x, quarters: max, targets: {2022: 10}}
   - {id: i_none, name: No rule, unit: x, targets: {2022: 10}}
+  - {id: f_cases, name: Cases, unit: x, formula: sum(cases), targets: {2022: 40}}
 data:
-  2022-Q1: {served: 10, population: 100, v_sum: 1, v_last: 1, v_mean: 1, v_max: 1,
+  2022-Q1: {cases: {x: 1, y: 2}, served: 10, population: 100, v_sum: 1, v_last: 1, v_mean: 1, v_max: 1,
             i_sum: 5, i_last: 5, i_mean: 5, i_max: 5, i_none: 5}
-  2022-Q2: {served: 20, population: 200, v_sum: 2, v_last: 2, v_mean: 2, v_max: 2,
+  2022-Q2: {cases: {x: 3, y: 4}, served: 20, population: 200, v_sum: 2, v_last: 2, v_mean: 2, v_max: 2,
             i_sum: 7.5, i_last: 7.5, i_mean: 7.5, i_max: 7.5, i_none: 7.5}
-  2022-Q3: {served: 30, population: 300, v_sum: 4, v_last: 4, v_mean: 4, v_max: 4,
+  2022-Q3: {cases: {x: 5, y: 6}, served: 30, population: 300, v_sum: 4, v_last: 4, v_mean: 4, v_max: 4,
             i_sum: 6, i_last: 6, i_mean: 6, i_max: 6, i_none: 6}
-  2022-Q4: {served: 40, population: 400, v_sum: 3, v_last: 3, v_mean: 3, v_max: 3,
+  2022-Q4: {cases: {x: 7, y: 8}, served: 40, population: 400, v_sum: 3, v_last: 3, v_mean: 3, v_max: 3,
             i_sum: 2.25, i_last: 2.25, i_mean: 2.25, i_max: 2.25, i_none: 2.25}
 """
 
@@ -470,6 +476,9 @@ def quarters(build: Build) -> Spec:
         ("i_last", "2.25", "112.50"),  # 2.25; 2.25 / 2 × 100 = 112.5
         ("i_mean", "5.19", "103.80"),  # 20.75 / 4 = 5.1875 → 5.19; 5.19 / 5 × 100 = 103.8
         ("i_max", "7.50", "75.00"),  # 7.5; 7.5 / 10 × 100 = 75
+        # a breakdown variable summed over quarters and categories:
+        # (1 + 2) + (3 + 4) + (5 + 6) + (7 + 8) = 36; 36 / 40 × 100 = 90
+        ("f_cases", "36.00", "90.00"),
     ],
 )
 def test_quarters_make_the_year(
@@ -520,6 +529,13 @@ def test_missing_variable_quarter_is_named(build: Build) -> None:
     result = evaluate(spec, period="2022").indicator("pct_served")
     assert result.realisation.status is Status.MISSING_DATA
     assert MissingInput("served", None, "2022-Q2") in result.realisation.missing
+
+
+def test_missing_category_in_a_quarter_is_named(build: Build) -> None:
+    spec = build(QUARTERS.replace("cases: {x: 3, y: 4}", "cases: {x: 3}"))
+    result = evaluate(spec, period="2022").indicator("f_cases")
+    assert result.realisation.status is Status.MISSING_DATA
+    assert result.realisation.missing == (MissingInput("cases", "y", "2022-Q2"),)
 
 
 def test_last_needs_only_the_fourth_quarter(build: Build) -> None:

@@ -308,18 +308,10 @@ def test_substitute_shows_a_missing_input_as_a_question_mark() -> None:
     assert compiled("x / y").substitute([Decimal(1), None]) == "1 / ?"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: substitute renders (x ** 2) ** 3 as '2 ^ 2 ^ 3', which reads as 2^(2^3)",
-)
 def test_substitute_brackets_a_power_of_a_power() -> None:
     assert compiled("(x ** 2) ** 3").substitute([Decimal(2)]) == "(2 ^ 2) ^ 3"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: substitute renders x ** 2 with x = -3 as '-3 ^ 2', which reads as -(3^2) = -9",
-)
 def test_substitute_brackets_a_negative_base() -> None:
     assert compiled("x ** 2").substitute([Decimal(-3)]) == "(-3) ^ 2"
 
@@ -518,11 +510,6 @@ def test_a_missing_category_is_missing_data_naming_it(write_spec: WriteSpec) -> 
     assert figure.reason == "missing data: population[disabilitas] in 2022"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: round_value raises decimal.InvalidOperation when the rounded result needs "
-    "more than 60 digits; formula_figure rounds outside its try, so evaluate() crashes",
-)
 def test_a_huge_result_is_a_status_not_an_exception(write_spec: WriteSpec) -> None:
     spec = SPEC.replace("formula: pct_served * 2", "formula: served ** 2")
     big = "1" + "0" * 30  # a count of 10**30 is valid data (up to 40 digits)
@@ -554,15 +541,8 @@ def test_a_quoted_formula_error_points_at_the_character(write_spec: WriteSpec) -
     assert spec.splitlines()[23][23:27] == "totl"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: for a block scalar (formula: >-) the location is the '>' indicator's "
-    "line and column plus the offset, not the character on the next line",
-)
 def test_a_block_formula_error_points_at_the_character(write_spec: WriteSpec) -> None:
-    spec = SPEC.replace(
-        "formula: served / total * 100", "formula: >-\n      served / totl * 100"
-    )
+    spec = SPEC.replace("formula: served / total * 100", "formula: >-\n      served / totl * 100")
     (issue,) = sakipcalc.validate(write_spec({"spec.yaml": spec})).errors
     assert (issue.location.line, issue.location.column) == (25, 16)
     assert spec.splitlines()[24][15:19] == "totl"

@@ -387,20 +387,11 @@ def test_band_after_an_unbounded_band() -> None:
     assert "no upper bound" in problems[0][1]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a point band [0, 0] followed by (0, 50] is reported as an overlap",
-)
 def test_point_band_followed_by_exclusive_band() -> None:
     # [0, 0] holds only 0 and (0, 50] excludes it: they touch exactly, with no overlap.
     assert band_problems(intervals("[0, 0]", "(0, 50]", "(50, inf)")) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: bands listed highest first are not called out of order when the first "
-    "band is open-ended ('follows a band with no upper bound', code band-overlap)",
-)
 def test_wrong_order_with_an_open_ended_band() -> None:
     # the Permendagri scale written highest first, as the regulation's table prints it
     problems = band_problems(
@@ -410,11 +401,6 @@ def test_wrong_order_with_an_open_ended_band() -> None:
     assert all("out of order" in message for _, message in problems)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a second band starting at -inf is described as following 'a band with "
-    "no upper bound', though the band before it has one",
-)
 def test_second_band_from_minus_infinity_is_an_overlap() -> None:
     problems = band_problems(intervals("(-inf, 51)", "(-inf, 60)"))
     assert len(problems) == 1
@@ -443,6 +429,8 @@ scales:
         ("[0, 50]", "[50, 100]", "band-overlap", "overlap at 50"),
         ("[0, 60]", "[50, 100]", "band-overlap", "overlaps"),
         ("(50, 100]", "[0, 50]", "band-order", "out of order"),
+        ("[50, inf)", "[0, 50)", "band-order", "out of order"),
+        ("(-inf, 50)", "(-inf, 100]", "band-overlap", "overlaps"),
         ("0-50", "(50, 100]", "invalid-band", "write an interval such as"),
     ],
 )
@@ -459,9 +447,19 @@ def test_loader_refuses_bad_scales(
         sakipcalc.load(directory)
 
 
-def test_loader_accepts_a_good_scale(write_spec: Callable[[dict[str, str]], Path]) -> None:
-    directory = write_spec({"spec.yaml": SCALE_SPEC.format(low="[0, 50)", high="[50, 100]")})
+@pytest.mark.parametrize(
+    ("low", "high", "value", "label"),
+    [
+        ("[0, 50)", "[50, 100]", "49.99", "low"),
+        ("[0, 50)", "[50, 100]", "50", "high"),
+        ("[0, 0]", "(0, 100]", "0", "low"),  # a single-point band
+        ("[0, 0]", "(0, 100]", "0.01", "high"),
+    ],
+)
+def test_loader_accepts_a_good_scale(
+    write_spec: Callable[[dict[str, str]], Path], low: str, high: str, value: str, label: str
+) -> None:
+    directory = write_spec({"spec.yaml": SCALE_SPEC.format(low=low, high=high)})
     spec = sakipcalc.load(directory)
-    mine = spec.compiled_scales["mine"]
-    assert mine.band_for(D("49.99")).band.label == "low"  # type: ignore[union-attr]
-    assert mine.band_for(D(50)).band.label == "high"  # type: ignore[union-attr]
+    band = spec.compiled_scales["mine"].band_for(D(value))
+    assert band is not None and band.band.label == label

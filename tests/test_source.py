@@ -350,21 +350,12 @@ def test_latin1_file_is_reported_at_the_accented_letter(tmp_path: Path) -> None:
     assert issues[0].message == "byte 0xef is not valid UTF-8"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: not-utf8 column counts bytes, not characters, after a multi-byte letter",
-)
 def test_invalid_utf8_column_counts_characters(tmp_path: Path) -> None:
     # 'é' is two bytes but one column, as every other issue (and an editor) counts.
     _, issues = read(tmp_path / "s.yaml", "name: Dinas\nunit: é".encode() + b"\xff\n")
     assert [(i.code, pos(i)) for i in issues] == [("not-utf8", (2, 8))]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: with a UTF-8 BOM, not-utf8 names the wrong byte and position "
-    "(the utf-8-sig decoder's offsets exclude the BOM)",
-)
 def test_invalid_utf8_after_a_bom_names_the_right_byte(tmp_path: Path) -> None:
     _, issues = read(tmp_path / "s.yaml", b"\xef\xbb\xbfa: 1\nb: \xff\n")
     assert len(issues) == 1

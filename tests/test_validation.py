@@ -726,8 +726,25 @@ RANGE_COLUMN = 28
             "[0, inf)",
             "[100, inf)",
             "band-overlap",
-            "scale 's': band 2 follows a band with no upper bound",
+            "scale 's': band [100, inf) overlaps [0, inf), which has no upper bound: "
+            "only the last band may run to inf",
             id="after-unbounded",
+        ),
+        pytest.param(
+            "(-inf, 50)",
+            "(-inf, 100]",
+            "band-overlap",
+            "scale 's': band (-inf, 100] overlaps the band before it, (-inf, 50): "
+            "only the first band may start at -inf",
+            id="second-unbounded-below",
+        ),
+        pytest.param(
+            "[50, 60]",
+            "[0, 40]",
+            "band-order",
+            "scale 's': bands are out of order: [0, 40] comes after [50, 60]; "
+            "list bands lowest first",
+            id="order-with-a-gap",
         ),
     ],
 )
@@ -1097,21 +1114,6 @@ data:
     issue = only(report, "invalid-period")
     assert at(issue) == ("items.yaml", 4, 3)
     assert issue.path == "data.2022-Q5"
-
-
-def test_data_for_a_computed_indicator_is_refused(check: Check) -> None:
-    report = check(
-        """\
-variables:
-  - id: served
-indicators:
-  - {id: pct, name: Persentase, unit: "%", formula: served}
-data:
-  "2022": {pct: 3}
-"""
-    )
-    issue = only(report, "data-for-formula")
-    assert at(issue) == ("items.yaml", 6, 12)
 
 
 def test_grade_variable_needs_a_scale(check: Check) -> None:
