@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from .results import EvaluationReport, Figure, IndicatorResult
+from ..results import EvaluationReport, Figure, IndicatorResult
 
 __all__ = ["render_json", "render_markdown", "render_table", "to_jsonable"]
 

@@ -1,0 +1,199 @@
+"""Indonesian and English number formats and labels, in and out.
+
+Output: ``format_number(Decimal("41.42"), "id")`` gives ``41,42``;
+``format_rupiah(Decimal("12364293866"), "id")`` gives ``Rp 12.364.293.866``.
+
+Input: :func:`parse_number` reads figures as people type them in
+spreadsheets: ``75.695``, ``13,32``, ``13,32 %``, ``Rp. 6.816.211.492``,
+``Rp 1.800.000,00`` and ``-`` (explicitly missing, never 0). Without a
+declared locale, a text that reads differently in the two locales (``1.234``
+or ``1,5``) is an error, not a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Literal
+
+__all__ = [
+    "LOCALES",
+    "MISSING",
+    "AmbiguousNumber",
+    "Locale",
+    "format_number",
+    "format_rupiah",
+    "label",
+    "parse_number",
+]
+
+Locale = Literal["id", "en"]
+LOCALES: tuple[Locale, ...] = ("id", "en")
+
+_SEPARATORS: dict[Locale, tuple[str, str]] = {
+    "id": (".", ","),
+    "en": (",", "."),
+}  # (thousands, decimal)
+
+
+class _Missing:
+    """The explicit "no value" a spreadsheet writes as ``-``."""
+
+    _instance: _Missing | None = None
+
+    def __new__(cls) -> _Missing:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING = _Missing()
+
+
+class AmbiguousNumber(ValueError):
+    """A number whose meaning depends on the locale, read without one."""
+
+
+def format_number(value: Decimal, locale: Locale = "en", *, grouping: bool = False) -> str:
+    """``41.42`` as ``41,42`` (id) or ``41.42`` (en); digits are kept as they are."""
+    thousands, decimal = _SEPARATORS[locale]
+    text = format(value, "f")
+    sign = "-" if text.startswith("-") else ""
+    text = text.lstrip("-")
+    whole, _, fraction = text.partition(".")
+    if grouping:
+        whole = _group(whole, thousands)
+    return sign + whole + (decimal + fraction if fraction else "")
+
+
+def format_rupiah(value: Decimal, locale: Locale = "id") -> str:
+    """``Rp 12.364.293.866`` (id) or ``Rp 12,364,293,866`` (en); cents only when present."""
+    if value == value.to_integral_value():
+        value = value.quantize(Decimal(1))
+    return "Rp " + format_number(value, locale, grouping=True)
+
+
+def _group(digits: str, separator: str) -> str:
+    groups = []
+    while len(digits) > 3:
+        groups.append(digits[-3:])
+        digits = digits[:-3]
+    groups.append(digits)
+    return separator.join(reversed(groups))
+
+
+_RUPIAH_PREFIX = re.compile(r"^\s*Rp\.?\s*", re.IGNORECASE)
+_GROUPED = {
+    sep: re.compile(r"-?[0-9]{1,3}(?:" + re.escape(sep) + r"[0-9]{3})+") for sep in (".", ",")
+}
+_PLAIN = re.compile(r"-?[0-9]+")
+
+
+def parse_number(text: str, locale: Locale | None = None) -> Decimal | _Missing:
+    """A figure as typed in a report or spreadsheet, exactly; ``-`` is :data:`MISSING`.
+
+    Raises ValueError (AmbiguousNumber when only the locale could decide).
+    """
+    original = text
+    text = text.strip()
+    if text in ("-", "–", "—"):
+        return MISSING
+    text = _RUPIAH_PREFIX.sub("", text)
+    text = text.removesuffix("%").strip().replace("\u00a0", "").replace(" ", "")
+    if not text:
+        raise ValueError(f"expected a number, got {original!r}")
+    if locale is None:
+        return _parse_without_locale(text, original)
+    thousands, decimal = _SEPARATORS[locale]
+    whole, sep, fraction = text.rpartition(decimal) if decimal in text else (text, "", "")
+    if sep and not re.fullmatch(r"[0-9]+", fraction):
+        raise ValueError(f"{original!r} is not a number in locale {locale!r}")
+    if thousands in whole:
+        if not _GROUPED[thousands].fullmatch(whole):
+            raise ValueError(
+                f"{original!r} is not a number in locale {locale!r}: "
+                f"'{thousands}' separates thousands in groups of three"
+            )
+        whole = whole.replace(thousands, "")
+    if not _PLAIN.fullmatch(whole):
+        raise ValueError(f"{original!r} is not a number in locale {locale!r}")
+    return _decimal(whole + ("." + fraction if sep else ""), original)
+
+
+def _parse_without_locale(text: str, original: str) -> Decimal:
+    has_dot, has_comma = "." in text, "," in text
+    if not has_dot and not has_comma:
+        if _PLAIN.fullmatch(text):
+            return _decimal(text, original)
+        raise ValueError(f"expected a number, got {original!r}")
+    if has_dot and has_comma:
+        # Both separators: the last one is the decimal separator, unambiguously.
+        locale: Locale = "id" if text.rfind(",") > text.rfind(".") else "en"
+        parsed = parse_number(text, locale)
+        assert isinstance(parsed, Decimal)
+        return parsed
+    sep = "." if has_dot else ","
+    if text.count(sep) == 1 and _GROUPED[sep].fullmatch(text):
+        # 1.234 is 1234 in Indonesian and 1.234 in English: refuse to guess.
+        raise AmbiguousNumber(
+            f"{original!r} is ambiguous: {text.replace(sep, '')} with '{sep}' separating "
+            f"thousands, or {text.replace(sep, '.')} with '{sep}' as the decimal point; "
+            f"declare a locale (id or en)"
+        )
+    # One separator not followed by exactly three digits can only be a decimal
+    # separator (41.42, 13,32): either locale reads it the same way.
+    if re.fullmatch(r"-?[0-9]+[.,][0-9]+", text):
+        return _decimal(text.replace(",", "."), original)
+    if _GROUPED[sep].fullmatch(text):
+        # Several groups (75.695.123) can only be thousands separators.
+        return _decimal(text.replace(sep, ""), original)
+    raise ValueError(f"expected a number, got {original!r}")
+
+
+def _decimal(text: str, original: str) -> Decimal:
+    try:
+        return Decimal(text)
+    except InvalidOperation as exc:  # pragma: no cover - every caller passes digit text
+        raise ValueError(f"expected a number, got {original!r}") from exc
+
+
+_LABELS: dict[str, dict[Locale, str]] = {
+    "indicator": {"id": "Indikator", "en": "Indicator"},
+    "unit": {"id": "Satuan", "en": "Unit"},
+    "target": {"id": "Target", "en": "Target"},
+    "realisation": {"id": "Realisasi", "en": "Realisation"},
+    "achievement": {"id": "Capaian (%)", "en": "Achievement (%)"},
+    "category": {"id": "Kategori", "en": "Category"},
+    "note": {"id": "Keterangan", "en": "Note"},
+    "period": {"id": "Periode", "en": "Period"},
+    "kind": {"id": "Jenis", "en": "Kind"},
+    "rule": {"id": "Aturan", "en": "Rule"},
+    "excluded": {"id": "Tidak dihitung", "en": "Excluded"},
+    "rollups": {"id": "Capaian agregat", "en": "Roll-ups"},
+    "budget": {"id": "Anggaran", "en": "Budget"},
+    "budget_line": {"id": "Program / Kegiatan", "en": "Program / activity"},
+    "level": {"id": "Tingkat", "en": "Level"},
+    "ceiling": {"id": "Pagu (Rp)", "en": "Ceiling (Rp)"},
+    "spent": {"id": "Realisasi (Rp)", "en": "Spent (Rp)"},
+    "absorption": {"id": "Penyerapan (%)", "en": "Absorption (%)"},
+    "efficiency": {"id": "Efisiensi", "en": "Efficiency"},
+    "agreements": {"id": "Perjanjian Kinerja", "en": "Performance agreements"},
+    "official": {"id": "Pejabat", "en": "Official"},
+    "warnings": {"id": "Peringatan", "en": "Warnings"},
+    "previous": {"id": "Tahun sebelumnya", "en": "Previous years"},
+    "end_target": {"id": "Target akhir Renstra", "en": "End-of-plan target"},
+    "not_computable": {"id": "tidak dapat dihitung", "en": "not computable"},
+    "missing_data": {"id": "data tidak tersedia", "en": "missing data"},
+    "chapter_iii": {
+        "id": "Bab III Akuntabilitas Kinerja",
+        "en": "Chapter III Performance accountability",
+    },
+}
+
+
+def label(key: str, locale: Locale = "en") -> str:
+    """A heading or label in Indonesian or English."""
+    return _LABELS[key][locale]
