@@ -890,6 +890,12 @@ def _is_percent(indicator: Indicator) -> bool:
     return indicator.unit.strip().lower() in _PERCENT_UNITS
 
 
+def _unit_key(indicator: Indicator) -> str:
+    """Units compared across links: '%', 'persen' and 'percent' are one unit."""
+    unit = indicator.unit.strip().lower()
+    return "%" if unit in _PERCENT_UNITS else unit
+
+
 def _check_target(
     target: TargetSpec,
     indicator: Indicator,
@@ -924,9 +930,10 @@ def _check_target(
         numbers = [target.range.min, target.range.max]
         if target.range.min > target.range.max:
             ctx.error("invalid-range", "range target has min above max", where, path)
-    if _is_percent(indicator) and not indicator.allow_over_100:
+    if _is_percent(indicator):
         for number in numbers:
-            if not Decimal(0) <= number <= Decimal(100):
+            # allow_over_100 lifts the upper bound only: a percentage is never negative.
+            if number < 0 or (number > 100 and not indicator.allow_over_100):
                 ctx.error(
                     "percentage-out-of-range",
                     f"percentage target {number} is outside 0–100",
@@ -1078,7 +1085,7 @@ def _check_links(
         link_origin[(link.parent, link.child)] = origin
         graph.setdefault(link.parent, []).append(link.child)
         parent, child = indicators[link.parent], indicators[link.child]
-        if parent.unit.strip().lower() != child.unit.strip().lower():
+        if _unit_key(parent) != _unit_key(child):
             ctx.warning(
                 "link-unit-mismatch",
                 f"'{link.child}' ({child.unit}) supports '{link.parent}' ({parent.unit}): "
@@ -1183,6 +1190,8 @@ def _compile_formulas(
             continue
         origin = origins[("indicators", indicator_id)]
         result = compile_formula(indicator.formula, names)
+        if isinstance(result, FormulaProblem) and _failed_name(result.unknown_name, ctx):
+            continue  # the declaration itself failed and was reported where it is
         if isinstance(result, FormulaProblem):
             base = origin.location("formula")
             column = (base.column or 1) + result.offset
@@ -1199,6 +1208,12 @@ def _compile_formulas(
             continue
         compiled[indicator_id] = result
     return compiled
+
+
+def _failed_name(name: str | None, ctx: _Context) -> bool:
+    return name is not None and any(
+        name in ctx.failed_ids.get(section, set()) for section in ("variables", "indicators")
+    )
 
 
 def _formula_order(
@@ -1380,6 +1395,8 @@ def _parse_data(
             elif name in indicators:
                 indicator = indicators[name]
                 parsed = _parse_indicator_value(raw, indicator, scales, origin, ctx)
+            elif _failed_name(name, ctx):
+                continue  # its declaration failed and was reported there
             else:
                 ctx.error(
                     "unknown-name",

@@ -305,7 +305,13 @@ def _convert(
     mark = _mark(node.start_mark)
     # Point at the text itself, not at a quote or a block indicator, so that
     # formula carets land on the character.
-    if isinstance(node, ScalarNode) and node.style in ("'", '"'):
+    # (A refused alias leaves a zero-width placeholder, whose start and end mark
+    # are one object: it has no quote to skip.)
+    if (
+        isinstance(node, ScalarNode)
+        and node.style in ("'", '"')
+        and node.start_mark is not node.end_mark
+    ):
         mark = Mark(mark.line, mark.column + 1)
     elif isinstance(node, ScalarNode) and node.style in ("|", ">"):
         for index in range(mark.line, min(len(lines), mark.line + 100)):

@@ -7,7 +7,7 @@ them derives from :class:`SakipError`::
     SakipError                 root: ``except SakipError`` catches everything we raise
     ├── SpecError              a spec (or data) did not load; carries ``.issues``
     ├── PeriodError            a period string such as ``2022-Q5`` is malformed
-    └── EvaluationError        evaluate() was asked for something the spec lacks
+    └── EvaluationError        a result was asked for something the spec lacks (a KeyError)
 
 Data problems met *during* evaluation (a zero denominator, a missing input)
 are never exceptions: they are typed statuses on the results.
@@ -159,5 +159,8 @@ class PeriodError(SakipError, ValueError):
         )
 
 
-class EvaluationError(SakipError):
-    """evaluate() was asked for something the spec does not have (e.g. an unknown indicator)."""
+class EvaluationError(SakipError, KeyError):
+    """A result was asked for something the spec does not have (e.g. an unknown indicator)."""
+
+    def __str__(self) -> str:  # KeyError would show the message quoted
+        return str(self.args[0]) if self.args else ""

@@ -93,6 +93,7 @@ class FormulaProblem:
     message: str
     offset: int
     formula: str
+    unknown_name: str | None = None  # set when the problem is an undeclared name
 
     def excerpt(self) -> str:
         shown = self.formula if len(self.formula) <= 200 else self.formula[:200] + "…"
@@ -177,9 +178,16 @@ _SIMPLEEVAL_FUNCTIONS: dict[str, Callable[..., object]] = {"min": min, "max": ma
 
 
 class _Refused(Exception):
-    def __init__(self, message: str, node: ast.AST | None = None, offset: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        node: ast.AST | None = None,
+        offset: int | None = None,
+        unknown_name: str | None = None,
+    ):
         super().__init__(message)
         self.message = message
+        self.unknown_name = unknown_name
         self.offset = offset if offset is not None else getattr(node, "col_offset", 0)
 
 
@@ -196,13 +204,27 @@ def compile_formula(text: str, names: Mapping[str, NameInfo]) -> CompiledFormula
             MAX_FORMULA_LENGTH,
             text,
         )
+    # A folded or literal YAML block ends with a newline; it means nothing here.
+    text = text.rstrip("\n\r\t ")
     for index, char in enumerate(text):
-        if not (char.isascii() and (char.isprintable() or char == " ")):
+        if char in "\n\r":
+            return FormulaProblem(
+                "a formula is one line; join the lines (in YAML, '>-' folds a long formula)",
+                index,
+                text,
+            )
+        if char == "\t":
+            return FormulaProblem("use spaces, not tabs, in a formula", index, text)
+        if not char.isascii():
             return FormulaProblem(
                 f"character {char!r} (U+{ord(char):04X}) is not allowed; formulas use ASCII only"
                 " (a look-alike letter would hide a different name)",
                 index,
                 text,
+            )
+        if not char.isprintable():
+            return FormulaProblem(
+                f"control character U+{ord(char):04X} is not allowed in a formula", index, text
             )
     depth = 0
     for index, char in enumerate(text):
@@ -238,7 +260,7 @@ def compile_formula(text: str, names: Mapping[str, NameInfo]) -> CompiledFormula
         checker.check(tree)
         evaluate = checker.build(tree.body)
     except _Refused as refusal:
-        return FormulaProblem(refusal.message, refusal.offset, text)
+        return FormulaProblem(refusal.message, refusal.offset, text, refusal.unknown_name)
     simple_tree = _SlotRewriter(checker).visit(_copy_tree(tree))
     ast.fix_missing_locations(simple_tree)
     return CompiledFormula(
@@ -356,7 +378,11 @@ class _Checker:
             raise _Refused(f"'{name}' is a function; call it as {name}(…)", node)
         info = self.names.get(name)
         if info is None:
-            raise _Refused(f"unknown variable '{name}'" + _suggest(name, sorted(self.names)), node)
+            raise _Refused(
+                f"unknown variable '{name}'" + _suggest(name, sorted(self.names)),
+                node,
+                unknown_name=name,
+            )
         if info.kind is NameKind.BREAKDOWN and not in_sum:
             raise _Refused(
                 f"variable '{name}' is broken down by category; write sum({name}) "

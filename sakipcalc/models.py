@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
@@ -139,6 +139,11 @@ class RangeTarget(Model):
 
 def _target_input(value: Any) -> Any:
     """``25`` -> number; ``BB`` -> grade; ``{min, max}`` -> range."""
+    if value is None:
+        raise ValueError(
+            "the target is empty: write a number (25), a grade (BB) or a range "
+            "{min: 80, max: 90}, or remove this period"
+        )
     if isinstance(value, dict):
         if set(value) <= {"min", "max"}:
             return {"range": value}
@@ -411,6 +416,11 @@ class SpecInfo(Model):
     rollup: Rollup = Rollup.MEAN
     efficiency: Efficiency | None = None
     cap: Dec | None = None
+    locale: Literal["id", "en"] | None = Field(
+        None,
+        description="number format of imported CSV and XLSX data: id (75.695 and 13,32) or "
+        "en (75,695 and 13.32)",
+    )
 
 
 class Reported(Model):

@@ -7,11 +7,12 @@ not, why (``reason``) and which inputs were missing (``missing``).
 
 from __future__ import annotations
 
+import difflib
 import enum
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .errors import Issue
+from .errors import EvaluationError, Issue
 
 __all__ = [
     "AgreementItemResult",
@@ -192,7 +193,11 @@ class EvaluationReport:
     warnings: tuple[Issue, ...] = field(default_factory=tuple)
 
     def indicator(self, indicator_id: str) -> IndicatorResult:
+        """The result of one indicator; raises EvaluationError (a KeyError) if unknown."""
         for result in self.indicators:
             if result.indicator == indicator_id:
                 return result
-        raise KeyError(indicator_id)
+        known = [r.indicator for r in self.indicators]
+        close = difflib.get_close_matches(indicator_id, known, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise EvaluationError(f"no indicator '{indicator_id}' in this report{hint}")

@@ -96,11 +96,7 @@ FAULTS: dict[str, list[Fault]] = {
     ],
 }
 
-KNOWN_BUGS = {
-    "yaml-anchor-alias": "bug: the issue that follows a refused alias points one column "
-    "right of it (the alias placeholder is a quoted scalar, so its mark is shifted "
-    "past a quote that is not there)",
-}
+KNOWN_BUGS: dict[str, str] = {}
 
 ISSUE = re.compile(
     r"(?P<file>[^\s:]+)(?::(?P<line>\d+):(?P<column>\d+))?: (?P<severity>error|warning) "

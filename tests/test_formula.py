@@ -528,22 +528,21 @@ def test_a_huge_result_is_rounded_not_an_exception(write_spec: WriteSpec) -> Non
 
 def test_a_formula_error_in_a_file_points_at_the_character(write_spec: WriteSpec) -> None:
     spec = SPEC.replace("formula: served / total * 100", "formula: served / totl * 100")
-    report = sakipcalc.validate(write_spec({"spec.yaml": spec}))
-    (issue,) = report.errors
+    directory = write_spec({"spec.yaml": spec})
+    (issue,) = sakipcalc.validate(directory).errors
     assert issue.code == "formula"
     assert issue.message == "unknown variable 'totl'; did you mean 'total'?"
-    assert str(issue.location) == f"{report.errors[0].location.file}:24:23"
+    assert str(issue.location) == f"{directory / 'spec.yaml'}:24:23"
     assert issue.path == "indicators[1].formula"
     assert issue.excerpt == "served / totl * 100\n         ^"
-    line = spec.splitlines()[23]
-    assert line[22:26] == "totl"
+    assert spec.splitlines()[23][22:26] == "totl"  # line 24, column 23
 
 
 def test_a_quoted_formula_error_points_at_the_character(write_spec: WriteSpec) -> None:
     spec = SPEC.replace("formula: served / total * 100", "formula: 'served / totl * 100'")
     (issue,) = sakipcalc.validate(write_spec({"spec.yaml": spec})).errors
     assert (issue.location.line, issue.location.column) == (24, 24)
-    assert spec.splitlines()[23][23:27] == "totl"
+    assert spec.splitlines()[23][23:27] == "totl"  # line 24, column 24, after the quote
 
 
 def test_a_block_formula_error_points_at_the_character(write_spec: WriteSpec) -> None:
@@ -551,7 +550,7 @@ def test_a_block_formula_error_points_at_the_character(write_spec: WriteSpec) ->
     spec = SPEC.replace("formula: served / total * 100", "formula: >-\n      served / totl * 100")
     (issue,) = sakipcalc.validate(write_spec({"spec.yaml": spec})).errors
     assert (issue.location.line, issue.location.column) == (25, 16)
-    assert spec.splitlines()[24][15:19] == "totl"
+    assert spec.splitlines()[24][15:19] == "totl"  # line 25, column 16
 
 
 # ------------------------------------------------------- the two backends

@@ -226,8 +226,11 @@ def test_statements(text: str, offset: int) -> None:
 
 
 def test_a_second_line_is_refused() -> None:
-    # The message says "ASCII only" although a newline is ASCII; it is refused all the same.
-    check("x\nimport os", f"character '\\n' (U+000A) {LOOK_ALIKE}", 1)
+    check(
+        "x\nimport os",
+        "a formula is one line; join the lines (in YAML, '>-' folds a long formula)",
+        1,
+    )
 
 
 # -------------------------------------------------------- resource amplification
@@ -358,7 +361,6 @@ def test_a_1_mb_formula() -> None:
         ("pmks_served\u200b / pmks_total", "'\\u200b' (U+200B)", 11),  # zero-width space
         ("pmks_served / pmks_total\u00a0* 100", "'\\xa0' (U+00A0)", 24),  # no-break space
         ("x\u202e + y", "'\\u202e' (U+202E)", 1),  # right-to-left override
-        ("x\x00", "'\\x00' (U+0000)", 1),
     ],
     ids=[
         "cyrillic-e",
@@ -368,11 +370,18 @@ def test_a_1_mb_formula() -> None:
         "zero-width-space",
         "no-break-space",
         "rtl-override",
-        "nul",
     ],
 )
 def test_look_alike_unicode(text: str, char: str, offset: int) -> None:
     check(text, f"character {char} {LOOK_ALIKE}", offset)
+
+
+def test_a_control_character_is_named_as_such() -> None:
+    check("x\x00", "control character U+0000 is not allowed in a formula", 1)
+
+
+def test_a_tab_is_refused() -> None:
+    check("x +\t1", "use spaces, not tabs, in a formula", 3)
 
 
 def test_the_look_alike_name_is_not_the_real_one() -> None:

@@ -7,6 +7,7 @@ tests assert that nothing was expanded and that the call returned.
 
 from __future__ import annotations
 
+import itertools
 import os
 import random
 import tempfile
@@ -117,7 +118,7 @@ def _alias_bomb() -> str:
     """Billion laughs: nine levels of nine aliases, 9**9 'lol's if expanded."""
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     names = "abcdefghi"
-    for prev, name in zip(names, names[1:], strict=False):
+    for prev, name in itertools.pairwise(names):
         lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
     return "\n".join(lines) + "\n"
 
@@ -136,7 +137,7 @@ def _leaves(value: Any) -> int:
 def test_alias_bomb_is_small() -> None:
     # The fixture itself: about 400 bytes that would expand to 387 million strings.
     assert 300 < len(BOMB.encode()) < 450
-    assert yaml.safe_load("a: &a [1, 2]\nb: *a\n") == {"a": [1, 2], "b": [1, 2]}
+    assert BOMB.count("*") == 8 * 9
 
 
 def test_alias_bomb_returns_issues_without_expanding() -> None:
@@ -522,12 +523,8 @@ def test_numbers_arrive_as_exact_decimals(tmp_path: Path, target: str) -> None:
     value = spec.indicators["pct"].targets["2022"].value
     assert isinstance(value, Decimal)
     assert str(value) == target  # digits and trailing zeros exactly as written
-
-
-def test_decimal_is_not_the_binary_float() -> None:
-    # What going through float would have produced instead.
-    assert Decimal(0.1) != Decimal("0.1")
-    assert Decimal(46.075) != Decimal("46.075")
+    if "." in target:  # never went through a binary float on the way
+        assert value != Decimal(float(target))
 
 
 def test_flag_is_not_a_yaml_11_boolean(tmp_path: Path) -> None:
@@ -614,7 +611,7 @@ def _as_yaml(document: dict[str, Any]) -> str:
     return yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_DOCUMENT, st.booleans())
 def test_generated_spec_loads_or_raises_spec_error(document: dict[str, Any], header: bool) -> None:
     with tempfile.TemporaryDirectory() as directory:
@@ -625,18 +622,27 @@ def test_generated_spec_loads_or_raises_spec_error(document: dict[str, Any], hea
                 SPEC_HEAD.format(name="D", agency="A", target="1"), encoding="utf-8"
             )
         report = sakipcalc.validate(root)
-        assert isinstance(report, IssueReport)
-        try:
-            spec = sakipcalc.load(root)
-        except sakipcalc.SpecError as error:
-            assert error.issues.has_errors
-            assert error.issues == report
-        else:
-            assert not report.has_errors
-            assert spec.warnings == IssueReport.of(report.warnings)
+        outcome = _load_or_error(root)
+    assert isinstance(report, IssueReport)
+    if isinstance(outcome, sakipcalc.SpecError):
+        if report.has_errors:
+            assert outcome.issues == report
+        else:  # a library of scales or breakdowns: valid, but not a spec to load
+            assert [i.code for i in outcome.issues.errors] == ["missing-spec"]
+    else:
+        assert not report.has_errors
+        assert outcome.warnings == IssueReport.of(report.warnings)
 
 
-@settings(max_examples=150, deadline=None)
+def _load_or_error(root: Path) -> sakipcalc.Spec | sakipcalc.SpecError:
+    """The spec, or the SpecError; any other exception fails the test."""
+    try:
+        return sakipcalc.load(root)
+    except sakipcalc.SpecError as error:
+        return error
+
+
+@settings(max_examples=60, deadline=None)
 @given(_DOCUMENT, st.data())
 def test_generated_text_with_a_cut_or_a_stray_character_never_crashes(
     document: dict[str, Any], data: st.DataObject

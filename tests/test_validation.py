@@ -748,7 +748,9 @@ RANGE_COLUMN = 28
         ),
     ],
 )
-def test_scale_band_problems(check: Check, first: str, second: str, code: str, message: str) -> None:
+def test_scale_band_problems(
+    check: Check, first: str, second: str, code: str, message: str
+) -> None:
     report = check(SCALE_ITEMS.format(first=first, second=second))
     issue = only(report, code)
     assert issue.message == message
@@ -1240,7 +1242,9 @@ def test_missing_import_is_reported_with_the_path_looked_for(
     assert issue.message == "import '../shraed' does not exist (looked for shraed)"
 
 
-def test_a_file_imported_twice_is_read_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_imported_twice_is_read_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "shared").mkdir()
     (tmp_path / "shared" / "scales.yaml").write_text(SCALES_FILE, encoding="utf-8")
     (tmp_path / "main").mkdir()
@@ -1348,3 +1352,399 @@ data:
     value = spec.data.get("2022", "v")
     assert isinstance(value, Decimal)
     assert str(value) == "0.1"
+
+
+# ------------------------------------------------------ more scale references
+
+
+def test_category_scale_must_be_a_category_scale(check: Check) -> None:
+    report = check(
+        "",
+        header=SPEC + "  category_scale: akip\n",
+        scales="""\
+scales:
+  - id: akip
+    kind: grade
+    bands:
+      - {label: C, range: "[0, 50]"}
+      - {label: BB, range: "(50, 100]"}
+""",
+    )
+    issue = only(report, "wrong-scale-kind")
+    assert at(issue) == ("spec.yaml", 6, 19)
+    assert issue.path == "spec.category_scale"
+    assert issue.message == "scale 'akip' is a grade scale; a category scale is needed"
+
+
+def test_unknown_category_scale_in_the_spec_section(check: Check) -> None:
+    report = check("", header=SPEC + "  category_scale: permendagri\n")
+    issue = only(report, "unknown-reference")
+    assert at(issue) == ("spec.yaml", 6, 19)
+    assert issue.message == "unknown scale 'permendagri'"
+    assert issue.hint == "declare it under 'scales:'"
+
+
+# ---------------------------------------------------- breakdowns, variables
+
+
+def test_subset_naming_an_unknown_category(check: Check) -> None:
+    report = check(
+        """\
+breakdowns:
+  - id: jenis
+    categories: [anak, lansia, disabilitas]
+    subsets:
+      rentan: [lansia, disabilitsa]
+"""
+    )
+    issue = only(report, "unknown-category")
+    assert at(issue) == ("items.yaml", 5, 24)
+    assert issue.path == "breakdowns[0].subsets.rentan[1]"
+    assert issue.message == "subset 'rentan' names unknown category 'disabilitsa'"
+    assert issue.hint == "did you mean 'disabilitas'?"
+
+
+def test_subset_with_the_name_of_a_category(check: Check) -> None:
+    report = check(
+        """\
+breakdowns:
+  - id: jenis
+    categories: [anak, lansia]
+    subsets:
+      anak: [anak, lansia]
+"""
+    )
+    issue = only(report, "subset-name-clash")
+    assert at(issue) == ("items.yaml", 5, 7)
+    assert issue.path == "breakdowns[0].subsets.anak"
+
+
+def test_variable_categories_need_a_breakdown(check: Check) -> None:
+    report = check("variables:\n  - {id: v, categories: [anak]}\n")
+    issue = only(report, "categories-without-breakdown")
+    assert at(issue) == ("items.yaml", 2, 25)
+    assert issue.path == "variables[0].categories"
+
+
+def test_variable_breakdown_must_exist(check: Check) -> None:
+    report = check(
+        "breakdowns:\n  - {id: jenis_pmks, categories: [anak]}\n"
+        "variables:\n  - {id: v, breakdown: jenis_pmk}\n"
+    )
+    issue = only(report, "unknown-reference")
+    assert at(issue) == ("items.yaml", 4, 24)
+    assert issue.message == "unknown breakdown 'jenis_pmk'"
+    assert issue.hint == "did you mean 'jenis_pmks'?"
+
+
+def test_invalid_id_is_refused_with_the_rule(check: Check) -> None:
+    report = check("variables:\n  - {id: pmks-total}\n")
+    issue = only(report, "invalid-value")
+    assert at(issue) == ("items.yaml", 2, 10)
+    assert issue.path == "variables[0].id"
+    assert issue.message == (
+        "'pmks-total' is not a valid id: use ASCII letters, digits and '_', "
+        "starting with a letter (e.g. pmks_served)"
+    )
+
+
+def test_invalid_enum_value_suggests_the_closest(check: Check) -> None:
+    report = check("variables:\n  - {id: v, domain: persentase}\n")
+    issue = only(report, "invalid-value")
+    assert at(issue) == ("items.yaml", 2, 21)
+    assert issue.path == "variables[0].domain"
+    assert issue.hint == "did you mean 'percentage'?"
+
+
+# ----------------------------------------------------------------- agreements
+
+
+def test_indicator_twice_in_one_agreement(check: Check) -> None:
+    report = check(
+        """\
+org_units:
+  - {id: kadis, name: Dinas, level: II}
+indicators:
+  - {id: pct, name: Persentase, unit: "%"}
+agreements:
+  - id: pk_2022
+    year: 2022
+    org_unit: kadis
+    items:
+      - {indicator: pct, target: 10}
+      - {indicator: pct, target: 20}
+"""
+    )
+    issue = only(report, "duplicate-item")
+    assert at(issue) == ("items.yaml", 11, 21)
+    assert issue.path == "agreements[0].items[1].indicator"
+
+
+def test_agreement_item_objective_must_exist(check: Check) -> None:
+    report = check(
+        """\
+org_units:
+  - {id: kadis, name: Dinas, level: II}
+indicators:
+  - {id: pct, name: Persentase, unit: "%"}
+objectives:
+  - {id: sasaran_1, name: Sasaran}
+agreements:
+  - id: pk_2022
+    year: 2022
+    org_unit: kadis
+    items:
+      - {indicator: pct, target: 10, objective: sasaran_2}
+"""
+    )
+    issue = only(report, "unknown-reference")
+    assert at(issue) == ("items.yaml", 12, 49)
+    assert issue.message == "unknown objective 'sasaran_2'"
+    assert issue.hint == "did you mean 'sasaran_1'?"
+
+
+# ------------------------------------------------------------------- budget
+
+
+def test_budget_deeper_than_three_levels(check: Check) -> None:
+    report = check(
+        """\
+budget:
+  - year: 2022
+    programs:
+      - id: program
+        name: Program
+        children:
+          - id: kegiatan
+            name: Kegiatan
+            children:
+              - id: sub_kegiatan
+                name: Sub kegiatan
+                children:
+                  - {id: terlalu_dalam, name: Terlalu dalam, ceiling: 1, spent: 1}
+"""
+    )
+    issue = only(report, "budget-too-deep")
+    assert at(issue) == ("items.yaml", 13, 21)
+    assert issue.path == "budget[0].programs[0].children[0].children[0].children[0]"
+    assert issue.message == (
+        "budget line 'terlalu_dalam' is deeper than program → kegiatan → sub kegiatan"
+    )
+
+
+def test_budget_line_id_used_twice_in_one_year(check: Check) -> None:
+    report = check(
+        """\
+budget:
+  - year: 2022
+    programs:
+      - {id: p1, name: Program, ceiling: 1, spent: 1}
+      - {id: p1, name: Program lain, ceiling: 1, spent: 1}
+"""
+    )
+    issue = only(report, "duplicate-id")
+    assert at(issue) == ("items.yaml", 5, 14)
+    assert issue.message == "budget line id 'p1' is already used at items.yaml:4:14"
+
+
+# ----------------------------------------------------------------- reported
+
+
+REPORTED_HEAD = """\
+variables:
+  - {id: served, domain: count}
+indicators:
+  - {id: pct, name: Persentase, unit: "%", formula: served}
+budget:
+  - year: 2022
+    programs:
+      - {id: p1, name: Program, ceiling: 100, spent: 50}
+reported:
+"""
+
+
+def test_reported_figure_names_exactly_one_subject(check: Check) -> None:
+    report = check(
+        REPORTED_HEAD
+        + "  - {source: Tabel 3.1, period: 2022, indicator: pct, budget_line: p1}\n"
+        + "  - {source: Tabel 3.2, period: 2022}\n"
+    )
+    issues = [i for i in report if i.code == "reported-subject"]
+    assert [at(i) for i in issues] == [("items.yaml", 10, 5), ("items.yaml", 11, 5)]
+    assert [i.path for i in issues] == ["reported[0]", "reported[1]"]
+    assert len(report) == 2
+
+
+def test_reported_indicator_needs_a_period(check: Check) -> None:
+    report = check(REPORTED_HEAD + "  - {source: Tabel 3.1, indicator: pct, achievement: 100}\n")
+    issue = only(report, "missing-key")
+    assert at(issue) == ("items.yaml", 10, 5)
+    assert issue.message == "a reported figure needs its 'period'"
+
+
+def test_reported_expr_needs_a_value_and_a_valid_formula(check: Check) -> None:
+    report = check(REPORTED_HEAD + '  - {source: Tabel 3.1, period: 2022, expr: "served +"}\n')
+    assert sorted(codes(report)) == ["formula", "missing-key"]
+    assert only(report, "missing-key").message == "a reported 'expr' needs the printed 'value'"
+    formula = only(report, "formula")
+    assert formula.location.line == 10
+    assert formula.path == "reported[0].expr"
+
+
+def test_reported_references_must_exist(check: Check) -> None:
+    report = check(
+        REPORTED_HEAD
+        + "  - {source: Tabel 3.1, period: 2022, indicator: pcx, agreement: pk}\n"
+        + "  - {source: Tabel 3.2, budget_line: p2, spent: 50}\n"
+    )
+    assert [(i.code, at(i), i.message) for i in report] == [
+        ("unknown-reference", ("items.yaml", 10, 50), "unknown indicator 'pcx'"),
+        ("unknown-reference", ("items.yaml", 10, 66), "unknown agreement 'pk'"),
+        ("unknown-reference", ("items.yaml", 11, 38), "unknown budget line 'p2'"),
+    ]
+
+
+# --------------------------------------------------------------------- data
+
+
+def test_data_name_that_is_not_an_id(check: Check) -> None:
+    report = check('variables:\n  - {id: v}\ndata:\n  "2022":\n    pmks-total: 3\n')
+    issue = only(report, "invalid-id")
+    assert at(issue) == ("items.yaml", 5, 5)
+    assert issue.message == "'pmks-total' is not a valid id"
+
+
+def test_mapping_for_a_scalar_variable(check: Check) -> None:
+    report = check('variables:\n  - {id: v}\ndata:\n  "2022":\n    v: {anak: 3}\n')
+    issue = only(report, "expected-number")
+    assert issue.path == "data.2022.v"
+    assert issue.message == "'v' has no categories; give a single value"
+
+
+def test_data_section_shapes(check: Check) -> None:
+    report = check('data:\n  "2022": [1, 2]\n')
+    issue = only(report, "type")
+    assert at(issue) == ("items.yaml", 2, 11)
+    assert issue.message == "each period's data must map names to values"
+    report = check("data: [1, 2]\n")
+    assert only(report, "type").message == "data must map periods to values, e.g. '2022': {...}"
+
+
+# ---------------------------------------------------------------- file shape
+
+
+def test_file_that_is_a_list(check: Check) -> None:
+    report = check("- id: pct\n")
+    issue = only(report, "type")
+    assert at(issue) == ("items.yaml", 1, 1)
+    assert issue.message == "a spec file must be a mapping of sections (indicators:, variables:, …)"
+
+
+def test_imports_must_be_a_list_of_paths(check: Check) -> None:
+    report = check("imports: ../standard\n")
+    assert only(report, "type").message == "imports must be a list of relative paths"
+    report = check("imports: [[a]]\n")
+    issue = only(report, "type")
+    assert issue.message == "each import must be a relative path"
+    assert issue.path == "imports[0]"
+
+
+def test_home_relative_import_is_refused_as_absolute(check: Check) -> None:
+    report = check("imports: [~/standard]\n")
+    assert only(report, "import-absolute").path == "imports[0]"
+
+
+def test_too_many_files(check: Check, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sakipcalc._loader
+
+    monkeypatch.setattr(sakipcalc._loader, "MAX_FILES", 2)
+    report = check("", a="", b="")  # a.yaml, b.yaml, items.yaml, spec.yaml
+    issue = only(report, "too-many-files")
+    assert at(issue) == ("items.yaml", None, None)
+    assert issue.message == "a spec may have at most 2 files"
+
+
+def test_library_of_scales_validates_but_does_not_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "scales.yaml").write_text(SCALES_FILE, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert sakipcalc.validate(".").issues == ()
+    with pytest.raises(sakipcalc.SpecError) as caught:
+        sakipcalc.load(".")
+    assert [i.code for i in caught.value.issues] == ["missing-spec"]
+
+
+def test_library_with_a_broken_scale_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "scales.yaml").write_text(SCALES_FILE.replace("(50, 100]", "(60, 100]"), "utf-8")
+    monkeypatch.chdir(tmp_path)
+    issue = only(sakipcalc.validate("."), "band-gap")
+    assert at(issue) == ("scales.yaml", 6, 29)
+
+
+# --------------------------------------- failed items are reported only once
+
+
+def test_formula_naming_a_failed_variable_is_not_reported_again(check: Check) -> None:
+    report = check(
+        """\
+variables:
+  - {id: served, domain: cnt}
+indicators:
+  - {id: pct, name: Persentase, unit: "%", formula: served / 2}
+"""
+    )
+    assert codes(report) == ["invalid-value"]
+
+
+def test_data_for_a_failed_variable_is_not_reported_again(check: Check) -> None:
+    report = check(
+        """\
+variables:
+  - {id: served, domain: cnt}
+data:
+  "2022": {served: 3}
+"""
+    )
+    assert codes(report) == ["invalid-value"]
+
+
+BLOCK_FORMULA = """\
+variables:
+  - {{id: served, domain: count}}
+  - {{id: total, domain: count}}
+indicators:
+  - id: pct
+    name: Persentase
+    unit: "%"
+    formula: {style}
+      served / totl
+"""
+
+
+def test_formula_in_a_stripped_block_scalar_is_located_in_its_content(check: Check) -> None:
+    report = check(BLOCK_FORMULA.format(style=">-"))
+    issue = only(report, "formula")
+    # The content starts at line 9, column 7; 'totl' is 9 characters in.
+    assert at(issue) == ("items.yaml", 9, 16)
+    assert issue.message == "unknown variable 'totl'; did you mean 'total'?"
+
+
+def test_formula_in_a_folded_block_scalar_is_accepted(check: Check) -> None:
+    report = check(BLOCK_FORMULA.format(style=">"))
+    issue = only(report, "formula")
+    assert at(issue) == ("items.yaml", 9, 16)
+    assert issue.message == "unknown variable 'totl'; did you mean 'total'?"
+
+
+def test_percent_spellings_are_one_unit_across_a_link(check: Check) -> None:
+    report = check(LINK_ITEMS.replace("unit: dokumen", "unit: persen"))
+    assert report.issues == ()
+
+
+def test_allow_over_100_still_refuses_a_negative_percentage(check: Check) -> None:
+    report = check(PERCENT_ITEMS.format(unit="%", target="-5", extra="    allow_over_100: true\n"))
+    issue = only(report, "percentage-out-of-range")
+    assert issue.path == "indicators[0].targets.2022"

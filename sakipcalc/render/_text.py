@@ -1,7 +1,15 @@
-"""Renderers for evaluation reports: plain-text table, Markdown and JSON.
+"""Renderers for evaluation reports: terminal table, Markdown and JSON.
 
-JSON keeps every Decimal as a string so that no consumer turns it into a
-binary float by accident.
+The table and Markdown take a ``locale`` (``"en"`` or ``"id"``): headings come
+from :func:`sakipcalc.i18n.label` and numbers from
+:func:`sakipcalc.i18n.format_number` (``41.42`` or ``41,42``). JSON is the same
+in every locale and keeps every Decimal as a string so that no consumer turns
+it into a binary float by accident.
+
+Text from the spec (names, units, category names) is untrusted: control
+characters are spelled out (see :mod:`._safety`) so that a spec cannot send
+escape sequences to a terminal, and Markdown escapes pipes, backslashes and
+line breaks so that a name cannot break a table.
 """
 
 from __future__ import annotations
@@ -9,11 +17,21 @@ from __future__ import annotations
 import dataclasses
 import enum
 import json
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from ..results import EvaluationReport, Figure, IndicatorResult
+from ..i18n import Locale, format_number, label
+from ..results import (
+    AgreementItemResult,
+    BudgetResult,
+    CategoryRef,
+    EvaluationReport,
+    Figure,
+    IndicatorResult,
+)
+from ._safety import printable
 
 __all__ = ["render_json", "render_markdown", "render_table", "to_jsonable"]
 
@@ -40,119 +58,415 @@ def render_json(report: EvaluationReport) -> str:
     return json.dumps(to_jsonable(report), ensure_ascii=False, indent=2) + "\n"
 
 
-def _cell(figure: Figure | None) -> str:
+# ------------------------------------------------------------ shared helpers
+# Used by the CSV and XLSX renderers too.
+
+# Labels the renderers need that sakipcalc.i18n does not (yet) have.
+_EXTRA_LABELS: dict[str, dict[Locale, str]] = {
+    "indicators": {"id": "Indikator", "en": "Indicators"},
+    "name": {"id": "Nama", "en": "Name"},
+    "id": {"id": "Kode", "en": "Id"},
+    "agency": {"id": "Instansi", "en": "Agency"},
+    "year": {"id": "Tahun", "en": "Year"},
+    "grade": {"id": "Predikat", "en": "Grade"},
+    "status": {"id": "Status", "en": "Status"},
+    "ok": {"id": "ok", "en": "ok"},
+    "n_a": {"id": "-", "en": "n/a"},
+    "org_unit": {"id": "Unit kerja", "en": "Org unit"},
+    "agreement": {"id": "Perjanjian Kinerja", "en": "Agreement"},
+    "agreement_rollup": {"id": "Capaian PK (%)", "en": "Agreement achievement (%)"},
+    "agreement_rollup_raw": {
+        "id": "Capaian PK (mentah)",
+        "en": "Agreement achievement (raw)",
+    },
+    "realisation_raw": {"id": "Realisasi (mentah)", "en": "Realisation (raw)"},
+    "achievement_raw": {"id": "Capaian (mentah)", "en": "Achievement (raw)"},
+    "absorption_raw": {"id": "Penyerapan (mentah)", "en": "Absorption (raw)"},
+    "efficiency_raw": {"id": "Efisiensi (mentah)", "en": "Efficiency (raw)"},
+    "efficiency_category": {"id": "Kategori efisiensi", "en": "Efficiency category"},
+    "members": {"id": "Anggota", "en": "Members"},
+    "parent": {"id": "Induk", "en": "Parent"},
+    "warnings_hint": {
+        "id": "(`sakipcalc validate` menampilkan semua peringatan spec)",
+        "en": "(`sakipcalc validate` lists spec warnings in full)",
+    },
+}
+
+
+def _label(key: str, locale: Locale) -> str:
+    """:func:`sakipcalc.i18n.label`, with the renderers' extra labels."""
+    extra = _EXTRA_LABELS.get(key)
+    return extra[locale] if extra is not None else label(key, locale)
+
+
+def _figure_text(figure: Figure | None, locale: Locale) -> str:
+    """:meth:`Figure.display` in ``locale``: ``41,42``, ``BB``, ``80,00 (BB)``, ``n/a``."""
     if figure is None:
         return ""
-    if figure.ok:
-        return figure.display()
-    return "n/a"
+    if not figure.ok:
+        return _label("n_a", locale)
+    if figure.grade is not None and figure.rounded is None:
+        return figure.grade
+    text = format_number(figure.rounded, locale) if figure.rounded is not None else ""
+    return f"{text} ({figure.grade})" if figure.grade is not None else text
 
 
-def _note(result: IndicatorResult) -> str:
-    for figure in (result.realisation, result.achievement):
-        if not figure.ok:
-            return figure.reason or figure.status.value
-    return ""
+_DECIMAL_POINT = re.compile(r"(?<=[0-9])\.(?=[0-9])")
 
 
-_HEADERS = ("Indicator", "Unit", "Target", "Realisation", "Achievement %", "Category", "Note")
+def _target_text(target: str | None, locale: Locale) -> str:
+    """A declared target (``12.5``, ``BB``, ``80–90``) with the locale's decimal separator."""
+    if target is None:
+        return "—"
+    return _DECIMAL_POINT.sub(",", target) if locale == "id" else target
 
 
-def _rows(report: EvaluationReport) -> list[tuple[str, ...]]:
+def _category_text(category: CategoryRef | None) -> str:
+    if category is None:
+        return ""
+    return category.name or category.label
+
+
+def _reason(figures: Sequence[Figure | None]) -> Figure | None:
+    """The first figure that could not be computed: the one whose reason a row shows."""
+    for figure in figures:
+        if figure is not None and not figure.ok:
+            return figure
+    return None
+
+
+def _note(figures: Sequence[Figure | None]) -> str:
+    failed = _reason(figures)
+    if failed is None:
+        return ""
+    return failed.reason or failed.status.value
+
+
+def _walk_budget(
+    lines: Sequence[BudgetResult], parent: BudgetResult | None = None, depth: int = 0
+) -> Iterator[tuple[BudgetResult, BudgetResult | None, int]]:
+    """Every budget line, depth first, with its parent and depth."""
+    for line in lines:
+        yield line, parent, depth
+        yield from _walk_budget(line.children, line, depth + 1)
+
+
+def _has_efficiency(report: EvaluationReport) -> bool:
+    return any(line.efficiency is not None for line, _, _ in _walk_budget(report.budget))
+
+
+def _warning_summary(report: EvaluationReport, locale: Locale) -> str | None:
+    if not report.warnings:
+        return None
+    # The full list is one command away; a report readers scan should not drown in it.
+    codes: dict[str, int] = {}
+    for warning in report.warnings:
+        codes[warning.code] = codes.get(warning.code, 0) + 1
+    summary = ", ".join(f"{count} {code}" for code, count in sorted(codes.items()))
+    return f"{_label('warnings', locale)}: {summary} {_label('warnings_hint', locale)}"
+
+
+# ------------------------------------------------------------ terminal table
+
+# Band colours (a scale's ``colour:``) as ANSI SGR codes; 208 is the xterm-256 orange.
+_ANSI_COLOURS: dict[str, str] = {
+    "red": "31",
+    "orange": "38;5;208",
+    "yellow": "33",
+    "lightgreen": "92",
+    "green": "32",
+    "darkgreen": "32",
+    "blue": "34",
+    "lightblue": "94",
+    "cyan": "36",
+    "magenta": "35",
+    "grey": "90",
+    "gray": "90",
+}
+_RESET = "\x1b[0m"
+
+
+def _ansi(category: CategoryRef | None, figure: Figure | None) -> str | None:
+    """The SGR code for an achievement cell, or None to leave it plain."""
+    if category is None or category.colour is None or figure is None or not figure.ok:
+        return None
+    key = re.sub(r"[\s_-]", "", category.colour).lower()
+    return _ANSI_COLOURS.get(key)
+
+
+def _table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    right: frozenset[int],
+    colours: Sequence[Mapping[int, str]] = (),
+) -> str:
+    """An aligned table; columns in ``right`` are right-aligned; ``colours[row][col]`` is SGR."""
+    headers = [printable(h) for h in headers]
+    cells = [[printable(c) for c in row] for row in rows]
+    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
+
+    def line(row: Sequence[str], colour: Mapping[int, str]) -> str:
+        parts = []
+        for i, text in enumerate(row):
+            pad = " " * (widths[i] - len(text))
+            if i in colour and text:
+                text = f"\x1b[{colour[i]}m{text}{_RESET}"
+            parts.append(pad + text if i in right else text + pad)
+        return "  ".join(parts).rstrip()
+
+    out = [line(headers, {}), "  ".join("-" * w for w in widths)]
+    out.extend(line(r, colours[n] if n < len(colours) else {}) for n, r in enumerate(cells))
+    return "\n".join(out)
+
+
+def _indicator_table(
+    report: EvaluationReport, locale: Locale, colour: bool
+) -> tuple[list[str], list[tuple[str, ...]], list[dict[int, str]]]:
+    headers = [
+        _label(key, locale)
+        for key in ("indicator", "unit", "target", "realisation", "achievement", "category", "note")
+    ]
     rows: list[tuple[str, ...]] = []
+    colours: list[dict[int, str]] = []
     for result in report.indicators:
         rows.append(
             (
                 result.indicator,
                 result.unit,
-                result.target or "—",
-                _cell(result.realisation),
-                _cell(result.achievement),
-                result.category.name or result.category.label if result.category else "",
-                _note(result),
+                _target_text(result.target, locale),
+                _figure_text(result.realisation, locale),
+                _figure_text(result.achievement, locale),
+                _category_text(result.category),
+                _note((result.realisation, result.achievement)),
             )
         )
-    return rows
+        code = _ansi(result.category, result.achievement) if colour else None
+        colours.append({4: code} if code else {})
+    return headers, rows, colours
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    widths = [
-        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
+def render_table(report: EvaluationReport, *, locale: Locale = "en", colour: bool = False) -> str:
+    """An aligned text table of every indicator, then roll-ups and budget.
+
+    With ``colour=True`` each achievement figure is drawn in its category's
+    band colour (ANSI escapes); the caller decides whether the stream wants
+    colour (a terminal, no ``NO_COLOR``). Headings are in ``locale``, numbers
+    use its decimal separator (``41,42`` in ``id``).
+    """
+    period = label("period", locale).lower()
+    title = printable(f"{report.spec_name} — {period} {report.period}")
+    headers, rows, colours = _indicator_table(report, locale, colour)
+    parts = [
+        title,
+        "=" * len(title),
+        "",
+        _table(headers, rows, right=frozenset({2, 3, 4}), colours=colours),
     ]
-    numeric = {2, 3, 4}
-
-    def line(cells: Sequence[str]) -> str:
-        parts = [
-            c.rjust(widths[i]) if i in numeric else c.ljust(widths[i]) for i, c in enumerate(cells)
-        ]
-        return "  ".join(parts).rstrip()
-
-    out = [line(headers), "  ".join("-" * w for w in widths)]
-    out.extend(line(r) for r in rows)
-    return "\n".join(out)
-
-
-def render_table(report: EvaluationReport) -> str:
-    """A plain, aligned text table of every indicator, then roll-ups and budget."""
-    title = f"{report.spec_name} — period {report.period}"
-    parts = [title, "=" * len(title), "", _table(_HEADERS, _rows(report))]
     if report.rollups:
-        parts += ["", "Roll-ups", ""]
+        parts += ["", _label("rollups", locale), ""]
+        rollup_rows = []
+        rollup_colours: list[dict[int, str]] = []
+        for r in report.rollups:
+            rollup_rows.append(
+                (
+                    r.kind,
+                    r.id,
+                    r.rule,
+                    _figure_text(r.achievement, locale),
+                    _category_text(r.category),
+                    ", ".join(r.excluded),
+                )
+            )
+            code = _ansi(r.category, r.achievement) if colour else None
+            rollup_colours.append({3: code} if code else {})
+        keys = ("kind", "id", "rule", "achievement", "category", "excluded")
         parts.append(
             _table(
-                ("Kind", "Id", "Rule", "Achievement %", "Category", "Excluded"),
-                [
-                    (
-                        r.kind,
-                        r.id,
-                        r.rule,
-                        _cell(r.achievement),
-                        r.category.name or r.category.label if r.category else "",
-                        ", ".join(r.excluded),
-                    )
-                    for r in report.rollups
-                ],
+                [_label(k, locale) for k in keys],
+                rollup_rows,
+                right=frozenset({3}),
+                colours=rollup_colours,
             )
         )
     if report.budget:
-        parts += ["", "Budget", ""]
-        rows = []
-
-        def walk(lines: Sequence[Any], depth: int) -> None:
-            for b in lines:
-                rows.append(
-                    (
-                        "  " * depth + b.id,
-                        b.level,
-                        format(b.ceiling, "f"),
-                        format(b.spent, "f"),
-                        _cell(b.absorption),
-                    )
-                )
-                walk(b.children, depth + 1)
-
-        walk(report.budget, 0)
-        parts.append(_table(("Line", "Level", "Ceiling", "Spent", "Absorption %"), rows))
-    if report.warnings:
-        # The full list is one command away; a table readers scan should not drown in it.
-        codes: dict[str, int] = {}
-        for warning in report.warnings:
-            codes[warning.code] = codes.get(warning.code, 0) + 1
-        summary = ", ".join(f"{count} {code}" for code, count in sorted(codes.items()))
-        parts += ["", f"Warnings: {summary} (`sakipcalc validate` lists spec warnings in full)"]
+        parts += ["", _label("budget", locale), ""]
+        efficiency = _has_efficiency(report)
+        budget_keys: tuple[str, ...] = ("budget_line", "level", "ceiling", "spent", "absorption")
+        if efficiency:
+            budget_keys += ("efficiency", "category")
+        budget_rows = []
+        budget_colours: list[dict[int, str]] = []
+        for line, _, depth in _walk_budget(report.budget):
+            row = [
+                "  " * depth + line.id,
+                line.level,
+                format_number(line.ceiling, locale),
+                format_number(line.spent, locale),
+                _figure_text(line.absorption, locale),
+            ]
+            code = None
+            if efficiency:
+                row += [
+                    _figure_text(line.efficiency, locale),
+                    _category_text(line.efficiency_category),
+                ]
+                code = _ansi(line.efficiency_category, line.efficiency) if colour else None
+            budget_rows.append(row)
+            budget_colours.append({5: code} if code else {})
+        parts.append(
+            _table(
+                [_label(k, locale) for k in budget_keys],
+                budget_rows,
+                right=frozenset({2, 3, 4, 5}),
+                colours=budget_colours,
+            )
+        )
+    summary = _warning_summary(report, locale)
+    if summary is not None:
+        parts += ["", printable(summary)]
     return "\n".join(parts) + "\n"
 
 
-def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|")
+# ------------------------------------------------------------------ Markdown
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
-def render_markdown(report: EvaluationReport) -> str:
-    lines = [f"# {report.spec_name} — {report.period}", ""]
-    lines.append("| " + " | ".join(_HEADERS) + " |")
-    lines.append(
-        "|" + "|".join("---:" if i in (2, 3, 4) else "---" for i in range(len(_HEADERS))) + "|"
+def _md(text: str) -> str:
+    """Text for a Markdown table cell or heading: ``|`` and ``\\`` escaped, breaks as ``<br>``."""
+    text = text.replace("\\", "\\\\").replace("|", "\\|")
+    return printable(_LINE_BREAK.sub("<br>", text))
+
+
+def _md_table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], right: frozenset[int]
+) -> list[str]:
+    lines = ["| " + " | ".join(_md(h) for h in headers) + " |"]
+    lines.append("|" + "|".join("---:" if i in right else "---" for i in range(len(headers))) + "|")
+    for row in rows:
+        lines.append("| " + " | ".join(_md(c) for c in row) + " |")
+    return lines
+
+
+_ITEM_KEYS = (
+    "indicator",
+    "name",
+    "unit",
+    "target",
+    "realisation",
+    "achievement",
+    "category",
+    "note",
+)
+_ITEM_RIGHT = frozenset({3, 4, 5})
+
+
+def _item_row(item: IndicatorResult | AgreementItemResult, locale: Locale) -> tuple[str, ...]:
+    return (
+        item.indicator,
+        item.name,
+        item.unit,
+        _target_text(item.target, locale),
+        _figure_text(item.realisation, locale),
+        _figure_text(item.achievement, locale),
+        _category_text(item.category),
+        _note((item.realisation, item.achievement)),
     )
-    for row in _rows(report):
-        lines.append("| " + " | ".join(_md_escape(c) for c in row) + " |")
+
+
+def render_markdown(report: EvaluationReport, *, locale: Locale = "en") -> str:
+    """A Markdown (GitHub-flavoured) report: indicators, roll-ups, agreements per official, budget.
+
+    Headings are in ``locale`` and numbers use its decimal separator; Rupiah
+    amounts are grouped (``12.364.293.866`` in ``id``).
+    """
+
+    def heading(key: str) -> list[str]:
+        return ["", f"## {_label(key, locale)}", ""]
+
+    lines = [f"# {_md(report.spec_name)} — {report.period}"]
+    if report.agency:
+        lines += ["", f"{_label('agency', locale)}: {_md(report.agency)}"]
+    lines += heading("indicators")
+    lines += _md_table(
+        [_label(k, locale) for k in _ITEM_KEYS],
+        [_item_row(result, locale) for result in report.indicators],
+        _ITEM_RIGHT,
+    )
+    if report.rollups:
+        lines += heading("rollups")
+        keys = ("kind", "id", "name", "rule", "achievement", "category", "excluded")
+        lines += _md_table(
+            [_label(k, locale) for k in keys],
+            [
+                (
+                    r.kind,
+                    r.id,
+                    r.name,
+                    r.rule,
+                    _figure_text(r.achievement, locale),
+                    _category_text(r.category),
+                    ", ".join(r.excluded),
+                )
+                for r in report.rollups
+            ],
+            frozenset({4}),
+        )
+    if report.agreements:
+        lines += heading("agreements")
+        for agreement in report.agreements:
+            official = agreement.official or agreement.org_unit_name
+            if lines[-1]:
+                lines.append("")
+            lines += [
+                f"### {_md(official)} — {_md(agreement.org_unit_name)}",
+                "",
+                f"{_label('agreement', locale)} `{agreement.id}` · "
+                f"{_label('year', locale)} {agreement.year} · "
+                f"{_label('level', locale)} {_md(agreement.level)}",
+                "",
+            ]
+            lines += _md_table(
+                [_label(k, locale) for k in _ITEM_KEYS],
+                [_item_row(item, locale) for item in agreement.items],
+                _ITEM_RIGHT,
+            )
+            rollup = _figure_text(agreement.rollup, locale)
+            if not agreement.rollup.ok:
+                rollup += f" ({_md(_note((agreement.rollup,)))})"
+            lines += ["", f"**{_label('agreement_rollup', locale)}**: {rollup}"]
+    if report.budget:
+        lines += heading("budget")
+        efficiency = _has_efficiency(report)
+        budget_keys: tuple[str, ...] = (
+            "budget_line",
+            "name",
+            "level",
+            "ceiling",
+            "spent",
+            "absorption",
+        )
+        if efficiency:
+            budget_keys += ("efficiency", "category")
+        rows = []
+        for line, _, _ in _walk_budget(report.budget):
+            row = [
+                line.id,
+                line.name,
+                line.level,
+                format_number(line.ceiling, locale, grouping=True),
+                format_number(line.spent, locale, grouping=True),
+                _figure_text(line.absorption, locale),
+            ]
+            if efficiency:
+                row += [
+                    _figure_text(line.efficiency, locale),
+                    _category_text(line.efficiency_category),
+                ]
+            rows.append(row)
+        lines += _md_table([_label(k, locale) for k in budget_keys], rows, frozenset({3, 4, 5, 6}))
+    summary = _warning_summary(report, locale)
+    if summary is not None:
+        lines += ["", _md(summary)]
     return "\n".join(lines) + "\n"

@@ -1,0 +1,1347 @@
+"""The HTML report: one self-contained file laid out as a LAKIP chapter III.
+
+``render_html(report, locale="id")`` returns a complete HTML document shaped
+like "Bab III Akuntabilitas Kinerja" of an Indonesian performance report: the
+measurement table (target, realisation, achievement, category, previous
+years, end-of-plan target), the roll-ups, one table per performance agreement
+(Perjanjian Kinerja), the budget table, and four charts.
+
+The file loads nothing: the CSS is inline, there is no script, no web font
+and no image, and a Content-Security-Policy ``<meta>`` forbids every fetch,
+so a report mailed to an inspector renders the same offline.
+
+Every text in a spec is untrusted (specs travel between agencies). The HTML
+is produced by Jinja2 with autoescaping on, and the SVG built here escapes
+every text and attribute with :func:`html.escape`; band colours are accepted
+only as ``#rgb``, ``#rrggbb`` or a known colour name.
+
+Numbers are never binary floats on their way to the reader: every displayed
+figure is formatted from its ``Decimal`` with :func:`sakipcalc.i18n.format_number`;
+``float`` appears only where a value becomes a pixel coordinate.
+
+Jinja2 is an optional dependency (``pip install "sakipcalc[html]"``) and is
+imported when the function is called.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from ..i18n import Locale, format_number, format_rupiah, label
+from ..results import (
+    AgreementResult,
+    BudgetResult,
+    CategoryRef,
+    EvaluationReport,
+    Figure,
+    RollupResult,
+)
+from ..rounding import DECIMAL_CONTEXT
+
+__all__ = ["render_html"]
+
+_JINJA_MISSING = 'the HTML report needs Jinja2: pip install "sakipcalc[html]"'
+
+# --------------------------------------------------------------------- labels
+
+# Labels only this report needs; the shared ones come from sakipcalc.i18n.label.
+_LABELS: dict[str, dict[Locale, str]] = {
+    "chapter": {"id": "BAB III", "en": "CHAPTER III"},
+    "chapter_name": {"id": "AKUNTABILITAS KINERJA", "en": "PERFORMANCE ACCOUNTABILITY"},
+    "year": {"id": "Tahun", "en": "Year"},
+    "quarter": {"id": "Triwulan", "en": "Quarter"},
+    "table": {"id": "Tabel", "en": "Table"},
+    "figure": {"id": "Grafik", "en": "Figure"},
+    "no": {"id": "No", "en": "No."},
+    "owner": {"id": "Penanggung jawab", "en": "Responsible"},
+    "previous_hint": {
+        "id": "realisasi / target (capaian)",
+        "en": "realisation / target (achievement)",
+    },
+    "end_progress": {"id": "capaian", "en": "achieved"},
+    "baseline": {"id": "kondisi awal", "en": "baseline"},
+    "section_measurement": {
+        "id": "A. Pengukuran Capaian Kinerja",
+        "en": "A. Performance measurement",
+    },
+    "table_measurement": {
+        "id": "Pengukuran kinerja",
+        "en": "Performance measurement",
+    },
+    "summary_agency": {"id": "Capaian kinerja organisasi", "en": "Agency achievement"},
+    "summary_computed": {"id": "Indikator yang dapat dihitung", "en": "Indicators computed"},
+    "summary_absorption": {"id": "Penyerapan anggaran", "en": "Budget absorption"},
+    "of": {"id": "dari", "en": "of"},
+    "section_analysis": {
+        "id": "B. Analisis Capaian Kinerja",
+        "en": "B. Analysis of performance",
+    },
+    "table_rollups": {
+        "id": "Capaian per tujuan, sasaran dan unit kerja",
+        "en": "Achievement by goal, objective and organisational unit",
+    },
+    "kind_agency": {"id": "Organisasi", "en": "Agency"},
+    "kind_goal": {"id": "Tujuan", "en": "Goals"},
+    "kind_objective": {"id": "Sasaran", "en": "Objectives"},
+    "kind_org_unit": {"id": "Unit kerja", "en": "Organisational units"},
+    "name": {"id": "Uraian", "en": "Name"},
+    "members": {"id": "Jumlah indikator", "en": "Indicators"},
+    "section_agreements": {
+        "id": "C. Capaian Perjanjian Kinerja",
+        "en": "C. Performance agreements",
+    },
+    "echelon": {"id": "Eselon", "en": "Echelon"},
+    "agreement_rollup": {"id": "Capaian Perjanjian Kinerja", "en": "Agreement achievement"},
+    "section_budget": {"id": "D. Akuntabilitas Keuangan", "en": "D. Financial accountability"},
+    "table_budget": {
+        "id": "Pagu dan realisasi anggaran",
+        "en": "Budget ceiling and spending",
+    },
+    "supports": {"id": "Indikator (no.)", "en": "Indicators (no.)"},
+    "total": {"id": "Jumlah", "en": "Total"},
+    "declared": {"id": "tercatat", "en": "declared"},
+    "total_note": {
+        "id": "Jumlah dihitung dari baris program; penyerapannya dibulatkan setengah ke atas "
+        "dengan jumlah desimal yang sama dengan baris lainnya.",
+        "en": "Totals are summed from the program lines; their absorption is rounded half up "
+        "to the decimals of the other lines.",
+    },
+    "rule_mean": {"id": "rata-rata", "en": "mean"},
+    "rule_weighted_mean": {"id": "rata-rata tertimbang", "en": "weighted mean"},
+    "rule_min": {"id": "terendah", "en": "minimum"},
+    "rule_ratio_of_sums": {"id": "rasio jumlah", "en": "ratio of sums"},
+    "level_program": {"id": "Program", "en": "Program"},
+    "level_kegiatan": {"id": "Kegiatan", "en": "Activity"},
+    "level_sub_kegiatan": {"id": "Sub kegiatan", "en": "Sub-activity"},
+    "chart_target": {
+        "id": "Target dan realisasi per indikator",
+        "en": "Target and realisation by indicator",
+    },
+    "chart_target_desc": {
+        "id": "Batang berpasangan per indikator, dikelompokkan per satuan: "
+        "batang abu-abu untuk target, batang biru untuk realisasi.",
+        "en": "Paired bars per indicator, grouped by unit: "
+        "grey bars for the target, blue bars for the realisation.",
+    },
+    "chart_categories": {
+        "id": "Jumlah indikator per kategori capaian",
+        "en": "Number of indicators per achievement category",
+    },
+    "chart_categories_desc": {
+        "id": "Satu batang per kategori capaian, berwarna sesuai kategori; "
+        "batang abu-abu untuk indikator yang capaiannya tidak dapat dihitung.",
+        "en": "One bar per achievement category, in the category's colour; "
+        "a grey bar for indicators whose achievement cannot be computed.",
+    },
+    "chart_absorption": {
+        "id": "Penyerapan anggaran per program",
+        "en": "Budget absorption by program",
+    },
+    "chart_absorption_desc": {
+        "id": "Batang mendatar 0–100 % per program: realisasi dibagi pagu.",
+        "en": "Horizontal bars from 0 to 100 % per program: spent divided by ceiling.",
+    },
+    "chart_trend": {
+        "id": "Tren realisasi dan target terhadap target akhir Renstra",
+        "en": "Trend of realisation and targets against the end-of-plan target",
+    },
+    "chart_trend_desc": {
+        "id": "Satu panel per indikator: garis biru realisasi, garis putus-putus abu-abu "
+        "target tahunan, garis putus-putus merah target akhir Renstra.",
+        "en": "One panel per indicator: blue line for the realisation, grey dashed line "
+        "for the yearly targets, red dashed line for the end-of-plan target.",
+    },
+    "chart_data": {"id": "Data grafik", "en": "Chart data"},
+    "not_drawn": {"id": "Tidak digambarkan", "en": "Not drawn"},
+    "reason_grade": {"id": "indikator berupa predikat", "en": "grade indicator"},
+    "reason_range": {"id": "target berupa rentang", "en": "range target"},
+    "reason_no_target": {"id": "tidak ada target", "en": "no target"},
+    "no_category": {"id": "Tanpa kategori", "en": "No category"},
+    "count": {"id": "Jumlah indikator", "en": "Number of indicators"},
+    "end_target_short": {"id": "Target akhir", "en": "End target"},
+    "nothing_to_draw": {"id": "Tidak ada data untuk digambarkan.", "en": "Nothing to draw."},
+    "program": {"id": "Program", "en": "Program"},
+    "trend_end": {"id": "Target akhir Renstra", "en": "End-of-plan target"},
+    "generated": {
+        "id": "Disusun dengan sakipcalc dari spesifikasi",
+        "en": "Generated by sakipcalc from the spec",
+    },
+}
+
+
+def _t(key: str, locale: Locale) -> str:
+    entry = _LABELS.get(key)
+    return entry[locale] if entry is not None else label(key, locale)
+
+
+# ------------------------------------------------------------ number formats
+
+_NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_DECIMAL_IN_TEXT = re.compile(r"(?<![0-9.])-?[0-9]+\.[0-9]+(?![0-9.])")
+
+
+def _num(value: Decimal, locale: Locale) -> str:
+    """A figure as printed: thousands grouped, the locale's decimal separator."""
+    return format_number(value, locale, grouping=True)
+
+
+def _pct(value: Decimal, locale: Locale) -> str:
+    return _num(value, locale) + "%"
+
+
+def _as_decimal(text: str | None) -> Decimal | None:
+    """A declared target (``25``, ``12.5``) as a Decimal; None for grades and ranges."""
+    if text is None or not _NUMBER.fullmatch(text.strip()):
+        return None
+    try:
+        return Decimal(text.strip())
+    except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
+        return None
+
+
+def _declared(text: str | None, locale: Locale) -> str:
+    """A declared text (target ``12.5``, range ``80–90``, grade ``BB``) in the locale."""
+    if text is None or not text.strip():
+        return "–"
+    value = _as_decimal(text)
+    if value is not None:
+        return _num(value, locale)
+    low, dash, high = text.partition("–")
+    if dash and _as_decimal(low) is not None and _as_decimal(high) is not None:
+        return _declared(low, locale) + "–" + _declared(high, locale)
+    # Anything else (a grade, "29.17 (2018)"): only decimal points change.
+    return _DECIMAL_IN_TEXT.sub(lambda m: format_number(Decimal(m.group()), locale), text)
+
+
+def _figure(figure: Figure | None, locale: Locale) -> str:
+    """A computed figure as printed, or a dash when it has none."""
+    if figure is None or not figure.ok:
+        return "–"
+    if figure.rounded is None:
+        return figure.grade or "–"
+    text = _num(figure.rounded, locale)
+    return f"{text} ({figure.grade})" if figure.grade is not None else text
+
+
+def _numeric(figure: Figure | None) -> Decimal | None:
+    """The rounded value of a computed, non-grade figure."""
+    if figure is None or not figure.ok or figure.grade is not None:
+        return None
+    return figure.rounded
+
+
+def _status_note(figures: Iterable[Figure | None], locale: Locale) -> tuple[str, str, str]:
+    """(css status, status label, reason) of the first figure that could not be computed."""
+    for figure in figures:
+        if figure is not None and not figure.ok:
+            status = figure.status.value
+            return status, _t(status, locale), figure.reason or ""
+    return "ok", "", ""
+
+
+def _period_text(period: str, locale: Locale) -> str:
+    year, _, quarter = period.partition("-")
+    if quarter.startswith("Q") and quarter[1:] in ("1", "2", "3", "4"):
+        roman = ("I", "II", "III", "IV")[int(quarter[1:]) - 1]
+        return f"{_t('quarter', locale)} {roman} {year}"
+    return f"{_t('year', locale)} {period}"
+
+
+# ------------------------------------------------------------------- colours
+
+# Band colours come from the spec: only a hex colour or one of these names
+# reaches a style attribute, as a normalised #rrggbb.
+_NAMED_COLOURS = {
+    "black": "#000000",
+    "white": "#ffffff",
+    "gray": "#808080",
+    "grey": "#808080",
+    "silver": "#c0c0c0",
+    "lightgray": "#d3d3d3",
+    "lightgrey": "#d3d3d3",
+    "red": "#ff0000",
+    "darkred": "#8b0000",
+    "crimson": "#dc143c",
+    "tomato": "#ff6347",
+    "orangered": "#ff4500",
+    "salmon": "#fa8072",
+    "pink": "#ffc0cb",
+    "maroon": "#800000",
+    "orange": "#ffa500",
+    "darkorange": "#ff8c00",
+    "gold": "#ffd700",
+    "yellow": "#ffff00",
+    "khaki": "#f0e68c",
+    "olive": "#808000",
+    "yellowgreen": "#9acd32",
+    "lightgreen": "#90ee90",
+    "lime": "#00ff00",
+    "limegreen": "#32cd32",
+    "green": "#008000",
+    "forestgreen": "#228b22",
+    "darkgreen": "#006400",
+    "teal": "#008080",
+    "aqua": "#00ffff",
+    "cyan": "#00ffff",
+    "lightblue": "#add8e6",
+    "blue": "#0000ff",
+    "navy": "#000080",
+    "purple": "#800080",
+}
+_HEX_COLOUR = re.compile(r"#(?:[0-9a-f]{3}|[0-9a-f]{6})")
+_NEUTRAL = "#b8bec6"  # categories without a (usable) colour, and "not computable"
+_TARGET_FILL = "#9aa5b1"
+_REALISATION_FILL = "#1f5f99"
+_END_TARGET = "#b03a2e"
+_ABSORPTION_FILL = "#2a7f62"
+
+
+def _colour(value: str | None) -> str | None:
+    """A band colour as #rrggbb, or None when it is absent or not a plain colour."""
+    if value is None:
+        return None
+    text = value.strip().lower()
+    if text in _NAMED_COLOURS:
+        return _NAMED_COLOURS[text]
+    if _HEX_COLOUR.fullmatch(text):
+        if len(text) == 4:
+            text = "#" + "".join(c * 2 for c in text[1:])
+        return text
+    return None
+
+
+def _ink(background: str) -> str:
+    """Black or white text, whichever contrasts more with the #rrggbb background."""
+
+    def channel(hex_pair: str) -> float:
+        c = int(hex_pair, 16) / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(background[i : i + 2]) for i in (1, 3, 5))
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return "#000000" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "#ffffff"
+
+
+@dataclass(frozen=True, slots=True)
+class _Badge:
+    text: str
+    background: str
+    foreground: str
+
+
+def _badge(category: CategoryRef | None) -> _Badge | None:
+    if category is None:
+        return None
+    background = _colour(category.colour) or _NEUTRAL
+    return _Badge(category.name or category.label, background, _ink(background))
+
+
+# ---------------------------------------------------------------- view model
+
+
+@dataclass(frozen=True, slots=True)
+class _IndicatorRow:
+    number: int
+    id: str
+    name: str
+    tags: tuple[str, ...]
+    owner: str
+    unit: str
+    target: str
+    realisation: str
+    realisation_trace: str
+    achievement: str
+    achievement_trace: str
+    category: _Badge | None
+    status: str
+    note: str
+    reason: str
+    previous: tuple[str, ...]
+    end_target: str
+    end_progress: str
+    baseline: str
+
+
+@dataclass(frozen=True, slots=True)
+class _RollupRow:
+    id: str
+    name: str
+    rule: str
+    achievement: str
+    trace: str
+    category: _Badge | None
+    members: int
+    excluded: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class _RollupGroup:
+    title: str
+    rows: tuple[_RollupRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _AgreementRow:
+    number: int
+    name: str
+    unit: str
+    target: str
+    realisation: str
+    achievement: str
+    category: _Badge | None
+    status: str
+    note: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class _AgreementView:
+    id: str
+    title: str
+    official: str
+    level: str
+    year: int
+    rows: tuple[_AgreementRow, ...]
+    rollup: str
+    rollup_trace: str
+    rollup_reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class _BudgetRow:
+    depth: int
+    id: str
+    name: str
+    level: str
+    ceiling: str
+    spent: str
+    absorption: str
+    absorption_trace: str
+    efficiency: str
+    efficiency_category: _Badge | None
+    supports: str
+    supports_title: str
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _BudgetTotal:
+    ceiling: str
+    spent: str
+    absorption: str
+    absorption_decimal: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Chart:
+    id: str
+    number: int
+    title: str
+    svg: str  # already escaped markup (made a jinja2 Markup before rendering)
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    skipped: tuple[str, ...] = ()
+
+
+def _indicator_rows(
+    report: EvaluationReport, owners: dict[str, str], locale: Locale
+) -> tuple[_IndicatorRow, ...]:
+    rows = []
+    for number, result in enumerate(report.indicators, start=1):
+        status, note, reason = _status_note((result.realisation, result.achievement), locale)
+        previous = []
+        for past in result.previous:
+            if past.target is None and not past.realisation.ok:
+                continue
+            text = f"{past.period}: {_figure(past.realisation, locale)} / {_declared(past.target, locale)}"
+            if past.achievement.ok and past.achievement.rounded is not None:
+                text += f" ({_pct(past.achievement.rounded, locale)})"
+            previous.append(text)
+        progress = result.end_target_progress
+        rows.append(
+            _IndicatorRow(
+                number=number,
+                id=result.indicator,
+                name=result.name,
+                tags=result.tags,
+                owner=owners.get(result.owner, result.owner) if result.owner else "",
+                unit=result.unit,
+                target=_declared(result.target, locale),
+                realisation=_figure(result.realisation, locale),
+                realisation_trace=result.realisation.trace,
+                achievement=_figure(result.achievement, locale),
+                achievement_trace=result.achievement.trace,
+                category=_badge(result.category),
+                status=status,
+                note=note,
+                reason=reason,
+                previous=tuple(previous),
+                end_target=_declared(result.end_target, locale) if result.end_target else "",
+                end_progress=(
+                    _pct(progress.rounded, locale)
+                    if progress is not None and progress.ok and progress.rounded is not None
+                    else ""
+                ),
+                baseline=_declared(result.baseline, locale) if result.baseline else "",
+            )
+        )
+    return tuple(rows)
+
+
+_ROLLUP_KINDS = ("agency", "goal", "objective", "org_unit")
+
+
+def _rollup_groups(
+    rollups: Sequence[RollupResult], numbers: dict[str, int], locale: Locale
+) -> tuple[_RollupGroup, ...]:
+    kinds = list(_ROLLUP_KINDS) + sorted({r.kind for r in rollups} - set(_ROLLUP_KINDS))
+    groups = []
+    for kind in kinds:
+        rows = tuple(
+            _RollupRow(
+                id=r.id,
+                name=r.name,
+                rule=_LABELS[f"rule_{r.rule}"][locale] if f"rule_{r.rule}" in _LABELS else r.rule,
+                achievement=_figure(r.achievement, locale),
+                trace=r.achievement.trace,
+                category=_badge(r.category),
+                members=len(r.members),
+                excluded=tuple(str(numbers.get(i, i)) for i in r.excluded),
+                reason=_status_note((r.achievement,), locale)[2],
+            )
+            for r in rollups
+            if r.kind == kind
+        )
+        if rows:
+            title = _LABELS[f"kind_{kind}"][locale] if f"kind_{kind}" in _LABELS else kind
+            groups.append(_RollupGroup(title, rows))
+    return tuple(groups)
+
+
+def _agreement_views(
+    agreements: Sequence[AgreementResult], locale: Locale
+) -> tuple[_AgreementView, ...]:
+    views = []
+    for agreement in agreements:
+        rows = []
+        for number, item in enumerate(agreement.items, start=1):
+            status, note, reason = _status_note((item.realisation, item.achievement), locale)
+            rows.append(
+                _AgreementRow(
+                    number=number,
+                    name=item.name,
+                    unit=item.unit,
+                    target=_declared(item.target, locale),
+                    realisation=_figure(item.realisation, locale),
+                    achievement=_figure(item.achievement, locale),
+                    category=_badge(item.category),
+                    status=status,
+                    note=note,
+                    reason=reason,
+                )
+            )
+        views.append(
+            _AgreementView(
+                id=agreement.id,
+                title=agreement.org_unit_name,
+                official=agreement.official or "",
+                level=agreement.level,
+                year=agreement.year,
+                rows=tuple(rows),
+                rollup=_figure(agreement.rollup, locale),
+                rollup_trace=agreement.rollup.trace,
+                rollup_reason=_status_note((agreement.rollup,), locale)[2],
+            )
+        )
+    return tuple(views)
+
+
+def _budget_rows(
+    lines: Sequence[BudgetResult], numbers: dict[str, int], names: dict[str, str], locale: Locale
+) -> tuple[_BudgetRow, ...]:
+    rows: list[_BudgetRow] = []
+
+    def walk(items: Sequence[BudgetResult], depth: int) -> None:
+        for line in items:
+            notes = []
+            if line.declared_ceiling is not None and line.declared_ceiling != line.ceiling:
+                notes.append(
+                    f"{label('ceiling', locale)} {_t('declared', locale)} "
+                    f"{format_rupiah(line.declared_ceiling, locale)}"
+                )
+            if line.declared_spent is not None and line.declared_spent != line.spent:
+                notes.append(
+                    f"{label('spent', locale)} {_t('declared', locale)} "
+                    f"{format_rupiah(line.declared_spent, locale)}"
+                )
+            if not line.absorption.ok:
+                notes.append(line.absorption.reason or _t(line.absorption.status.value, locale))
+            level_key = f"level_{line.level}"
+            rows.append(
+                _BudgetRow(
+                    depth=depth,
+                    id=line.id,
+                    name=line.name,
+                    level=_LABELS[level_key][locale] if level_key in _LABELS else line.level,
+                    ceiling=format_rupiah(line.ceiling, locale),
+                    spent=format_rupiah(line.spent, locale),
+                    absorption=_figure(line.absorption, locale),
+                    absorption_trace=line.absorption.trace,
+                    efficiency=_figure(line.efficiency, locale) if line.efficiency else "",
+                    efficiency_category=_badge(line.efficiency_category),
+                    supports=", ".join(str(numbers[i]) for i in line.indicators if i in numbers),
+                    supports_title="; ".join(names.get(i, i) for i in line.indicators),
+                    notes=tuple(notes),
+                )
+            )
+            walk(line.children, depth + 1)
+
+    walk(lines, 0)
+    return tuple(rows)
+
+
+def _budget_total(lines: Sequence[BudgetResult], locale: Locale) -> _BudgetTotal | None:
+    """The sum of the top-level lines. The report carries no total, so it is summed here."""
+    if not lines:
+        return None
+    ceiling = sum((line.ceiling for line in lines), Decimal(0))
+    spent = sum((line.spent for line in lines), Decimal(0))
+    absorption: Decimal | None = None
+    if ceiling:
+        places = next(
+            (
+                -int(line.absorption.rounded.as_tuple().exponent)
+                for line in lines
+                if line.absorption.rounded is not None
+            ),
+            2,
+        )
+        exact = DECIMAL_CONTEXT.multiply(DECIMAL_CONTEXT.divide(spent, ceiling), Decimal(100))
+        absorption = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return _BudgetTotal(
+        ceiling=format_rupiah(ceiling, locale),
+        spent=format_rupiah(spent, locale),
+        absorption=_num(absorption, locale) if absorption is not None else "–",
+        absorption_decimal=absorption,
+    )
+
+
+# ----------------------------------------------------------------------- SVG
+#
+# The four charts are hand-written SVG. A charting library such as pygal
+# embeds <script> tags loaded from a CDN by default (its tooltips), which a
+# self-contained, script-free report cannot have; and these charts (bars,
+# bars, bars, lines) are simple enough to draw in a few dozen lines each.
+# Values are Decimal throughout: _px() turns a value into a pixel offset and
+# is the only place a float is made. Every displayed number is formatted from
+# its Decimal.
+
+
+def _esc(text: str) -> str:
+    """Text or attribute value for SVG markup: &, <, >, " and ' escaped."""
+    return html.escape(text, quote=True)
+
+
+def _f(x: float) -> str:
+    """A pixel coordinate, one decimal."""
+    return f"{x + 0.0:.1f}".replace("-0.0", "0.0")
+
+
+def _px(value: Decimal, low: Decimal, high: Decimal, length: float) -> float:
+    """Pixel offset of ``value`` on an axis from ``low`` to ``high`` that is ``length`` long."""
+    if high == low:
+        return 0.0
+    fraction = DECIMAL_CONTEXT.divide(value - low, high - low)
+    return float(fraction) * length
+
+
+def _axis(high: Decimal, low: Decimal = Decimal(0)) -> tuple[Decimal, Decimal, list[Decimal]]:
+    """A round axis covering [low, high]: (axis low, axis high, ticks)."""
+    span = max(high, -low, Decimal(0))
+    if span == 0:
+        span = Decimal(1)
+    base = Decimal(1).scaleb(span.adjusted())
+    top, intervals = base * 10, 5
+    for multiple, count in ((1, 5), (2, 4), (5, 5), (10, 5)):
+        if base * multiple >= span:
+            top, intervals = base * multiple, count
+            break
+    step = top / intervals
+    axis_low = Decimal(0)
+    while axis_low > low:
+        axis_low -= step
+    ticks = []
+    tick = axis_low
+    while tick <= top:
+        ticks.append(tick)
+        tick += step
+    return axis_low, top, ticks
+
+
+def _tick(value: Decimal, locale: Locale) -> str:
+    normal = value.normalize()
+    if normal == normal.to_integral_value():
+        normal = normal.quantize(Decimal(1))
+    return _num(normal, locale)
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _text(
+    x: float,
+    y: float,
+    text: str,
+    *,
+    anchor: str = "start",
+    size: int = 11,
+    cls: str = "",
+    fill: str = "",
+    weight: str = "",
+) -> str:
+    attrs = f'x="{_f(x)}" y="{_f(y)}" font-size="{size}"'
+    if anchor != "start":
+        attrs += f' text-anchor="{anchor}"'
+    if cls:
+        attrs += f' class="{cls}"'
+    if fill:
+        attrs += f' fill="{fill}"'
+    if weight:
+        attrs += f' font-weight="{weight}"'
+    return f"<text {attrs}>{_esc(text)}</text>"
+
+
+def _rect(x: float, y: float, width: float, height: float, fill: str) -> str:
+    return (
+        f'<rect x="{_f(x)}" y="{_f(y)}" width="{_f(max(width, 0.0))}" '
+        f'height="{_f(max(height, 0.0))}" fill="{fill}"/>'
+    )
+
+
+def _line(x1: float, y1: float, x2: float, y2: float, stroke: str, dash: str = "") -> str:
+    extra = f' stroke-dasharray="{dash}"' if dash else ""
+    return (
+        f'<line x1="{_f(x1)}" y1="{_f(y1)}" x2="{_f(x2)}" y2="{_f(y2)}" '
+        f'stroke="{stroke}" stroke-width="1"{extra}/>'
+    )
+
+
+def _svg(chart_id: str, width: int, height: float, title: str, desc: str, body: list[str]) -> str:
+    head = (
+        f'<svg class="chart" id="{chart_id}" width="{width}" height="{_f(height)}" '
+        f'viewBox="0 0 {width} {_f(height)}" role="img" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc">'
+    )
+    return "\n".join(
+        [
+            head,
+            f'<title id="{chart_id}-title">{_esc(title)}</title>',
+            f'<desc id="{chart_id}-desc">{_esc(desc)}</desc>',
+            *body,
+            "</svg>",
+        ]
+    )
+
+
+def _legend(x: float, y: float, items: Sequence[tuple[str, str, str]]) -> list[str]:
+    """Legend swatches: (kind "bar" | "line" | "dash", colour, text)."""
+    out = []
+    for kind, colour, text in items:
+        if kind == "bar":
+            out.append(_rect(x, y - 9, 14, 10, colour))
+        else:
+            out.append(_line(x, y - 4, x + 14, y - 4, colour, "4 3" if kind == "dash" else ""))
+        out.append(_text(x + 19, y, text, size=11))
+        x += 19 + 7 * len(text) + 18
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Pair:
+    number: int
+    name: str
+    unit: str
+    target: Decimal
+    realisation: Decimal
+
+
+def _chart_target_realisation(report: EvaluationReport, locale: Locale) -> _Chart:
+    """Grouped horizontal bars, target against realisation, one panel per unit."""
+    pairs: list[_Pair] = []
+    skipped: list[str] = []
+    for number, result in enumerate(report.indicators, start=1):
+        reason = ""
+        target = _as_decimal(result.target)
+        real = _numeric(result.realisation)
+        if result.realisation.grade is not None or (
+            result.target is not None and target is None and "–" not in result.target
+        ):
+            reason = _t("reason_grade", locale)
+        elif not result.realisation.ok:
+            reason = _t(result.realisation.status.value, locale)
+        elif result.target is None:
+            reason = _t("reason_no_target", locale)
+        elif target is None:
+            reason = _t("reason_range", locale)
+        if reason or real is None or target is None:
+            skipped.append(f"{number}. {result.name} ({reason})")
+            continue
+        pairs.append(_Pair(number, result.name, result.unit, target, real))
+
+    width, label_right, plot_x, plot_w = 900, 322.0, 332.0, 468.0
+    row_h, header_h, axis_h = 30.0, 24.0, 26.0
+    body = _legend(
+        plot_x,
+        16,
+        [
+            ("bar", _TARGET_FILL, label("target", locale)),
+            ("bar", _REALISATION_FILL, label("realisation", locale)),
+        ],
+    )
+    y = 30.0
+    units: list[str] = []
+    for pair in pairs:
+        if pair.unit not in units:
+            units.append(pair.unit)
+    for unit in units:
+        panel = [p for p in pairs if p.unit == unit]
+        values = [v for p in panel for v in (p.target, p.realisation)]
+        low, high, ticks = _axis(max(values), min(values))
+        body.append(_text(8, y + 16, f"{label('unit', locale)}: {unit}", size=12, weight="bold"))
+        top = y + header_h
+        bottom = top + row_h * len(panel)
+        zero = plot_x + _px(Decimal(0), low, high, plot_w)
+        for tick in ticks:
+            x = plot_x + _px(tick, low, high, plot_w)
+            body.append(_line(x, top, x, bottom, "#e1e5ea"))
+            body.append(
+                _text(x, bottom + 15, _tick(tick, locale), anchor="middle", size=10, fill="#555")
+            )
+        for i, pair in enumerate(panel):
+            row_top = top + row_h * i
+            body.append("<g>")
+            body.append(
+                f"<title>{_esc(f'{pair.number}. {pair.name}: ' + label('target', locale) + ' ' + _num(pair.target, locale) + ', ' + label('realisation', locale) + ' ' + _num(pair.realisation, locale))}</title>"
+            )
+            body.append(
+                _text(
+                    label_right,
+                    row_top + 19,
+                    _shorten(f"{pair.number}. {pair.name}", 48),
+                    anchor="end",
+                )
+            )
+            for offset, value, fill in (
+                (3.0, pair.target, _TARGET_FILL),
+                (15.0, pair.realisation, _REALISATION_FILL),
+            ):
+                end = plot_x + _px(value, low, high, plot_w)
+                body.append(_rect(min(zero, end), row_top + offset, abs(end - zero), 11, fill))
+                body.append(
+                    _text(max(zero, end) + 4, row_top + offset + 9.5, _num(value, locale), size=10)
+                )
+            body.append("</g>")
+        body.append(_line(zero, top, zero, bottom, "#333"))
+        y = bottom + axis_h
+    if not pairs:
+        body.append(_text(8, y + 16, _t("nothing_to_draw", locale)))
+        y += 24
+    title = _t("chart_target", locale)
+    svg = _svg("chart-target", width, y + 4, title, _t("chart_target_desc", locale), body)
+    return _Chart(
+        id="chart-target",
+        number=1,
+        title=title,
+        svg=svg,
+        headers=(
+            _t("no", locale),
+            label("indicator", locale),
+            label("unit", locale),
+            label("target", locale),
+            label("realisation", locale),
+        ),
+        rows=tuple(
+            (str(p.number), p.name, p.unit, _num(p.target, locale), _num(p.realisation, locale))
+            for p in pairs
+        ),
+        skipped=tuple(skipped),
+    )
+
+
+def _chart_categories(report: EvaluationReport, locale: Locale) -> _Chart:
+    """Vertical bars: how many indicators fall in each achievement category."""
+    # The report carries each result's band, not the scale: bands are ordered
+    # by the lowest achievement seen in them, which is the scale's order.
+    counts: dict[tuple[str, str], int] = {}
+    lowest: dict[tuple[str, str], Decimal] = {}
+    refs: dict[tuple[str, str], CategoryRef] = {}
+    uncategorised = 0
+    for result in report.indicators:
+        category = result.category
+        value = result.achievement.rounded
+        if category is None or value is None:
+            uncategorised += 1
+            continue
+        key = (category.scale, category.label)
+        counts[key] = counts.get(key, 0) + 1
+        lowest[key] = min(lowest.get(key, value), value)
+        refs[key] = category
+    bars: list[tuple[str, int, str]] = [
+        (refs[k].name or refs[k].label, counts[k], _colour(refs[k].colour) or _NEUTRAL)
+        for k in sorted(counts, key=lambda k: (k[0], lowest[k]))
+    ]
+    if uncategorised:
+        bars.append((_t("no_category", locale), uncategorised, _NEUTRAL))
+
+    width, height = 640, 300
+    plot_x, plot_y, plot_w, plot_h = 56.0, 20.0, 564.0, 210.0
+    top_count = max((n for _, n, _ in bars), default=1)
+    high = Decimal(max(top_count, 1))
+    step = 1
+    if high > 5:
+        _, high, ticks_d = _axis(high)
+        step = int(ticks_d[1] - ticks_d[0])
+    body: list[str] = []
+    bottom = plot_y + plot_h
+    for tick in range(0, int(high) + 1, step):
+        y = bottom - _px(Decimal(tick), Decimal(0), high, plot_h)
+        body.append(_line(plot_x, y, plot_x + plot_w, y, "#e1e5ea"))
+        body.append(_text(plot_x - 6, y + 4, str(tick), anchor="end", size=10, fill="#555"))
+    slot = plot_w / max(len(bars), 1)
+    bar_w = min(72.0, slot * 0.6)
+    for i, (name, count, colour) in enumerate(bars):
+        centre = plot_x + slot * (i + 0.5)
+        bar_h = _px(Decimal(count), Decimal(0), high, plot_h)
+        body.append("<g>")
+        body.append(f"<title>{_esc(f'{name}: {count}')}</title>")
+        body.append(_rect(centre - bar_w / 2, bottom - bar_h, bar_w, bar_h, colour))
+        body.append(
+            _line(centre - bar_w / 2, bottom - bar_h, centre + bar_w / 2, bottom - bar_h, "#555")
+        )
+        body.append(
+            _text(centre, bottom - bar_h - 5, str(count), anchor="middle", size=12, weight="bold")
+        )
+        body.append(_text(centre, bottom + 16, _shorten(name, 20), anchor="middle", size=11))
+        body.append("</g>")
+    body.append(_line(plot_x, bottom, plot_x + plot_w, bottom, "#333"))
+    body.append(
+        _text(
+            plot_x + plot_w / 2,
+            height - 22,
+            _t("count", locale),
+            anchor="middle",
+            size=10,
+            fill="#555",
+        )
+    )
+    title = _t("chart_categories", locale)
+    svg = _svg(
+        "chart-categories", width, height - 14, title, _t("chart_categories_desc", locale), body
+    )
+    return _Chart(
+        id="chart-categories",
+        number=2,
+        title=title,
+        svg=svg,
+        headers=(label("category", locale), _t("count", locale)),
+        rows=tuple((name, str(count)) for name, count, _ in bars),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Point:
+    period: str
+    target: Decimal | None
+    realisation: Decimal | None
+    achievement: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Trend:
+    number: int
+    name: str
+    unit: str
+    points: tuple[_Point, ...]
+    end_target: Decimal | None
+
+
+def _trends(report: EvaluationReport) -> list[_Trend]:
+    trends = []
+    for number, result in enumerate(report.indicators, start=1):
+        if result.realisation.grade is not None or (
+            result.target is not None and _as_decimal(result.target) is None
+        ):
+            continue  # grades and ranges are not drawn as lines
+        history = [
+            _Point(
+                p.period,
+                _as_decimal(p.target),
+                _numeric(p.realisation),
+                _numeric(p.achievement),
+            )
+            for p in result.previous
+        ]
+        history = [p for p in history if p.target is not None or p.realisation is not None]
+        if not history:
+            continue
+        current = _Point(
+            result.period,
+            _as_decimal(result.target),
+            _numeric(result.realisation),
+            _numeric(result.achievement),
+        )
+        trends.append(
+            _Trend(
+                number,
+                result.name,
+                result.unit,
+                (*history, current),
+                _as_decimal(result.end_target),
+            )
+        )
+    return trends
+
+
+def _chart_trend(report: EvaluationReport, locale: Locale) -> _Chart:
+    """Small multiples: one line panel per indicator with previous years."""
+    trends = _trends(report)
+    width, columns = 900, 3
+    panel_w, panel_h = width / columns, 176.0
+    plot_left, plot_right, plot_top, plot_h = 40.0, 40.0, 40.0, 100.0
+    body = _legend(
+        8,
+        16,
+        [
+            ("line", _REALISATION_FILL, label("realisation", locale)),
+            ("dash", _TARGET_FILL, label("target", locale)),
+            ("dash", _END_TARGET, _t("trend_end", locale)),
+        ],
+    )
+    rows: list[tuple[str, ...]] = []
+    origin_y = 28.0
+    for index, trend in enumerate(trends):
+        px0 = panel_w * (index % columns)
+        py0 = origin_y + panel_h * (index // columns)
+        values = [v for p in trend.points for v in (p.target, p.realisation) if v is not None]
+        if trend.end_target is not None:
+            values.append(trend.end_target)
+        low, high, ticks = _axis(max(values), min(values))
+        x0 = px0 + plot_left
+        plot_w = panel_w - plot_left - plot_right
+        bottom = py0 + plot_top + plot_h
+        n = len(trend.points)
+
+        def x_of(i: int, x0: float = x0, plot_w: float = plot_w, n: int = n) -> float:
+            return x0 + plot_w * (i + 0.5) / n
+
+        def y_of(
+            v: Decimal, low: Decimal = low, high: Decimal = high, bottom: float = bottom
+        ) -> float:
+            return bottom - _px(v, low, high, plot_h)
+
+        summary = "; ".join(
+            f"{p.period} {label('target', locale)} {_num(p.target, locale) if p.target is not None else '–'}, "
+            f"{label('realisation', locale)} {_num(p.realisation, locale) if p.realisation is not None else '–'}"
+            for p in trend.points
+        )
+        if trend.end_target is not None:
+            summary += f"; {_t('trend_end', locale)} {_num(trend.end_target, locale)}"
+        body.append('<g class="panel">')
+        body.append(
+            f"<title>{_esc(f'{trend.number}. {trend.name} ({trend.unit}): {summary}')}</title>"
+        )
+        body.append(_rect(px0 + 4, py0 + 2, panel_w - 8, panel_h - 8, "#f7f8fa"))
+        body.append(
+            _text(
+                px0 + 10,
+                py0 + 18,
+                _shorten(f"{trend.number}. {trend.name}", 46),
+                size=11,
+                weight="bold",
+            )
+        )
+        body.append(
+            _text(px0 + 10, py0 + 31, f"{label('unit', locale)}: {trend.unit}", size=9, fill="#555")
+        )
+        for tick in ticks:
+            y = y_of(tick)
+            body.append(_line(x0, y, x0 + plot_w, y, "#dde1e6"))
+            body.append(
+                _text(x0 - 4, y + 3, _tick(tick, locale), anchor="end", size=9, fill="#555")
+            )
+        for i, point in enumerate(trend.points):
+            body.append(
+                _text(x_of(i), bottom + 14, point.period, anchor="middle", size=9, fill="#333")
+            )
+        if trend.end_target is not None:
+            y = y_of(trend.end_target)
+            body.append(_line(x0, y, x0 + plot_w, y, _END_TARGET, "5 3"))
+            body.append(
+                _text(
+                    x0 + plot_w,
+                    y - 3,
+                    _num(trend.end_target, locale),
+                    anchor="end",
+                    size=9,
+                    fill=_END_TARGET,
+                )
+            )
+        for attr, colour, dash in (
+            ("target", _TARGET_FILL, "4 3"),
+            ("realisation", _REALISATION_FILL, ""),
+        ):
+            coords = [
+                (x_of(i), y_of(v))
+                for i, p in enumerate(trend.points)
+                if (v := getattr(p, attr)) is not None
+            ]
+            indices = [i for i, p in enumerate(trend.points) if getattr(p, attr) is not None]
+            for (a, b), (ia, ib) in zip(
+                zip(coords, coords[1:], strict=False),
+                zip(indices, indices[1:], strict=False),
+                strict=True,
+            ):
+                if ib == ia + 1:  # a gap in the data is not bridged
+                    body.append(
+                        _line(a[0], a[1], b[0], b[1], colour, dash).replace(
+                            'stroke-width="1"', 'stroke-width="2"'
+                        )
+                    )
+            for (x, y), i in zip(coords, indices, strict=True):
+                if attr == "target":
+                    body.append(_rect(x - 2.5, y - 2.5, 5, 5, colour))
+                else:
+                    body.append(f'<circle cx="{_f(x)}" cy="{_f(y)}" r="3.5" fill="{colour}"/>')
+                    value = trend.points[i].realisation
+                    assert value is not None
+                    body.append(
+                        _text(
+                            x,
+                            y - 7,
+                            _num(value, locale),
+                            anchor="middle",
+                            size=9,
+                            fill=colour,
+                            weight="bold",
+                        )
+                    )
+        body.append("</g>")
+        for p in trend.points:
+            rows.append(
+                (
+                    str(trend.number),
+                    trend.name,
+                    p.period,
+                    _num(p.target, locale) if p.target is not None else "–",
+                    _num(p.realisation, locale) if p.realisation is not None else "–",
+                    _num(p.achievement, locale) if p.achievement is not None else "–",
+                )
+            )
+        if trend.end_target is not None:
+            rows.append(
+                (
+                    str(trend.number),
+                    trend.name,
+                    _t("trend_end", locale),
+                    _num(trend.end_target, locale),
+                    "",
+                    "",
+                )
+            )
+    height = origin_y + panel_h * ((len(trends) + columns - 1) // columns)
+    if not trends:
+        body.append(_text(8, origin_y + 16, _t("nothing_to_draw", locale)))
+        height = origin_y + 24
+    title = _t("chart_trend", locale)
+    svg = _svg("chart-trend", width, height, title, _t("chart_trend_desc", locale), body)
+    return _Chart(
+        id="chart-trend",
+        number=3,
+        title=title,
+        svg=svg,
+        headers=(
+            _t("no", locale),
+            label("indicator", locale),
+            label("period", locale),
+            label("target", locale),
+            label("realisation", locale),
+            label("achievement", locale),
+        ),
+        rows=tuple(rows),
+    )
+
+
+def _chart_absorption(report: EvaluationReport, locale: Locale) -> _Chart:
+    """Horizontal bars 0–100 %: absorption of each program (top-level budget line)."""
+    drawn = [line for line in report.budget if line.absorption.rounded is not None]
+    skipped = tuple(
+        f"{line.name} ({line.absorption.reason or _t(line.absorption.status.value, locale)})"
+        for line in report.budget
+        if line.absorption.rounded is None
+    )
+    width, label_right, plot_x, plot_w, row_h = 900, 322.0, 332.0, 468.0, 28.0
+    top = 30.0
+    body: list[str] = []
+    hundred = Decimal(100)
+    bottom = top + row_h * len(drawn)
+    for tick in range(0, 101, 25):
+        x = plot_x + _px(Decimal(tick), Decimal(0), hundred, plot_w)
+        body.append(_line(x, top - 4, x, bottom, "#e1e5ea"))
+        body.append(_text(x, top - 10, f"{tick}%", anchor="middle", size=10, fill="#555"))
+    for i, line in enumerate(drawn):
+        value = line.absorption.rounded
+        assert value is not None
+        row_top = top + row_h * i
+        shown = min(max(value, Decimal(0)), hundred)  # the bar stops at 100 %; the label does not
+        body.append("<g>")
+        body.append(
+            f"<title>{_esc(f'{line.name}: {_pct(value, locale)} ({format_rupiah(line.spent, locale)} / {format_rupiah(line.ceiling, locale)})')}</title>"
+        )
+        body.append(_text(label_right, row_top + 17, _shorten(line.name, 48), anchor="end"))
+        body.append(_rect(plot_x, row_top + 5, plot_w, 16, "#edf0f3"))
+        body.append(
+            _rect(
+                plot_x, row_top + 5, _px(shown, Decimal(0), hundred, plot_w), 16, _ABSORPTION_FILL
+            )
+        )
+        body.append(
+            _text(plot_x + plot_w + 6, row_top + 17, _pct(value, locale), size=11, weight="bold")
+        )
+        body.append("</g>")
+    body.append(_line(plot_x, top - 4, plot_x, bottom, "#333"))
+    height = bottom + 10
+    if not drawn:
+        body.append(_text(8, top + 16, _t("nothing_to_draw", locale)))
+        height = top + 28
+    title = _t("chart_absorption", locale)
+    svg = _svg("chart-absorption", width, height, title, _t("chart_absorption_desc", locale), body)
+    return _Chart(
+        id="chart-absorption",
+        number=4,
+        title=title,
+        svg=svg,
+        headers=(
+            _t("program", locale),
+            label("ceiling", locale),
+            label("spent", locale),
+            label("absorption", locale),
+        ),
+        rows=tuple(
+            (
+                line.name,
+                format_rupiah(line.ceiling, locale),
+                format_rupiah(line.spent, locale),
+                _figure(line.absorption, locale),
+            )
+            for line in report.budget
+        ),
+        skipped=skipped,
+    )
+
+
+# -------------------------------------------------------------------- render
+
+
+def _context(report: EvaluationReport, locale: Locale) -> dict[str, Any]:
+    owners: dict[str, str] = {}
+    for agreement in report.agreements:
+        owners.setdefault(agreement.org_unit, agreement.org_unit_name)
+    for rollup in report.rollups:
+        if rollup.kind == "org_unit":
+            owners.setdefault(rollup.id, rollup.name)
+    numbers = {r.indicator: n for n, r in enumerate(report.indicators, start=1)}
+    names = {r.indicator: r.name for r in report.indicators}
+    agency = next((r for r in report.rollups if r.kind == "agency"), None)
+    computed = sum(1 for r in report.indicators if r.achievement.ok)
+    total = _budget_total(report.budget, locale)
+    return {
+        "lang": locale,
+        "t": {key: _t(key, locale) for key in _LABELS},
+        "l": {key: label(key, locale) for key in _SHARED_LABELS},
+        "report": report,
+        "period_text": _period_text(report.period, locale),
+        "agency": agency,
+        "agency_achievement": _figure(agency.achievement, locale) if agency else "–",
+        "agency_badge": _badge(agency.category) if agency else None,
+        "computed": computed,
+        "indicators": _indicator_rows(report, owners, locale),
+        "rollup_groups": _rollup_groups(report.rollups, numbers, locale),
+        "agreements": _agreement_views(report.agreements, locale),
+        "budget_rows": _budget_rows(report.budget, numbers, names, locale),
+        "budget_total": total,
+        "has_efficiency": any(_has_efficiency(line) for line in report.budget),
+        "charts": {
+            "target": _chart_target_realisation(report, locale),
+            "categories": _chart_categories(report, locale),
+            "trend": _chart_trend(report, locale),
+            "absorption": _chart_absorption(report, locale),
+        },
+        "warnings": tuple(f"{w.code}: {w.message}" for w in report.warnings),
+    }
+
+
+_SHARED_LABELS = (
+    "indicator",
+    "unit",
+    "target",
+    "realisation",
+    "achievement",
+    "category",
+    "note",
+    "period",
+    "rule",
+    "excluded",
+    "level",
+    "ceiling",
+    "spent",
+    "absorption",
+    "efficiency",
+    "official",
+    "warnings",
+    "previous",
+    "end_target",
+    "chapter_iii",
+    "budget_line",
+    "agreements",
+)
+
+
+def _has_efficiency(line: BudgetResult) -> bool:
+    return line.efficiency is not None or any(_has_efficiency(c) for c in line.children)
+
+
+def render_html(report: EvaluationReport, *, locale: Locale = "id") -> str:
+    """The report as one self-contained HTML document (LAKIP chapter III).
+
+    Raises ImportError when Jinja2 (the ``html`` extra) is not installed.
+    """
+    try:
+        import jinja2
+        from markupsafe import Markup
+    except ImportError as exc:
+        raise ImportError(_JINJA_MISSING) from exc
+    if locale not in ("id", "en"):
+        raise ValueError(f"unknown locale {locale!r}: use 'id' or 'en'")
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("sakipcalc", "render/templates"),
+        autoescape=True,  # every name in a spec is untrusted
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    context = _context(report, locale)
+    context["charts"] = {
+        name: dataclasses.replace(chart, svg=Markup(chart.svg))
+        for name, chart in context["charts"].items()
+    }
+    return environment.get_template("report.html.j2").render(context)

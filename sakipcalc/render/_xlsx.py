@@ -1,0 +1,352 @@
+"""XLSX: the report as a workbook, one sheet per table (needs ``sakipcalc[xlsx]``).
+
+Numbers are number cells and exact. openpyxl writes a :class:`~decimal.Decimal`
+through ``"%.16g" % value``, i.e. as a binary float cut to 16 significant
+digits; sakipcalc instead stores the Decimal's exact digits in the cell
+(``<v>41.4241363366140431996829381068762798…</v>``). A spreadsheet program
+computes with doubles and so keeps about 15 significant digits of the raw
+columns, but the file itself holds the exact value, and every rounded
+figure (``41.42``) is exactly representable at that precision.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any, BinaryIO
+
+from ..i18n import Locale, label
+from ..results import CategoryRef, EvaluationReport, Figure
+from ._safety import xlsx_text
+from ._text import _category_text, _label, _reason, _target_text, _walk_budget
+
+__all__ = ["render_xlsx"]
+
+_MISSING_OPENPYXL = 'the XLSX output needs openpyxl: pip install "sakipcalc[xlsx]"'
+_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+# Cell values as the sheets are built: a Decimal is a number cell, shown with
+# ``places`` decimals when ``places`` is given (a rounded figure) and in the
+# general format otherwise (a raw figure); a str is a text cell.
+
+
+class _Num:
+    """A number cell: exact value, and the number format to show it with."""
+
+    __slots__ = ("format", "value")
+
+    def __init__(self, value: Decimal, number_format: str = "General") -> None:
+        self.value = value
+        self.format = number_format
+
+
+_Cell = _Num | str | int | None
+
+
+def _places_format(value: Decimal, *, grouping: bool = False) -> str:
+    exponent = value.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    whole = "#,##0" if grouping else "0"
+    return whole + ("." + "0" * places if places else "")
+
+
+def _rounded(figure: Figure | None) -> _Cell:
+    if figure is None or not figure.ok or figure.rounded is None:
+        return None
+    return _Num(figure.rounded, _places_format(figure.rounded))
+
+
+def _raw(figure: Figure | None) -> _Cell:
+    if figure is None or not figure.ok or figure.raw is None:
+        return None
+    return _Num(figure.raw)
+
+
+def _rupiah(value: Decimal) -> _Num:
+    return _Num(value, _places_format(value, grouping=True))
+
+
+def _target(target: str | None, locale: Locale) -> _Cell:
+    if target is None:
+        return None
+    if _NUMBER.fullmatch(target):
+        value = Decimal(target)
+        return _Num(value, _places_format(value))
+    return _target_text(target, locale)
+
+
+def _status(figures: Sequence[Figure | None], locale: Locale) -> str:
+    failed = _reason(figures)
+    if failed is None:
+        return _label("ok", locale)
+    return label(failed.status.value, locale)
+
+
+def _note(figures: Sequence[Figure | None]) -> str | None:
+    failed = _reason(figures)
+    if failed is None:
+        return None
+    return failed.reason or failed.status.value
+
+
+def _category(category: CategoryRef | None) -> str | None:
+    return _category_text(category) or None
+
+
+class _Sheet:
+    """Headings and rows of one sheet, before they become cells."""
+
+    def __init__(self, title: str, headings: Sequence[str]) -> None:
+        self.title = title
+        self.headings = list(headings)
+        self.rows: list[list[_Cell]] = []
+
+
+def _sheets(report: EvaluationReport, locale: Locale) -> list[_Sheet]:
+    def headings(*keys: str) -> list[str]:
+        return [_label(k, locale) for k in keys]
+
+    item_keys = (
+        "indicator",
+        "name",
+        "unit",
+        "target",
+        "realisation_raw",
+        "realisation",
+        "grade",
+        "achievement_raw",
+        "achievement",
+        "status",
+        "category",
+        "note",
+    )
+    indicators = _Sheet(
+        _label("indicators", locale),
+        headings(*item_keys[:3], "period", *item_keys[3:]),
+    )
+    for result in report.indicators:
+        figures = (result.realisation, result.achievement)
+        indicators.rows.append(
+            [
+                result.indicator,
+                result.name,
+                result.unit,
+                result.period,
+                _target(result.target, locale),
+                _raw(result.realisation),
+                _rounded(result.realisation),
+                result.realisation.grade,
+                _raw(result.achievement),
+                _rounded(result.achievement),
+                _status(figures, locale),
+                _category(result.category),
+                _note(figures),
+            ]
+        )
+
+    agreements = _Sheet(
+        _label("agreements", locale),
+        headings(
+            "agreement",
+            "year",
+            "official",
+            "org_unit",
+            "level",
+            *item_keys,
+            "agreement_rollup_raw",
+            "agreement_rollup",
+        ),
+    )
+    for agreement in report.agreements:
+        for item in agreement.items:
+            figures = (item.realisation, item.achievement)
+            agreements.rows.append(
+                [
+                    agreement.id,
+                    agreement.year,
+                    agreement.official,
+                    agreement.org_unit_name,
+                    agreement.level,
+                    item.indicator,
+                    item.name,
+                    item.unit,
+                    _target(item.target, locale),
+                    _raw(item.realisation),
+                    _rounded(item.realisation),
+                    item.realisation.grade,
+                    _raw(item.achievement),
+                    _rounded(item.achievement),
+                    _status(figures, locale),
+                    _category(item.category),
+                    _note(figures),
+                    _raw(agreement.rollup),
+                    _rounded(agreement.rollup),
+                ]
+            )
+
+    budget = _Sheet(
+        _label("budget", locale),
+        headings(
+            "budget_line",
+            "name",
+            "level",
+            "parent",
+            "year",
+            "ceiling",
+            "spent",
+            "absorption_raw",
+            "absorption",
+            "efficiency_raw",
+            "efficiency",
+            "efficiency_category",
+            "indicator",
+            "note",
+        ),
+    )
+    for line, parent, _ in _walk_budget(report.budget):
+        budget.rows.append(
+            [
+                line.id,
+                line.name,
+                line.level,
+                parent.id if parent is not None else None,
+                line.year,
+                _rupiah(line.ceiling),
+                _rupiah(line.spent),
+                _raw(line.absorption),
+                _rounded(line.absorption),
+                _raw(line.efficiency),
+                _rounded(line.efficiency),
+                _category(line.efficiency_category),
+                ", ".join(line.indicators) or None,
+                _note((line.absorption, line.efficiency)),
+            ]
+        )
+
+    rollups = _Sheet(
+        _label("rollups", locale),
+        headings(
+            "kind",
+            "id",
+            "name",
+            "rule",
+            "achievement_raw",
+            "achievement",
+            "status",
+            "category",
+            "members",
+            "excluded",
+            "note",
+        ),
+    )
+    for r in report.rollups:
+        rollups.rows.append(
+            [
+                r.kind,
+                r.id,
+                r.name,
+                r.rule,
+                _raw(r.achievement),
+                _rounded(r.achievement),
+                _status((r.achievement,), locale),
+                _category(r.category),
+                ", ".join(r.members) or None,
+                ", ".join(r.excluded) or None,
+                _note((r.achievement,)),
+            ]
+        )
+    return [indicators, agreements, budget, rollups]
+
+
+def _width(value: _Cell) -> int:
+    """Roughly how many characters a cell shows."""
+    if value is None:
+        return 0
+    if isinstance(value, _Num):
+        if value.format == "General":
+            return min(len(format(value.value, "f")), 14)  # spreadsheets show ~11 digits
+        return len(format(value.value, "f")) + value.format.count(",")
+    return max((len(part) for part in str(value).splitlines()), default=0)
+
+
+def render_xlsx(
+    report: EvaluationReport,
+    destination: str | os.PathLike[str] | BinaryIO,
+    *,
+    locale: Locale = "en",
+) -> None:
+    """Write the report as an XLSX workbook to a path or a binary file.
+
+    Sheets, in order: indicators, performance agreements (one row per item,
+    with each official's agreement and its roll-up), budget (one row per
+    line, with its parent) and roll-ups; sheet names and headings in
+    ``locale``. Each sheet has a bold, frozen header row and a filter.
+
+    Figures are number cells: a rounded figure shows the declared decimal
+    places (format ``0.00``), and the unrounded figure is in its own
+    ``… (raw)`` column; amounts use ``#,##0``. The values are exact (see the
+    module's documentation). A figure that could not be computed is an
+    empty cell, with the status and reason beside it.
+
+    Text cells are escaped like CSV (a leading ``=``, ``+``, ``-``, ``@``,
+    tab or carriage return gets a ``'``), so that no name in a spec becomes
+    a formula; characters XLSX cannot store are spelled out (``\\x07``).
+
+    Raises ImportError when openpyxl is not installed.
+    """
+    try:
+        from openpyxl import Workbook  # type: ignore[import-untyped,unused-ignore]
+        from openpyxl.styles import Font  # type: ignore[import-untyped,unused-ignore]
+        from openpyxl.utils import get_column_letter  # type: ignore[import-untyped,unused-ignore]
+    except ImportError as exc:
+        raise ImportError(_MISSING_OPENPYXL) from exc
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    workbook.properties.title = xlsx_text(f"{report.spec_name} — {report.period}")
+    bold = Font(bold=True)
+    for sheet in _sheets(report, locale):
+        worksheet: Any = workbook.create_sheet(_sheet_title(sheet.title))
+        worksheet.append([xlsx_text(h) for h in sheet.headings])
+        for cell in worksheet[1]:
+            cell.font = bold
+        for row_number, row in enumerate(sheet.rows, start=2):
+            for column, value in enumerate(row, start=1):
+                _put(worksheet.cell(row=row_number, column=column), value)
+        for column, heading in enumerate(sheet.headings, start=1):
+            widest = max([len(heading), *(_width(row[column - 1]) for row in sheet.rows)])
+            letter = get_column_letter(column)
+            worksheet.column_dimensions[letter].width = min(max(widest + 2, 8), 60)
+        worksheet.freeze_panes = "A2"
+        last = get_column_letter(len(sheet.headings))
+        worksheet.auto_filter.ref = f"A1:{last}{len(sheet.rows) + 1}"
+    workbook.save(destination)
+
+
+def _put(cell: Any, value: _Cell) -> None:
+    if value is None:
+        return
+    if isinstance(value, _Num):
+        if not value.value.is_finite():
+            cell.value = xlsx_text(str(value.value))
+            return
+        # Not cell.value = Decimal(...): openpyxl would write it as "%.16g" of a float.
+        # The exact digits as the cell's text, typed as a number, are written verbatim.
+        cell.value = format(value.value, "f")
+        cell.data_type = "n"
+        cell.number_format = value.format
+        return
+    if isinstance(value, int):
+        cell.value = value
+        return
+    cell.value = xlsx_text(value)
+
+
+_SHEET_TITLE_ILLEGAL = re.compile(r"[\\/*?:\[\]]")
+
+
+def _sheet_title(title: str) -> str:
+    # Excel: at most 31 characters, none of \ / * ? : [ ]
+    return _SHEET_TITLE_ILLEGAL.sub(" ", title)[:31]
