@@ -6,7 +6,7 @@ typed, immutable results::
     import sakipcalc
     spec = sakipcalc.load("specs/tanah-laut-dinsos-2022")
     report = sakipcalc.evaluate(spec, period="2022")
-    print(report.indicator("pct_pmks_tertangani").achievement.rounded)
+    print(report.indicator("pmks_tertangani").achievement.rounded)
 """
 
 from ._loader import load, validate

@@ -614,7 +614,7 @@ class _Importer:
                 at(value_cell),
                 hint="write - for a value that is missing; an empty cell is neither 0 nor missing"
                 + (
-                    " (a formula cell is empty until Excel or LibreOffice has calculated and saved it)"
+                    "; a formula cell is empty until Excel or LibreOffice has calculated and saved it"
                     if table.sheet
                     else ""
                 ),
@@ -646,21 +646,18 @@ class _Importer:
 
         variable = self.spec.variables.get(name)
         indicator = self.spec.indicators.get(name)
-        if variable is not None and variable.breakdown is not None and category is None:
+        breakdown = variable.breakdown if variable is not None else None
+        if breakdown is not None and category is None:
             known = self.spec.variable_categories(name)
             self.error(
                 "expected-breakdown",
-                f"'{name}' is broken down by '{variable.breakdown}'; give the category",
+                f"'{name}' is broken down by '{breakdown}'; give the category",
                 at(category_cell),
                 ("data", period, name),
                 hint=f"categories: {', '.join(known[:6])}{', …' if len(known) > 6 else ''}",
             )
             return
-        if (
-            (variable is not None or indicator is not None)
-            and category is not None
-            and not (variable is not None and variable.breakdown is not None)
-        ):
+        if breakdown is None and category is not None and (variable or indicator) is not None:
             self.error(
                 "expected-number",
                 f"'{name}' has no categories; leave the category empty",
@@ -673,7 +670,7 @@ class _Importer:
         elif indicator is not None and indicator.scale is not None:
             kind = "number_or_grade"
         elif variable is None and indicator is None:
-            kind = "unknown"
+            kind = "unknown"  # reported once per name and period by the loader
         else:
             kind = "number"
         ok, value = self._value(
@@ -732,6 +729,8 @@ class _Importer:
     def _value(self, cell: _Cell, kind: str, where: Location, path: PathKey) -> tuple[bool, Any]:
         """(ok, raw value for the loader): Decimal, grade text, or None for ``-``."""
         value = cell.value
+        if kind == "unknown":
+            return True, None  # the loader reports the name; its value does not matter
         if cell.error:
             self.error(
                 "import-value",
@@ -756,7 +755,7 @@ class _Importer:
                 return False, None
             return True, (str(number) if kind == "grade" else number)
         text = _plain_text(value).strip()
-        if kind in ("grade", "unknown"):
+        if kind == "grade":
             return True, (None if text in _DASHES else text)
         try:
             parsed = parse_number(text, self.locale)
@@ -797,7 +796,7 @@ class _Importer:
             if digits > MAX_FLOAT_DIGITS:
                 self.error(
                     "import-value",
-                    f"the cell holds the binary fraction {text}, with {digits} significant "
+                    f"the cell holds the binary floating-point number {text}, with {digits} significant "
                     f"digits; a typed number has at most {MAX_FLOAT_DIGITS}, so this one was "
                     f"computed and is not exact",
                     where,

@@ -85,9 +85,20 @@ def parse_ident(value: Any) -> str:
     return value
 
 
+# C0 and C1 control characters other than a line break, and the invisible
+# bidirectional controls that can make a name display as something else.
+_CONTROL_RE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def parse_text(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError(f"expected text, got {_describe(value)}")
+    bad = _CONTROL_RE.search(value)
+    if bad is not None:
+        raise ValueError(
+            f"text contains the invisible control character U+{ord(bad.group()):04X} at "
+            f"position {bad.start() + 1}; remove it (a name must read the same everywhere)"
+        )
     return value
 
 

@@ -10,16 +10,21 @@ No traceback reaches the user for bad input: every expected failure is a
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn, TextIO
 
 from . import __version__
 from ._loader import load_issues
+from ._spec import Spec
 from .engine import evaluate
-from .errors import IssueReport, SakipError
+from .errors import IssueReport, SakipError, SpecError
+from .i18n import LOCALES, Locale
 from .render import render_json, render_markdown, render_table
+from .results import EvaluationReport
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -56,6 +61,24 @@ class _Exit(Exception):
         self.message = message
 
 
+FORMATS = ("table", "json", "markdown", "csv", "xlsx", "html")
+
+
+def _data_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data",
+        nargs="+",
+        default=[],
+        metavar="FILE",
+        help="realisation data kept apart from the spec: .yaml, .csv or .xlsx (long layout)",
+    )
+    parser.add_argument(
+        "--data-locale",
+        choices=LOCALES,
+        help="how numbers in data files are written (default: the spec's 'locale')",
+    )
+
+
 def _parser() -> _Parser:
     parser = _Parser(prog="sakipcalc", description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--version", action="version", version=f"sakipcalc {__version__}")
@@ -70,12 +93,19 @@ def _parser() -> _Parser:
     ev = sub.add_parser("evaluate", help="evaluate a spec for a period")
     ev.add_argument("paths", nargs="+", metavar="PATH")
     ev.add_argument("--period", required=True, help="2022 or 2022-Q3")
-    ev.add_argument("--format", choices=("table", "json", "markdown"), default="table")
+    ev.add_argument("--format", choices=FORMATS, default="table")
     ev.add_argument("-o", "--output", help="write to this file instead of standard output")
+    ev.add_argument(
+        "--locale",
+        choices=LOCALES,
+        help="number format and labels: id (41,42) or en (41.42); default en, html: id",
+    )
+    _data_arguments(ev)
 
     check = sub.add_parser("check", help="reconcile reported figures against recomputation")
     check.add_argument("paths", nargs="+", metavar="PATH")
     check.add_argument("--format", choices=("table", "json"), default="table")
+    _data_arguments(check)
 
     test = sub.add_parser("test", help="property-test every indicator's invariants")
     test.add_argument("paths", nargs="+", metavar="PATH")
@@ -156,7 +186,7 @@ def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
     return EXIT_PROBLEMS if report.has_errors else EXIT_OK
 
 
-def _load_or_report(paths: Sequence[str], stderr: TextIO) -> tuple[object | None, int]:
+def _load_or_report(paths: Sequence[str], stderr: TextIO) -> tuple[Spec | None, int]:
     spec, report = load_issues(paths)
     if spec is None:
         _print_issues(report, stderr)
@@ -167,54 +197,118 @@ def _load_or_report(paths: Sequence[str], stderr: TextIO) -> tuple[object | None
     return spec, EXIT_OK
 
 
-def _write(text: str, args: argparse.Namespace, stdout: TextIO) -> None:
+def _write(text: str, args: argparse.Namespace, stdout: TextIO, *, encoding: str = "utf-8") -> None:
     output = getattr(args, "output", None)
     if output:
-        with open(output, "w", encoding="utf-8", newline="\n") as handle:
+        with open(output, "w", encoding=encoding, newline="") as handle:
             handle.write(text)
     else:
         stdout.write(text)
 
 
-def _evaluate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from ._spec import Spec
+def _with_data(spec: Spec, args: argparse.Namespace, stderr: TextIO, verb: str) -> Spec | int:
+    """The spec with any --data files merged into its data, or the exit code."""
+    if not args.data:
+        return spec
+    from ._import import load_data
 
+    try:
+        data = load_data(spec, *args.data, locale=args.data_locale)
+    except SpecError as exc:
+        _print_issues(exc.issues, stderr)
+        stderr.write(
+            f"sakipcalc: the data has {len(exc.issues.errors)} errors; nothing was {verb}\n"
+        )
+        return EXIT_PROBLEMS
+    except ImportError as exc:
+        stderr.write(f"sakipcalc: {exc}\n")
+        return EXIT_USAGE
+    return dataclasses.replace(spec, data=data)
+
+
+def _evaluate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     spec, code = _load_or_report(args.paths, stderr)
     if spec is None:
         return code
-    assert isinstance(spec, Spec)
+    merged = _with_data(spec, args, stderr, "evaluated")
+    if isinstance(merged, int):
+        return merged
+    spec = merged
     report = evaluate(spec, period=args.period)
-    if args.format == "json":
-        text = render_json(report)
-    elif args.format == "markdown":
-        text = render_markdown(report)
-    else:
-        text = render_table(report)
-    _write(text, args, stdout)
+    fmt = args.format
+    locale: Locale = args.locale or ("id" if fmt == "html" else "en")
+    if fmt == "xlsx":
+        if not args.output:
+            stderr.write("sakipcalc: --format xlsx writes a file; give it with -o FILE.xlsx\n")
+            return EXIT_USAGE
+        from .render import render_xlsx
+
+        try:
+            render_xlsx(report, args.output, locale=locale)
+        except ImportError as exc:
+            stderr.write(f"sakipcalc: {exc}\n")
+            return EXIT_USAGE
+        return EXIT_OK
+    try:
+        text = _render(report, fmt, locale, colour=_colour(stdout) and not args.output)
+    except ImportError as exc:
+        stderr.write(f"sakipcalc: {exc}\n")
+        return EXIT_USAGE
+    # Excel recognises UTF-8 in a CSV file only with a byte-order mark.
+    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+    _write(text, args, stdout, encoding=encoding)
     return EXIT_OK
 
 
+def _render(report: EvaluationReport, fmt: str, locale: Locale, *, colour: bool) -> str:
+    if fmt == "json":
+        return render_json(report)
+    if fmt == "markdown":
+        return render_markdown(report, locale=locale)
+    if fmt == "csv":
+        from .render import render_csv
+
+        return render_csv(report, locale=locale)
+    if fmt == "html":
+        from .render import render_html
+
+        return render_html(report, locale=locale)
+    return render_table(report, locale=locale, colour=colour)
+
+
+def _colour(stream: TextIO) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
 def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from ._spec import Spec
     from .check import check, render_check_json, render_check_table
 
     spec, code = _load_or_report(args.paths, stderr)
     if spec is None:
         return code
-    assert isinstance(spec, Spec)
+    merged = _with_data(spec, args, stderr, "checked")
+    if isinstance(merged, int):
+        return merged
+    spec = merged
     result = check(spec)
     stdout.write(render_check_json(result) if args.format == "json" else render_check_table(result))
     return EXIT_PROBLEMS if result.discrepancies else EXIT_OK
 
 
 def _test(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from ._spec import Spec
-    from .testing import run_invariants
+    try:
+        from .testing import run_invariants
+    except ImportError:
+        stderr.write('sakipcalc: `test` needs Hypothesis: pip install "sakipcalc[testing]"\n')
+        return EXIT_USAGE
 
     spec, code = _load_or_report(args.paths, stderr)
     if spec is None:
         return code
-    assert isinstance(spec, Spec)
     outcome = run_invariants(spec, max_examples=args.examples, seed=args.seed)
     stdout.write(outcome.render())
     return EXIT_OK if outcome.passed else EXIT_PROBLEMS

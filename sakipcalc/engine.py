@@ -579,7 +579,7 @@ class _Evaluator:
                     )
                 )
                 parts.append((item.indicator, item.target.describe(), real, ach))
-            rollup, _ = self.aggregate(self.spec.info.rollup, parts)
+            rollup, excluded = self.aggregate(self.spec.info.rollup, parts)
             out.append(
                 AgreementResult(
                     id=agreement.id,
@@ -590,6 +590,7 @@ class _Evaluator:
                     official=unit.official,
                     items=tuple(items),
                     rollup=rollup,
+                    excluded=excluded,
                 )
             )
         return tuple(out)

@@ -101,8 +101,12 @@ def parse_number(text: str, locale: Locale | None = None) -> Decimal | _Missing:
     text = text.strip()
     if text in ("-", "–", "—"):
         return MISSING
-    text = _RUPIAH_PREFIX.sub("", text)
-    text = text.removesuffix("%").strip().replace("\u00a0", "").replace(" ", "")
+    amount = _RUPIAH_PREFIX.sub("", text)
+    is_money = amount != text
+    text = amount.removesuffix("%").strip().replace("\u00a0", "").replace(" ", "")
+    if is_money:
+        # Indonesian amounts often end in ",-" (no cents): Rp. 56.700.000,-
+        text = text.removesuffix(",-").removesuffix(".-")
     if not text:
         raise ValueError(f"expected a number, got {original!r}")
     if locale is None:

@@ -178,6 +178,7 @@ class AgreementResult:
     official: str | None
     items: tuple[AgreementItemResult, ...]
     rollup: Figure
+    excluded: tuple[str, ...] = ()  # items whose achievement could not be computed
 
 
 @dataclass(frozen=True, slots=True)

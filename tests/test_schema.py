@@ -20,12 +20,23 @@ def test_schema_describes_every_section() -> None:
     schema = json.loads((SPECS / "schema.json").read_text(encoding="utf-8"))
     assert schema["additionalProperties"] is False
     assert set(schema["properties"]) == {
-        "sakipcalc", "imports", "spec", "breakdowns", "variables", "scales", "org_units",
-        "indicators", "goals", "objectives", "agreements", "links", "budget", "data", "reported",
+        "sakipcalc",
+        "imports",
+        "spec",
+        "breakdowns",
+        "variables",
+        "scales",
+        "org_units",
+        "indicators",
+        "goals",
+        "objectives",
+        "agreements",
+        "links",
+        "budget",
+        "data",
+        "reported",
     }
     target = schema["$defs"]["Indicator"]["properties"]["targets"]
     # Targets accept numbers, grade labels and ranges, as authors write them.
-    kinds = {
-        option.get("type") for option in target["additionalProperties"]["anyOf"]
-    }
+    kinds = {option.get("type") for option in target["additionalProperties"]["anyOf"]}
     assert kinds == {"number", "string", "object"}

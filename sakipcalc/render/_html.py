@@ -28,7 +28,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -40,6 +40,7 @@ from ..results import (
     CategoryRef,
     EvaluationReport,
     Figure,
+    IndicatorResult,
     RollupResult,
 )
 from ..rounding import DECIMAL_CONTEXT
@@ -212,8 +213,8 @@ def _declared(text: str | None, locale: Locale) -> str:
     value = _as_decimal(text)
     if value is not None:
         return _num(value, locale)
-    low, dash, high = text.partition("–")
-    if dash and _as_decimal(low) is not None and _as_decimal(high) is not None:
+    if _is_range(text):
+        low, _, high = text.partition("–")
         return _declared(low, locale) + "–" + _declared(high, locale)
     # Anything else (a grade, "29.17 (2018)"): only decimal points change.
     return _DECIMAL_IN_TEXT.sub(lambda m: format_number(Decimal(m.group()), locale), text)
@@ -651,7 +652,8 @@ def _esc(text: str) -> str:
 
 def _f(x: float) -> str:
     """A pixel coordinate, one decimal."""
-    return f"{x + 0.0:.1f}".replace("-0.0", "0.0")
+    text = f"{x:.1f}"
+    return "0.0" if text == "-0.0" else text
 
 
 def _px(value: Decimal, low: Decimal, high: Decimal, length: float) -> float:
@@ -673,7 +675,7 @@ def _axis(high: Decimal, low: Decimal = Decimal(0)) -> tuple[Decimal, Decimal, l
         if base * multiple >= span:
             top, intervals = base * multiple, count
             break
-    step = top / intervals
+    step = DECIMAL_CONTEXT.divide(top, Decimal(intervals))
     axis_low = Decimal(0)
     while axis_low > low:
         axis_low -= step
@@ -686,15 +688,33 @@ def _axis(high: Decimal, low: Decimal = Decimal(0)) -> tuple[Decimal, Decimal, l
 
 
 def _tick(value: Decimal, locale: Locale) -> str:
-    normal = value.normalize()
-    if normal == normal.to_integral_value():
-        normal = normal.quantize(Decimal(1))
-    return _num(normal, locale)
+    """An axis label: 20, not 20.0 nor 2E+1; 0,5 not 0,50."""
+    if value == value.to_integral_value():
+        return _num(value.to_integral_value(), locale)
+    return _num(value.normalize(DECIMAL_CONTEXT), locale)
 
 
-def _shorten(text: str, limit: int) -> str:
+def _text_width(text: str, size: float, bold: bool = False) -> float:
+    """A rough width of ``text`` in a sans-serif font, enough to keep labels inside a chart."""
+    width = 0.0
+    for char in text:
+        if char in "iIl.,:;'|!()[] ":
+            width += 0.32
+        elif char.isupper() or char in "mw%&@":
+            width += 0.74
+        else:
+            width += 0.58
+    return width * size * (1.12 if bold else 1.0)
+
+
+def _fit(text: str, max_width: float, size: float, bold: bool = False) -> str:
+    """``text`` on one line, cut with an ellipsis where it would be wider than ``max_width``."""
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if _text_width(text, size, bold) <= max_width:
+        return text
+    while text and _text_width(text + "…", size, bold) > max_width:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 def _text(
@@ -727,11 +747,13 @@ def _rect(x: float, y: float, width: float, height: float, fill: str) -> str:
     )
 
 
-def _line(x1: float, y1: float, x2: float, y2: float, stroke: str, dash: str = "") -> str:
+def _line(
+    x1: float, y1: float, x2: float, y2: float, stroke: str, dash: str = "", width: int = 1
+) -> str:
     extra = f' stroke-dasharray="{dash}"' if dash else ""
     return (
         f'<line x1="{_f(x1)}" y1="{_f(y1)}" x2="{_f(x2)}" y2="{_f(y2)}" '
-        f'stroke="{stroke}" stroke-width="1"{extra}/>'
+        f'stroke="{stroke}" stroke-width="{width}"{extra}/>'
     )
 
 
@@ -774,28 +796,41 @@ class _Pair:
     realisation: Decimal
 
 
+def _is_range(text: str | None) -> bool:
+    low, dash, high = (text or "").partition("–")
+    return bool(dash) and _as_decimal(low) is not None and _as_decimal(high) is not None
+
+
+def _is_grade(result: IndicatorResult) -> bool:
+    """A grade indicator: its realisation or its target is a grade label (BB)."""
+    target = result.target
+    return result.realisation.grade is not None or (
+        target is not None and _as_decimal(target) is None and not _is_range(target)
+    )
+
+
+def _why_not_drawn(result: IndicatorResult, locale: Locale) -> str:
+    if _is_grade(result):
+        return _t("reason_grade", locale)
+    if not result.realisation.ok:
+        return _t(result.realisation.status.value, locale)
+    if result.target is None:
+        return _t("reason_no_target", locale)
+    if _is_range(result.target):
+        return _t("reason_range", locale)
+    return _t(result.achievement.status.value, locale)  # e.g. a target of 0
+
+
 def _chart_target_realisation(report: EvaluationReport, locale: Locale) -> _Chart:
     """Grouped horizontal bars, target against realisation, one panel per unit."""
     pairs: list[_Pair] = []
     skipped: list[str] = []
     for number, result in enumerate(report.indicators, start=1):
-        reason = ""
-        target = _as_decimal(result.target)
-        real = _numeric(result.realisation)
-        if result.realisation.grade is not None or (
-            result.target is not None and target is None and "–" not in result.target
-        ):
-            reason = _t("reason_grade", locale)
-        elif not result.realisation.ok:
-            reason = _t(result.realisation.status.value, locale)
-        elif result.target is None:
-            reason = _t("reason_no_target", locale)
-        elif target is None:
-            reason = _t("reason_range", locale)
-        if reason or real is None or target is None:
-            skipped.append(f"{number}. {result.name} ({reason})")
-            continue
-        pairs.append(_Pair(number, result.name, result.unit, target, real))
+        target, real = _as_decimal(result.target), _numeric(result.realisation)
+        if target is None or real is None or not result.achievement.ok:
+            skipped.append(f"{number}. {result.name} ({_why_not_drawn(result, locale)})")
+        else:
+            pairs.append(_Pair(number, result.name, result.unit, target, real))
 
     width, label_right, plot_x, plot_w = 900, 322.0, 332.0, 468.0
     row_h, header_h, axis_h = 30.0, 24.0, 26.0
@@ -808,11 +843,7 @@ def _chart_target_realisation(report: EvaluationReport, locale: Locale) -> _Char
         ],
     )
     y = 30.0
-    units: list[str] = []
-    for pair in pairs:
-        if pair.unit not in units:
-            units.append(pair.unit)
-    for unit in units:
+    for unit in dict.fromkeys(p.unit for p in pairs):  # first-seen order
         panel = [p for p in pairs if p.unit == unit]
         values = [v for p in panel for v in (p.target, p.realisation)]
         low, high, ticks = _axis(max(values), min(values))
@@ -829,14 +860,16 @@ def _chart_target_realisation(report: EvaluationReport, locale: Locale) -> _Char
         for i, pair in enumerate(panel):
             row_top = top + row_h * i
             body.append("<g>")
-            body.append(
-                f"<title>{_esc(f'{pair.number}. {pair.name}: ' + label('target', locale) + ' ' + _num(pair.target, locale) + ', ' + label('realisation', locale) + ' ' + _num(pair.realisation, locale))}</title>"
+            tooltip = (
+                f"{pair.number}. {pair.name}: {label('target', locale)} {_num(pair.target, locale)}, "
+                f"{label('realisation', locale)} {_num(pair.realisation, locale)}"
             )
+            body.append(f"<title>{_esc(tooltip)}</title>")
             body.append(
                 _text(
                     label_right,
                     row_top + 19,
-                    _shorten(f"{pair.number}. {pair.name}", 48),
+                    _fit(f"{pair.number}. {pair.name}", label_right - 8, 11),
                     anchor="end",
                 )
             )
@@ -930,7 +963,7 @@ def _chart_categories(report: EvaluationReport, locale: Locale) -> _Chart:
         body.append(
             _text(centre, bottom - bar_h - 5, str(count), anchor="middle", size=12, weight="bold")
         )
-        body.append(_text(centre, bottom + 16, _shorten(name, 20), anchor="middle", size=11))
+        body.append(_text(centre, bottom + 16, _fit(name, slot - 4, 11), anchor="middle", size=11))
         body.append("</g>")
     body.append(_line(plot_x, bottom, plot_x + plot_w, bottom, "#333"))
     body.append(
@@ -977,9 +1010,7 @@ class _Trend:
 def _trends(report: EvaluationReport) -> list[_Trend]:
     trends = []
     for number, result in enumerate(report.indicators, start=1):
-        if result.realisation.grade is not None or (
-            result.target is not None and _as_decimal(result.target) is None
-        ):
+        if _is_grade(result) or _is_range(result.target):
             continue  # grades and ranges are not drawn as lines
         history = [
             _Point(
@@ -1012,11 +1043,12 @@ def _trends(report: EvaluationReport) -> list[_Trend]:
 
 
 def _chart_trend(report: EvaluationReport, locale: Locale) -> _Chart:
-    """Small multiples: one line panel per indicator with previous years."""
+    """Small multiples: one line panel per indicator with earlier years."""
     trends = _trends(report)
     width, columns = 900, 3
     panel_w, panel_h = width / columns, 176.0
     plot_left, plot_right, plot_top, plot_h = 40.0, 40.0, 40.0, 100.0
+    plot_w = panel_w - plot_left - plot_right
     body = _legend(
         8,
         16,
@@ -1029,134 +1061,89 @@ def _chart_trend(report: EvaluationReport, locale: Locale) -> _Chart:
     rows: list[tuple[str, ...]] = []
     origin_y = 28.0
     for index, trend in enumerate(trends):
-        px0 = panel_w * (index % columns)
-        py0 = origin_y + panel_h * (index // columns)
+        left = panel_w * (index % columns)
+        top = origin_y + panel_h * (index // columns)
+        x0, bottom = left + plot_left, top + plot_top + plot_h
         values = [v for p in trend.points for v in (p.target, p.realisation) if v is not None]
         if trend.end_target is not None:
             values.append(trend.end_target)
         low, high, ticks = _axis(max(values), min(values))
-        x0 = px0 + plot_left
-        plot_w = panel_w - plot_left - plot_right
-        bottom = py0 + plot_top + plot_h
-        n = len(trend.points)
-
-        def x_of(i: int, x0: float = x0, plot_w: float = plot_w, n: int = n) -> float:
-            return x0 + plot_w * (i + 0.5) / n
+        xs = [x0 + plot_w * (i + 0.5) / len(trend.points) for i in range(len(trend.points))]
 
         def y_of(
-            v: Decimal, low: Decimal = low, high: Decimal = high, bottom: float = bottom
+            value: Decimal, low: Decimal = low, high: Decimal = high, bottom: float = bottom
         ) -> float:
-            return bottom - _px(v, low, high, plot_h)
+            return bottom - _px(value, low, high, plot_h)
 
         summary = "; ".join(
-            f"{p.period} {label('target', locale)} {_num(p.target, locale) if p.target is not None else '–'}, "
-            f"{label('realisation', locale)} {_num(p.realisation, locale) if p.realisation is not None else '–'}"
+            f"{p.period}: {label('target', locale)} {_maybe(p.target, locale)}, "
+            f"{label('realisation', locale)} {_maybe(p.realisation, locale)}"
             for p in trend.points
         )
         if trend.end_target is not None:
             summary += f"; {_t('trend_end', locale)} {_num(trend.end_target, locale)}"
         body.append('<g class="panel">')
         body.append(
-            f"<title>{_esc(f'{trend.number}. {trend.name} ({trend.unit}): {summary}')}</title>"
+            f"<title>{_esc(f'{trend.number}. {trend.name} ({trend.unit}). {summary}')}</title>"
         )
-        body.append(_rect(px0 + 4, py0 + 2, panel_w - 8, panel_h - 8, "#f7f8fa"))
-        body.append(
-            _text(
-                px0 + 10,
-                py0 + 18,
-                _shorten(f"{trend.number}. {trend.name}", 46),
-                size=11,
-                weight="bold",
-            )
-        )
-        body.append(
-            _text(px0 + 10, py0 + 31, f"{label('unit', locale)}: {trend.unit}", size=9, fill="#555")
-        )
+        body.append(_rect(left + 4, top + 2, panel_w - 8, panel_h - 8, "#f7f8fa"))
+        heading = _fit(f"{trend.number}. {trend.name}", panel_w - 20, 11, bold=True)
+        body.append(_text(left + 10, top + 18, heading, size=11, weight="bold"))
+        unit = f"{label('unit', locale)}: {trend.unit}"
+        body.append(_text(left + 10, top + 31, unit, size=9, fill="#555"))
         for tick in ticks:
             y = y_of(tick)
             body.append(_line(x0, y, x0 + plot_w, y, "#dde1e6"))
             body.append(
                 _text(x0 - 4, y + 3, _tick(tick, locale), anchor="end", size=9, fill="#555")
             )
-        for i, point in enumerate(trend.points):
-            body.append(
-                _text(x_of(i), bottom + 14, point.period, anchor="middle", size=9, fill="#333")
-            )
+        for x, point in zip(xs, trend.points, strict=True):
+            body.append(_text(x, bottom + 14, point.period, anchor="middle", size=9, fill="#333"))
         if trend.end_target is not None:
             y = y_of(trend.end_target)
             body.append(_line(x0, y, x0 + plot_w, y, _END_TARGET, "5 3"))
+            end_label = _num(trend.end_target, locale)
+            body.append(_text(x0 + plot_w + 4, y + 3, end_label, size=9, fill=_END_TARGET))
+        # Yearly targets: a dashed grey line with small squares.
+        targets = [
+            (x, y_of(p.target))
+            for x, p in zip(xs, trend.points, strict=True)
+            if p.target is not None
+        ]
+        body.extend(
+            _polyline(_segments(xs, [p.target for p in trend.points], y_of), _TARGET_FILL, "4 3")
+        )
+        body.extend(_rect(x - 2.5, y - 2.5, 5, 5, _TARGET_FILL) for x, y in targets)
+        # Realisations: a solid line, dots and their values.
+        body.extend(
+            _polyline(_segments(xs, [p.realisation for p in trend.points], y_of), _REALISATION_FILL)
+        )
+        for x, point in zip(xs, trend.points, strict=True):
+            if point.realisation is None:
+                continue
+            y = y_of(point.realisation)
+            body.append(f'<circle cx="{_f(x)}" cy="{_f(y)}" r="3.5" fill="{_REALISATION_FILL}"/>')
+            value = _num(point.realisation, locale)
             body.append(
                 _text(
-                    x0 + plot_w,
-                    y - 3,
-                    _num(trend.end_target, locale),
-                    anchor="end",
-                    size=9,
-                    fill=_END_TARGET,
+                    x, y - 7, value, anchor="middle", size=9, fill=_REALISATION_FILL, weight="bold"
                 )
             )
-        for attr, colour, dash in (
-            ("target", _TARGET_FILL, "4 3"),
-            ("realisation", _REALISATION_FILL, ""),
-        ):
-            coords = [
-                (x_of(i), y_of(v))
-                for i, p in enumerate(trend.points)
-                if (v := getattr(p, attr)) is not None
-            ]
-            indices = [i for i, p in enumerate(trend.points) if getattr(p, attr) is not None]
-            for (a, b), (ia, ib) in zip(
-                zip(coords, coords[1:], strict=False),
-                zip(indices, indices[1:], strict=False),
-                strict=True,
-            ):
-                if ib == ia + 1:  # a gap in the data is not bridged
-                    body.append(
-                        _line(a[0], a[1], b[0], b[1], colour, dash).replace(
-                            'stroke-width="1"', 'stroke-width="2"'
-                        )
-                    )
-            for (x, y), i in zip(coords, indices, strict=True):
-                if attr == "target":
-                    body.append(_rect(x - 2.5, y - 2.5, 5, 5, colour))
-                else:
-                    body.append(f'<circle cx="{_f(x)}" cy="{_f(y)}" r="3.5" fill="{colour}"/>')
-                    value = trend.points[i].realisation
-                    assert value is not None
-                    body.append(
-                        _text(
-                            x,
-                            y - 7,
-                            _num(value, locale),
-                            anchor="middle",
-                            size=9,
-                            fill=colour,
-                            weight="bold",
-                        )
-                    )
         body.append("</g>")
-        for p in trend.points:
-            rows.append(
-                (
-                    str(trend.number),
-                    trend.name,
-                    p.period,
-                    _num(p.target, locale) if p.target is not None else "–",
-                    _num(p.realisation, locale) if p.realisation is not None else "–",
-                    _num(p.achievement, locale) if p.achievement is not None else "–",
-                )
+        rows.extend(
+            (
+                str(trend.number),
+                trend.name,
+                p.period,
+                _maybe(p.target, locale),
+                _maybe(p.realisation, locale),
+                _maybe(p.achievement, locale),
             )
+            for p in trend.points
+        )
         if trend.end_target is not None:
-            rows.append(
-                (
-                    str(trend.number),
-                    trend.name,
-                    _t("trend_end", locale),
-                    _num(trend.end_target, locale),
-                    "",
-                    "",
-                )
-            )
+            end_row = (_t("trend_end", locale), _num(trend.end_target, locale), "", "")
+            rows.append((str(trend.number), trend.name, *end_row))
     height = origin_y + panel_h * ((len(trends) + columns - 1) // columns)
     if not trends:
         body.append(_text(8, origin_y + 16, _t("nothing_to_draw", locale)))
@@ -1178,6 +1165,34 @@ def _chart_trend(report: EvaluationReport, locale: Locale) -> _Chart:
         ),
         rows=tuple(rows),
     )
+
+
+def _maybe(value: Decimal | None, locale: Locale) -> str:
+    return _num(value, locale) if value is not None else "–"
+
+
+def _segments(
+    xs: Sequence[float], values: Sequence[Decimal | None], y_of: Callable[[Decimal], float]
+) -> list[list[tuple[float, float]]]:
+    """Runs of consecutive points that have a value: a gap in the data is not bridged."""
+    runs: list[list[tuple[float, float]]] = [[]]
+    for x, value in zip(xs, values, strict=True):
+        if value is None:
+            runs.append([])
+        else:
+            runs[-1].append((x, y_of(value)))
+    return [run for run in runs if len(run) > 1]
+
+
+def _polyline(
+    runs: Iterable[Sequence[tuple[float, float]]], stroke: str, dash: str = ""
+) -> list[str]:
+    extra = f' stroke-dasharray="{dash}"' if dash else ""
+    return [
+        f'<polyline points="{" ".join(f"{_f(x)},{_f(y)}" for x, y in run)}" fill="none" '
+        f'stroke="{stroke}" stroke-width="2"{extra}/>'
+        for run in runs
+    ]
 
 
 def _chart_absorption(report: EvaluationReport, locale: Locale) -> _Chart:
@@ -1206,7 +1221,9 @@ def _chart_absorption(report: EvaluationReport, locale: Locale) -> _Chart:
         body.append(
             f"<title>{_esc(f'{line.name}: {_pct(value, locale)} ({format_rupiah(line.spent, locale)} / {format_rupiah(line.ceiling, locale)})')}</title>"
         )
-        body.append(_text(label_right, row_top + 17, _shorten(line.name, 48), anchor="end"))
+        body.append(
+            _text(label_right, row_top + 17, _fit(line.name, label_right - 8, 11), anchor="end")
+        )
         body.append(_rect(plot_x, row_top + 5, plot_w, 16, "#edf0f3"))
         body.append(
             _rect(

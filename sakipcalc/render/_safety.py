@@ -50,8 +50,13 @@ def _spell(match: re.Match[str]) -> str:
 
 
 def xlsx_text(text: str) -> str:
-    """:func:`spreadsheet_text`, with characters XLSX cannot store spelled out (``\\x07``)."""
-    return _XML_ILLEGAL.sub(_spell, spreadsheet_text(text))
+    """:func:`spreadsheet_text`, with characters XLSX cannot store spelled out (``\\x07``).
+
+    Carriage returns become line feeds: XML reads a stored ``\\r`` back as ``\\n``
+    anyway, so the workbook holds what every reader will see.
+    """
+    text = spreadsheet_text(text).replace("\r\n", "\n").replace("\r", "\n")
+    return _XML_ILLEGAL.sub(_spell, text)
 
 
 # C0 controls (tab and newline included: they break table alignment), DEL, C1

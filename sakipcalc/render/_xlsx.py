@@ -298,7 +298,7 @@ def render_xlsx(
     """
     try:
         from openpyxl import Workbook  # type: ignore[import-untyped,unused-ignore]
-        from openpyxl.styles import Font  # type: ignore[import-untyped,unused-ignore]
+        from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped,unused-ignore]
         from openpyxl.utils import get_column_letter  # type: ignore[import-untyped,unused-ignore]
     except ImportError as exc:
         raise ImportError(_MISSING_OPENPYXL) from exc
@@ -307,6 +307,7 @@ def render_xlsx(
     workbook.remove(workbook.active)
     workbook.properties.title = xlsx_text(f"{report.spec_name} — {report.period}")
     bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
     for sheet in _sheets(report, locale):
         worksheet: Any = workbook.create_sheet(_sheet_title(sheet.title))
         worksheet.append([xlsx_text(h) for h in sheet.headings])
@@ -314,7 +315,10 @@ def render_xlsx(
             cell.font = bold
         for row_number, row in enumerate(sheet.rows, start=2):
             for column, value in enumerate(row, start=1):
-                _put(worksheet.cell(row=row_number, column=column), value)
+                cell = worksheet.cell(row=row_number, column=column)
+                _put(cell, value)
+                if isinstance(value, str) and "\n" in value:
+                    cell.alignment = wrap  # show a name's line breaks
         for column, heading in enumerate(sheet.headings, start=1):
             widest = max([len(heading), *(_width(row[column - 1]) for row in sheet.rows)])
             letter = get_column_letter(column)
