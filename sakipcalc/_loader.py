@@ -988,6 +988,15 @@ def _check_indicators(
                     origin.location("baseline", "period"),
                     (*origin.path, "baseline", "period"),
                 )
+        for index, invariant in enumerate(indicator.invariants):
+            named = [
+                ("increasing_in", invariant.increasing_in),
+                ("decreasing_in", invariant.decreasing_in),
+                *[("subset", name) for name in invariant.subset or ()],
+            ]
+            for key, name in named:
+                if name is not None:
+                    refs.check("variables", name, origin, "invariants", index, key, what="variable")
         if indicator.scale is not None and indicator.formula is not None:
             ctx.error(
                 "grade-with-formula",

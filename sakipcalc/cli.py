@@ -109,7 +109,7 @@ def _parser() -> _Parser:
 
     test = sub.add_parser("test", help="property-test every indicator's invariants")
     test.add_argument("paths", nargs="+", metavar="PATH")
-    test.add_argument("--examples", type=int, default=200, help="examples per invariant")
+    test.add_argument("--examples", type=int, default=100, help="examples per invariant")
     test.add_argument("--seed", type=int, default=0)
     return parser
 
@@ -309,7 +309,9 @@ def _test(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     spec, code = _load_or_report(args.paths, stderr)
     if spec is None:
         return code
-    outcome = run_invariants(spec, max_examples=args.examples, seed=args.seed)
+    outcome = run_invariants(
+        spec, max_examples=args.examples, seed=args.seed, progress_stream=stderr
+    )
     stdout.write(outcome.render())
     return EXIT_OK if outcome.passed else EXIT_PROBLEMS
 

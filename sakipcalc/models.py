@@ -211,7 +211,9 @@ class Invariant(Model):
     increasing_in: Ident | None = None
     decreasing_in: Ident | None = None
     subset: tuple[Ident, Ident] | None = Field(
-        None, description="[part, whole]: each category of part is at most that of whole"
+        None,
+        description="[part, whole]: each category of part is at most that of whole; when "
+        "they are broken down differently (or not at all), part's total is at most whole's",
     )
 
 

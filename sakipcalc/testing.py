@@ -18,16 +18,17 @@ from __future__ import annotations
 import decimal
 import os
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TextIO
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
 from ._loader import load
+from ._progress import progress
 from ._spec import DataSet, DataValue, Grade, Spec
 from .engine import _Evaluator, achievement
 from .models import (
@@ -41,7 +42,7 @@ from .models import (
     Variable,
 )
 from .results import Figure, Status
-from .rounding import DECIMAL_CONTEXT, effective_rounding, round_value
+from .rounding import DECIMAL_CONTEXT, effective_rounding, round_value, show_raw
 
 __all__ = [
     "InvariantFailure",
@@ -129,11 +130,21 @@ def _needed_names(spec: Spec, indicator_id: str) -> set[str]:
 def _data(draw: Any, spec: Spec, plan: _Plan, edges: bool, period: str) -> DataSet:
     values: dict[str, DataValue] = {}
     for variable in plan.variables:
-        whole = values.get(plan.subsets.get(variable.id, ""))
+        whole_id = plan.subsets.get(variable.id)
+        whole = values.get(whole_id) if whole_id is not None else None
+        per_category = (
+            isinstance(whole, Mapping)
+            and whole_id is not None
+            and spec.variables[whole_id].breakdown == variable.breakdown
+        )
+        # A part of a whole with other categories (or none) is bounded by its total.
+        remaining = _total(whole) if whole is not None and not per_category else None
         if variable.breakdown is not None:
             cells: dict[str, Decimal | None] = {}
             for category in spec.variable_categories(variable.id):
-                limit = whole.get(category) if isinstance(whole, Mapping) else None
+                limit = whole.get(category) if per_category and isinstance(whole, Mapping) else None
+                if remaining is not None:
+                    limit = remaining
                 if limit is not None:
                     cell: Decimal | None = Decimal(draw(st.integers(0, int(limit))))
                     if edges and draw(st.booleans()):
@@ -142,17 +153,17 @@ def _data(draw: Any, spec: Spec, plan: _Plan, edges: bool, period: str) -> DataS
                     cell = draw(_number(variable.domain, edges))
                 if edges and draw(st.integers(0, 9)) == 0:
                     cell = None  # a missing category
+                if remaining is not None and cell is not None:
+                    remaining -= cell
                 cells[category] = cell
             values[variable.id] = cells
         elif variable.domain is Domain.GRADE:
             scale = spec.compiled_scales[variable.scale or ""]
             values[variable.id] = Grade(draw(st.sampled_from(scale.labels)))
+        elif remaining is not None and variable.domain is Domain.COUNT:
+            values[variable.id] = Decimal(draw(st.integers(0, int(remaining))))
         else:
-            limit_value = whole if isinstance(whole, Decimal) else None
-            if limit_value is not None and variable.domain is Domain.COUNT:
-                values[variable.id] = Decimal(draw(st.integers(0, int(limit_value))))
-            else:
-                values[variable.id] = draw(_number(variable.domain, edges))
+            values[variable.id] = draw(_number(variable.domain, edges))
     for indicator in plan.direct:
         if indicator.scale is not None:
             scale = spec.compiled_scales[indicator.scale]
@@ -162,6 +173,15 @@ def _data(draw: Any, spec: Spec, plan: _Plan, edges: bool, period: str) -> DataS
         else:
             values[indicator.id] = draw(_number(Domain.COUNT, edges))
     return DataSet({period: values})
+
+
+def _total(value: DataValue) -> Decimal:
+    """A scalar's value, or the sum of a breakdown's given categories."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, Mapping):
+        return sum((v for v in value.values() if v is not None), Decimal(0))
+    return Decimal(0)
 
 
 def data_for(
@@ -238,20 +258,41 @@ def _realisation(spec: Spec, data: DataSet, indicator_id: str, period: str) -> F
         return _Evaluator(spec, data).realisation(indicator_id, period).figure
 
 
-def _bump(data: DataSet, variable: str, period: str, spec: Spec) -> DataSet:
-    """The same data with ``variable`` raised by one (in its first present category)."""
+def _bump(
+    data: DataSet, variable: str, period: str, spec: Spec, subsets: Mapping[str, str]
+) -> tuple[DataSet, str] | None:
+    """The same data with ``variable`` raised by one, and where; None if no room.
+
+    The raise keeps a declared subset (part ≤ whole): a part is raised only in a
+    category (or total) that still has room below its whole.
+    """
     values = dict(data.values[period])
     current = values.get(variable)
+    whole_id = subsets.get(variable)
+    whole = values.get(whole_id) if whole_id is not None else None
     if isinstance(current, Mapping):
         cells = dict(current)
         for category in spec.variable_categories(variable):
-            if cells.get(category) is not None:
-                cells[category] = (cells[category] or Decimal(0)) + 1
-                break
-        values[variable] = cells
-    elif isinstance(current, Decimal):
+            cell = cells.get(category)
+            if cell is None:
+                continue
+            if isinstance(whole, Mapping) and whole_id is not None:
+                same = spec.variables[whole_id].breakdown == spec.variables[variable].breakdown
+                limit = whole.get(category) if same else _total(whole) - _total(current) + cell
+                if limit is None or cell + 1 > limit:
+                    continue
+            elif whole is not None and _total(current) + 1 > _total(whole):
+                return None
+            cells[category] = cell + 1
+            values[variable] = cells
+            return DataSet({period: values}), f"{variable}[{category}]"
+        return None
+    if isinstance(current, Decimal):
+        if whole is not None and current + 1 > _total(whole):
+            return None
         values[variable] = current + 1
-    return DataSet({period: values})
+        return DataSet({period: values}), variable
+    return None
 
 
 def _indicator_checks(
@@ -260,6 +301,7 @@ def _indicator_checks(
     """(name, check(data, draw_random)) for every invariant of one indicator."""
     checks: list[tuple[str, Callable[[DataSet, Any], None]]] = []
     needed = _needed_names(spec, indicator.id)
+    subsets = _plan(spec, None).subsets
     rounding = effective_rounding(spec.info.rounding, indicator.rounding)
 
     def never_raises(data: DataSet, rnd: Any) -> None:
@@ -298,7 +340,10 @@ def _indicator_checks(
                 data: DataSet, rnd: Any, variable: str = variable, direction: str = direction
             ) -> None:
                 before = _realisation(spec, data, indicator.id, period)
-                after_data = _bump(data, variable, period, spec)
+                bumped = _bump(data, variable, period, spec, subsets)
+                if bumped is None:
+                    return
+                after_data, where = bumped
                 after = _realisation(spec, after_data, indicator.id, period)
                 if not (
                     before.ok and after.ok and before.raw is not None and after.raw is not None
@@ -309,8 +354,9 @@ def _indicator_checks(
                 )
                 if wrong:
                     raise _Broken(
-                        f"raising {variable} by 1 moved the value from {before.raw:f} to "
-                        f"{after.raw:f}; declared {direction} in {variable}",
+                        f"raising {where} by 1 moved the value from "
+                        f"{show_raw(before.raw, rounding.places)} to "
+                        f"{show_raw(after.raw, rounding.places)}; declared {direction} in {variable}",
                         _describe_data(data, needed),
                     )
 
@@ -435,15 +481,26 @@ def _run_property(
 def run_invariants(
     spec: Spec,
     *,
-    max_examples: int = 200,
+    max_examples: int = 100,
     seed: int = 0,
     period: str = PERIOD,
     indicators: tuple[str, ...] | None = None,
+    progress_stream: TextIO | None = None,
 ) -> InvariantOutcome:
-    """Check every indicator's invariants (declared and built-in) on generated data."""
+    """Check every indicator's invariants (declared and built-in) on generated data.
+
+    ``seed`` makes a run repeatable in the same environment. (Hypothesis also
+    draws constants from the local modules that are imported, so the same seed
+    can explore differently from another program that imports other modules.)
+    ``progress_stream`` shows a progress bar there when it is a terminal.
+    """
     checked: list[tuple[str, str]] = []
     failures: list[InvariantFailure] = []
-    for indicator_id in indicators or tuple(spec.indicators):
+    chosen = indicators or tuple(spec.indicators)
+    steps: Iterable[str] = chosen
+    if progress_stream is not None:
+        steps = progress(chosen, total=len(chosen), label="invariants", stream=progress_stream)
+    for indicator_id in steps:
         indicator = spec.indicators[indicator_id]
         rounding = effective_rounding(spec.info.rounding, indicator.rounding)
         for edges in (False, True):
@@ -494,9 +551,12 @@ def _subset_in_own_data(spec: Spec) -> list[InvariantFailure]:
             if invariant.subset is None:
                 continue
             part, whole = invariant.subset
+            same = spec.variables[part].breakdown == spec.variables[whole].breakdown
             for period, values in spec.data.values.items():
                 p, w = values.get(part), values.get(whole)
-                if isinstance(p, Mapping) and isinstance(w, Mapping):
+                if p is None or w is None:
+                    continue
+                if same and isinstance(p, Mapping) and isinstance(w, Mapping):
                     for category, cell in p.items():
                         limit = w.get(category)
                         if cell is not None and limit is not None and cell > limit:
@@ -504,11 +564,21 @@ def _subset_in_own_data(spec: Spec) -> list[InvariantFailure]:
                                 InvariantFailure(
                                     indicator.id,
                                     f"subset {part} ≤ {whole}",
-                                    f"in the spec's data for {period}, {part}[{category}] = {cell} "
-                                    f"exceeds {whole}[{category}] = {limit}",
+                                    f"in the spec's data for {period}, {part}[{category}] = "
+                                    f"{cell} exceeds {whole}[{category}] = {limit}",
                                     f"{part}[{category}] = {cell}\n{whole}[{category}] = {limit}",
                                 )
                             )
+                elif not same and _total(p) > _total(w):
+                    out.append(
+                        InvariantFailure(
+                            indicator.id,
+                            f"subset {part} ≤ {whole}",
+                            f"in the spec's data for {period}, the total of {part} "
+                            f"({_total(p)}) exceeds the total of {whole} ({_total(w)})",
+                            f"total {part} = {_total(p)}\ntotal {whole} = {_total(w)}",
+                        )
+                    )
     return out
 
 

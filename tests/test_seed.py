@@ -16,6 +16,7 @@ a line of it, and every expected number was worked out by hand from those lines
 from __future__ import annotations
 
 import ast
+import dataclasses
 import difflib
 import json
 import os
@@ -821,29 +822,38 @@ def test_discrepancy_sources_name_the_seed_lines(checked: sakipcalc.check.CheckR
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="spec error: pmks_mandiri declares range 0–100 (renstra.yaml), but nothing bounds "
-    "pmks_mandiri_count by pmks_population (keluarga_pkh is not a PMKS type, so no subset "
-    "can be declared); `sakipcalc test specs/tanah-laut-dinsos-2022` fails on this example",
-)
 def test_pmks_mandiri_range_invariant_holds_for_admitted_data(spec: Spec) -> None:
-    """The declared ``range: 0–100`` of pmks_mandiri, on data every declaration admits."""
-    population: dict[str, Decimal | None] = dict.fromkeys(
-        spec.variable_categories("pmks_population"), D(0)
-    )
+    """pmks_mandiri's range 0–100 holds on all data its declarations admit.
+
+    The mandiri components are broken down differently from the population
+    (keluarga_pkh is not a PMKS type), so the spec bounds their *total* by the
+    population's with ``subset: [pmks_mandiri_count, pmks_population]``.
+    Without that declaration mandiri {keluarga_pkh: 2} over population {kat: 1}
+    gives 2 / 1 × 100 = 200, and the property test found exactly that.
+    """
+    from sakipcalc.testing import run_invariants
+
+    outcome = run_invariants(spec, max_examples=40, seed=0, indicators=("pmks_mandiri",))
+    assert outcome.passed, outcome.render()
+    assert ("pmks_mandiri", "range 0–100") in outcome.checked
+    population = dict.fromkeys(spec.variable_categories("pmks_population"), D(0))
     population["kat"] = D(1)
-    mandiri: dict[str, Decimal | None] = dict.fromkeys(
-        spec.variable_categories("pmks_mandiri_count"), D(0)
-    )
+    mandiri = dict.fromkeys(spec.variable_categories("pmks_mandiri_count"), D(0))
     mandiri["keluarga_pkh"] = D(2)
-    data = sakipcalc.DataSet(
-        {PERIOD: {"pmks_population": population, "pmks_mandiri_count": mandiri}}
+    # The same data in the spec's own data would be reported against the declaration.
+    broken = dataclasses.replace(
+        spec,
+        data=sakipcalc.DataSet(
+            {PERIOD: {"pmks_population": population, "pmks_mandiri_count": mandiri}}
+        ),
     )
-    figure = sakipcalc.evaluate(spec, data, period=PERIOD).indicator("pmks_mandiri").realisation
-    # 2 / 1 × 100 = 200
-    assert figure.raw is not None
-    assert D(0) <= figure.raw <= D(100)
+    failures = run_invariants(broken, max_examples=1, indicators=("pmks_mandiri",)).failures
+    assert any(
+        f.invariant == "subset pmks_mandiri_count ≤ pmks_population"
+        and "the total of pmks_mandiri_count (2) exceeds the total of pmks_population (1)"
+        in f.message
+        for f in failures
+    )
 
 
 # ======================================================================= (c) the CLI
