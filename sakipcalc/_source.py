@@ -263,6 +263,17 @@ def load_yaml_text(text: str, file: str) -> tuple[SourceDoc | None, list[Issue]]
         problem = exc.problem or "invalid YAML"
         if exc.context:
             problem = f"{exc.context}, {problem}"
+        if "maximum nesting depth" in problem:  # libyaml's own limit, met before ours
+            issues.append(
+                Issue(
+                    Severity.ERROR,
+                    "yaml-too-deep",
+                    f"nesting is deeper than {MAX_DEPTH} levels",
+                    Location(file, mark.line + 1, mark.column + 1) if mark else Location(file),
+                    hint="flatten the document; no sakipcalc spec needs this depth",
+                )
+            )
+            return None, issues
         issues.append(
             Issue(
                 Severity.ERROR,

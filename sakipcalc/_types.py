@@ -11,7 +11,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, WithJsonSchema
 
 from .errors import PeriodError
 
@@ -132,7 +132,15 @@ def _describe(value: Any) -> str:
     return repr(value)
 
 
-Dec = Annotated[Decimal, BeforeValidator(parse_decimal_text)]
+# The schema is ours, not pydantic's default for Decimal (which changes between
+# pydantic releases): a YAML number, or its text.
+_DECIMAL_SCHEMA = {
+    "anyOf": [
+        {"type": "number"},
+        {"type": "string", "pattern": "^-?(0|[1-9][0-9]*)(\\.[0-9]+)?$"},
+    ]
+}
+Dec = Annotated[Decimal, BeforeValidator(parse_decimal_text), WithJsonSchema(_DECIMAL_SCHEMA)]
 Int = Annotated[int, BeforeValidator(parse_int_text)]
 Flag = Annotated[bool, BeforeValidator(parse_flag_text)]
 Ident = Annotated[str, BeforeValidator(parse_ident)]
