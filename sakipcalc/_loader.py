@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from ._gcpause import gc_paused
 from ._scales import CompiledScale, ScaleBand, band_issues, parse_interval
 from ._source import PathKey, SourceDoc, format_path, read_yaml_file
-from ._spec import DataSet, DataValue, Grade, Origin, Spec
+from ._spec import DataSet, DataValue, Grade, Origin, Spec, budget_lines
 from ._types import IDENT_RE, parse_decimal_text, parse_period, split_period
 from .errors import Issue, IssueReport, Location, Severity, SpecError
 from .formula import CompiledFormula, FormulaProblem, NameInfo, NameKind, compile_formula
@@ -616,7 +616,7 @@ def _build(merged: _Merged, raws: list[_Raw], ctx: _Context) -> Spec | None:
     names = _name_infos(section("variables"), indicators, section("breakdowns"), spec_scales=scales)
     formulas = _compile_formulas(indicators, names, origins, ctx)
     order = _formula_order(indicators, formulas, origins, ctx)
-    budget_ids = {line.id for budget, _ in merged.budgets for line in _budget_walk(budget.programs)}
+    budget_ids = {line.id for budget, _ in merged.budgets for line in budget_lines(budget.programs)}
     _check_reported(merged.reported, names, refs, ctx, budget_ids)
     data = _parse_data(
         merged.data,
@@ -1294,14 +1294,6 @@ def _cycles(graph: Mapping[str, Sequence[str]]) -> list[list[str]]:
                 state[node] = 2
                 path.pop()
     return found
-
-
-def _budget_walk(lines: Sequence[BudgetLine]) -> list[BudgetLine]:
-    out: list[BudgetLine] = []
-    for line in lines:
-        out.append(line)
-        out.extend(_budget_walk(line.children))
-    return out
 
 
 def _check_reported(

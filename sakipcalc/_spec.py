@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -14,6 +14,7 @@ from .models import (
     Agreement,
     Breakdown,
     Budget,
+    BudgetLine,
     Goal,
     Indicator,
     Link,
@@ -108,3 +109,20 @@ class Spec:
 
     def parents_of(self, indicator_id: str) -> tuple[str, ...]:
         return tuple(link.parent for link in self.links if link.child == indicator_id)
+
+
+def budget_lines(lines: Sequence[BudgetLine]) -> list[BudgetLine]:
+    """Every line of a budget tree, parents before their parts."""
+    out: list[BudgetLine] = []
+    for line in lines:
+        out.append(line)
+        out.extend(budget_lines(line.children))
+    return out
+
+
+def line_totals(line: BudgetLine) -> tuple[Decimal, Decimal]:
+    """Ceiling and spent of a line: its own for a leaf, the sum of its parts otherwise."""
+    if not line.children:
+        return line.ceiling or Decimal(0), line.spent or Decimal(0)
+    parts = [line_totals(child) for child in line.children]
+    return sum((p[0] for p in parts), Decimal(0)), sum((p[1] for p in parts), Decimal(0))

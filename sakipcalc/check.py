@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ._spec import Spec
+from ._spec import Spec, budget_lines, line_totals
 from .engine import _Evaluator, achievement
 from .formula import CompiledFormula, compile_formula
 from .models import AchievementFrom, BudgetLine, Reported, Rounding, RoundingMode, TargetSpec
@@ -381,7 +381,7 @@ class _Checker:
                 )
             )
             return
-        totals = [_line_totals(p) for b in budgets for p in b.programs]
+        totals = [line_totals(p) for b in budgets for p in b.programs]
         ceiling = sum((t[0] for t in totals), Decimal(0))
         spent = sum((t[1] for t in totals), Decimal(0))
         self._compare_amounts(item, subject, ceiling, spent)
@@ -394,23 +394,16 @@ class _Checker:
             ("ceiling", item.ceiling, ceiling),
             ("spent", item.spent, spent),
         ):
-            if printed is None:
-                continue
-            self.checked += 1
-            if printed == actual:
-                self.consistent += 1
-            else:
-                self.found.append(
-                    Discrepancy(
-                        "figure",
-                        subject,
-                        what,
-                        item.period,
-                        item.source,
-                        _fmt(printed),
-                        _fmt(actual),
-                        f"differs by {_fmt(printed - actual)}",
-                    )
+            if printed is not None:
+                self.compare_exact(
+                    "figure",
+                    subject,
+                    what,
+                    item.period,
+                    item.source,
+                    printed,
+                    actual,
+                    f"differs by {_fmt(printed - actual)}",
                 )
         if item.absorption is not None:
             if ceiling == 0:
@@ -437,7 +430,7 @@ class _Checker:
                 continue
             found = _find_line(budget.programs, line_id)
             if found is not None:
-                return _line_totals(found)
+                return line_totals(found)
         return None
 
     # --------------------------------------------------------------- totals
@@ -445,56 +438,62 @@ class _Checker:
     def budget_totals(self) -> None:
         for budget in self.spec.budgets:
             source = budget.source or f"budget {budget.year}"
-            for line in _walk(budget.programs):
+            year = str(budget.year)
+            for line in budget_lines(budget.programs):
                 if not line.children:
                     continue
-                ceiling, spent = _line_totals(line)
+                ceiling, spent = line_totals(line)
                 for what, declared, computed in (
                     ("ceiling", line.ceiling, ceiling),
                     ("spent", line.spent, spent),
                 ):
-                    if declared is None:
-                        continue
-                    self.checked += 1
-                    if declared == computed:
-                        self.consistent += 1
-                    else:
-                        self.found.append(
-                            Discrepancy(
-                                "total",
-                                line.id,
-                                what,
-                                str(budget.year),
-                                source,
-                                _fmt(declared),
-                                _fmt(computed),
-                                "the declared total is not the sum of its parts",
-                            )
+                    if declared is not None:
+                        self.compare_exact(
+                            "total",
+                            line.id,
+                            what,
+                            year,
+                            source,
+                            declared,
+                            computed,
+                            "the declared total is not the sum of its parts",
                         )
-            totals = [_line_totals(p) for p in budget.programs]
+            totals = [line_totals(p) for p in budget.programs]
             for what, declared, index in (
                 ("ceiling", budget.ceiling, 0),
                 ("spent", budget.spent, 1),
             ):
-                if declared is None:
-                    continue
-                computed = sum((t[index] for t in totals), Decimal(0))
-                self.checked += 1
-                if declared == computed:
-                    self.consistent += 1
-                else:
-                    self.found.append(
-                        Discrepancy(
-                            "total",
-                            f"budget {budget.year}",
-                            what,
-                            str(budget.year),
-                            source,
-                            _fmt(declared),
-                            _fmt(computed),
-                            "the declared total is not the sum of its programs",
-                        )
+                if declared is not None:
+                    self.compare_exact(
+                        "total",
+                        f"budget {year}",
+                        what,
+                        year,
+                        source,
+                        declared,
+                        sum((t[index] for t in totals), Decimal(0)),
+                        "the declared total is not the sum of its programs",
                     )
+
+    def compare_exact(
+        self,
+        kind: str,
+        subject: str,
+        what: str,
+        period: str | None,
+        source: str,
+        printed: Decimal,
+        actual: Decimal,
+        note: str,
+    ) -> None:
+        """Amounts (Rupiah, counts) compare exactly: no rounding policy applies to them."""
+        self.checked += 1
+        if printed == actual:
+            self.consistent += 1
+        else:
+            self.found.append(
+                Discrepancy(kind, subject, what, period, source, _fmt(printed), _fmt(actual), note)
+            )
 
     # -------------------------------------------------------------- targets
 
@@ -533,27 +532,8 @@ def _same_target(a: TargetSpec, b: TargetSpec) -> bool:
     return a.grade == b.grade and a.value == b.value and a.range == b.range
 
 
-def _walk(lines: Sequence[BudgetLine]) -> list[BudgetLine]:
-    out: list[BudgetLine] = []
-    for line in lines:
-        out.append(line)
-        out.extend(_walk(line.children))
-    return out
-
-
 def _find_line(lines: Sequence[BudgetLine], line_id: str) -> BudgetLine | None:
-    for line in _walk(lines):
-        if line.id == line_id:
-            return line
-    return None
-
-
-def _line_totals(line: BudgetLine) -> tuple[Decimal, Decimal]:
-    """Ceiling and spent of a line: its own for a leaf, the sum of its parts otherwise."""
-    if not line.children:
-        return line.ceiling or Decimal(0), line.spent or Decimal(0)
-    parts = [_line_totals(child) for child in line.children]
-    return sum((p[0] for p in parts), Decimal(0)), sum((p[1] for p in parts), Decimal(0))
+    return next((line for line in budget_lines(lines) if line.id == line_id), None)
 
 
 def check(spec: Spec) -> CheckResult:

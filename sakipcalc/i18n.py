@@ -195,6 +195,34 @@ _LABELS: dict[str, dict[Locale, str]] = {
         "id": "Bab III Akuntabilitas Kinerja",
         "en": "Chapter III Performance accountability",
     },
+    # Column labels of the table, CSV and XLSX renderers.
+    "indicators": {"id": "Indikator", "en": "Indicators"},
+    "name": {"id": "Nama", "en": "Name"},
+    "id": {"id": "Kode", "en": "Id"},
+    "agency": {"id": "Instansi", "en": "Agency"},
+    "year": {"id": "Tahun", "en": "Year"},
+    "grade": {"id": "Predikat", "en": "Grade"},
+    "status": {"id": "Status", "en": "Status"},
+    "ok": {"id": "ok", "en": "ok"},
+    "n_a": {"id": "-", "en": "n/a"},
+    "org_unit": {"id": "Unit kerja", "en": "Org unit"},
+    "agreement": {"id": "Perjanjian Kinerja", "en": "Agreement"},
+    "agreement_rollup": {"id": "Capaian PK (%)", "en": "Agreement achievement (%)"},
+    "agreement_rollup_raw": {
+        "id": "Capaian PK (mentah)",
+        "en": "Agreement achievement (raw)",
+    },
+    "realisation_raw": {"id": "Realisasi (mentah)", "en": "Realisation (raw)"},
+    "achievement_raw": {"id": "Capaian (mentah)", "en": "Achievement (raw)"},
+    "absorption_raw": {"id": "Penyerapan (mentah)", "en": "Absorption (raw)"},
+    "efficiency_raw": {"id": "Efisiensi (mentah)", "en": "Efficiency (raw)"},
+    "efficiency_category": {"id": "Kategori efisiensi", "en": "Efficiency category"},
+    "members": {"id": "Anggota", "en": "Members"},
+    "parent": {"id": "Induk", "en": "Parent"},
+    "warnings_hint": {
+        "id": "(`sakipcalc validate` menampilkan semua peringatan spec)",
+        "en": "(`sakipcalc validate` lists spec warnings in full)",
+    },
 }
 
 

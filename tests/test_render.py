@@ -31,10 +31,10 @@ from conftest import ROOT, SPECS
 import sakipcalc
 from sakipcalc import EvaluationReport
 from sakipcalc._progress import progress
-from sakipcalc.i18n import Locale
+from sakipcalc.i18n import Locale, label
 from sakipcalc.render._csv import CSV_COLUMNS, render_csv
 from sakipcalc.render._safety import printable, spreadsheet_text, xlsx_text
-from sakipcalc.render._text import _label, render_json, render_markdown, render_table
+from sakipcalc.render._text import render_json, render_markdown, render_table
 from sakipcalc.render._xlsx import render_xlsx
 from sakipcalc.results import CategoryRef, Figure, Status
 
@@ -510,7 +510,7 @@ def category(ref: CategoryRef | None) -> str | None:
 
 def expected_sheets(report: EvaluationReport, locale: Locale) -> dict[str, list[dict[str, Any]]]:
     """What each sheet must hold, worked out from the report independently of the renderer."""
-    L = lambda key: _label(key, locale)  # noqa: E731
+    L = lambda key: label(key, locale)  # noqa: E731
     indicators = [
         {
             L("indicator"): r.indicator,

@@ -61,50 +61,13 @@ def render_json(report: EvaluationReport) -> str:
 # ------------------------------------------------------------ shared helpers
 # Used by the CSV and XLSX renderers too.
 
-# Labels the renderers need that sakipcalc.i18n does not (yet) have.
-_EXTRA_LABELS: dict[str, dict[Locale, str]] = {
-    "indicators": {"id": "Indikator", "en": "Indicators"},
-    "name": {"id": "Nama", "en": "Name"},
-    "id": {"id": "Kode", "en": "Id"},
-    "agency": {"id": "Instansi", "en": "Agency"},
-    "year": {"id": "Tahun", "en": "Year"},
-    "grade": {"id": "Predikat", "en": "Grade"},
-    "status": {"id": "Status", "en": "Status"},
-    "ok": {"id": "ok", "en": "ok"},
-    "n_a": {"id": "-", "en": "n/a"},
-    "org_unit": {"id": "Unit kerja", "en": "Org unit"},
-    "agreement": {"id": "Perjanjian Kinerja", "en": "Agreement"},
-    "agreement_rollup": {"id": "Capaian PK (%)", "en": "Agreement achievement (%)"},
-    "agreement_rollup_raw": {
-        "id": "Capaian PK (mentah)",
-        "en": "Agreement achievement (raw)",
-    },
-    "realisation_raw": {"id": "Realisasi (mentah)", "en": "Realisation (raw)"},
-    "achievement_raw": {"id": "Capaian (mentah)", "en": "Achievement (raw)"},
-    "absorption_raw": {"id": "Penyerapan (mentah)", "en": "Absorption (raw)"},
-    "efficiency_raw": {"id": "Efisiensi (mentah)", "en": "Efficiency (raw)"},
-    "efficiency_category": {"id": "Kategori efisiensi", "en": "Efficiency category"},
-    "members": {"id": "Anggota", "en": "Members"},
-    "parent": {"id": "Induk", "en": "Parent"},
-    "warnings_hint": {
-        "id": "(`sakipcalc validate` menampilkan semua peringatan spec)",
-        "en": "(`sakipcalc validate` lists spec warnings in full)",
-    },
-}
-
-
-def _label(key: str, locale: Locale) -> str:
-    """:func:`sakipcalc.i18n.label`, with the renderers' extra labels."""
-    extra = _EXTRA_LABELS.get(key)
-    return extra[locale] if extra is not None else label(key, locale)
-
 
 def _figure_text(figure: Figure | None, locale: Locale) -> str:
     """:meth:`Figure.display` in ``locale``: ``41,42``, ``BB``, ``80,00 (BB)``, ``n/a``."""
     if figure is None:
         return ""
     if not figure.ok:
-        return _label("n_a", locale)
+        return label("n_a", locale)
     if figure.grade is not None and figure.rounded is None:
         return figure.grade
     text = format_number(figure.rounded, locale) if figure.rounded is not None else ""
@@ -163,7 +126,7 @@ def _warning_summary(report: EvaluationReport, locale: Locale) -> str | None:
     for warning in report.warnings:
         codes[warning.code] = codes.get(warning.code, 0) + 1
     summary = ", ".join(f"{count} {code}" for code, count in sorted(codes.items()))
-    return f"{_label('warnings', locale)}: {summary} {_label('warnings_hint', locale)}"
+    return f"{label('warnings', locale)}: {summary} {label('warnings_hint', locale)}"
 
 
 # ------------------------------------------------------------ terminal table
@@ -224,7 +187,7 @@ def _indicator_table(
     report: EvaluationReport, locale: Locale, colour: bool
 ) -> tuple[list[str], list[tuple[str, ...]], list[dict[int, str]]]:
     headers = [
-        _label(key, locale)
+        label(key, locale)
         for key in ("indicator", "unit", "target", "realisation", "achievement", "category", "note")
     ]
     rows: list[tuple[str, ...]] = []
@@ -264,7 +227,7 @@ def render_table(report: EvaluationReport, *, locale: Locale = "en", colour: boo
         _table(headers, rows, right=frozenset({2, 3, 4}), colours=colours),
     ]
     if report.rollups:
-        parts += ["", _label("rollups", locale), ""]
+        parts += ["", label("rollups", locale), ""]
         rollup_rows = []
         rollup_colours: list[dict[int, str]] = []
         for r in report.rollups:
@@ -283,14 +246,14 @@ def render_table(report: EvaluationReport, *, locale: Locale = "en", colour: boo
         keys = ("kind", "id", "rule", "achievement", "category", "excluded")
         parts.append(
             _table(
-                [_label(k, locale) for k in keys],
+                [label(k, locale) for k in keys],
                 rollup_rows,
                 right=frozenset({3}),
                 colours=rollup_colours,
             )
         )
     if report.budget:
-        parts += ["", _label("budget", locale), ""]
+        parts += ["", label("budget", locale), ""]
         efficiency = _has_efficiency(report)
         budget_keys: tuple[str, ...] = ("budget_line", "level", "ceiling", "spent", "absorption")
         if efficiency:
@@ -316,7 +279,7 @@ def render_table(report: EvaluationReport, *, locale: Locale = "en", colour: boo
             budget_colours.append({5: code} if code else {})
         parts.append(
             _table(
-                [_label(k, locale) for k in budget_keys],
+                [label(k, locale) for k in budget_keys],
                 budget_rows,
                 right=frozenset({2, 3, 4, 5}),
                 colours=budget_colours,
@@ -383,14 +346,14 @@ def render_markdown(report: EvaluationReport, *, locale: Locale = "en") -> str:
     """
 
     def heading(key: str) -> list[str]:
-        return ["", f"## {_label(key, locale)}", ""]
+        return ["", f"## {label(key, locale)}", ""]
 
     lines = [f"# {_md(report.spec_name)} — {report.period}"]
     if report.agency:
-        lines += ["", f"{_label('agency', locale)}: {_md(report.agency)}"]
+        lines += ["", f"{label('agency', locale)}: {_md(report.agency)}"]
     lines += heading("indicators")
     lines += _md_table(
-        [_label(k, locale) for k in _ITEM_KEYS],
+        [label(k, locale) for k in _ITEM_KEYS],
         [_item_row(result, locale) for result in report.indicators],
         _ITEM_RIGHT,
     )
@@ -398,7 +361,7 @@ def render_markdown(report: EvaluationReport, *, locale: Locale = "en") -> str:
         lines += heading("rollups")
         keys = ("kind", "id", "name", "rule", "achievement", "category", "excluded")
         lines += _md_table(
-            [_label(k, locale) for k in keys],
+            [label(k, locale) for k in keys],
             [
                 (
                     r.kind,
@@ -422,20 +385,20 @@ def render_markdown(report: EvaluationReport, *, locale: Locale = "en") -> str:
             lines += [
                 f"### {_md(official)} — {_md(agreement.org_unit_name)}",
                 "",
-                f"{_label('agreement', locale)} `{agreement.id}` · "
-                f"{_label('year', locale)} {agreement.year} · "
-                f"{_label('level', locale)} {_md(agreement.level)}",
+                f"{label('agreement', locale)} `{agreement.id}` · "
+                f"{label('year', locale)} {agreement.year} · "
+                f"{label('level', locale)} {_md(agreement.level)}",
                 "",
             ]
             lines += _md_table(
-                [_label(k, locale) for k in _ITEM_KEYS],
+                [label(k, locale) for k in _ITEM_KEYS],
                 [_item_row(item, locale) for item in agreement.items],
                 _ITEM_RIGHT,
             )
             rollup = _figure_text(agreement.rollup, locale)
             if not agreement.rollup.ok:
                 rollup += f" ({_md(_note((agreement.rollup,)))})"
-            lines += ["", f"**{_label('agreement_rollup', locale)}**: {rollup}"]
+            lines += ["", f"**{label('agreement_rollup', locale)}**: {rollup}"]
     if report.budget:
         lines += heading("budget")
         efficiency = _has_efficiency(report)
@@ -465,7 +428,7 @@ def render_markdown(report: EvaluationReport, *, locale: Locale = "en") -> str:
                     _category_text(line.efficiency_category),
                 ]
             rows.append(row)
-        lines += _md_table([_label(k, locale) for k in budget_keys], rows, frozenset({3, 4, 5, 6}))
+        lines += _md_table([label(k, locale) for k in budget_keys], rows, frozenset({3, 4, 5, 6}))
     summary = _warning_summary(report, locale)
     if summary is not None:
         lines += ["", _md(summary)]

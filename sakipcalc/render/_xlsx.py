@@ -20,7 +20,7 @@ from typing import Any, BinaryIO
 from ..i18n import Locale, label
 from ..results import CategoryRef, EvaluationReport, Figure
 from ._safety import xlsx_text
-from ._text import _category_text, _label, _reason, _target_text, _walk_budget
+from ._text import _category_text, _reason, _target_text, _walk_budget
 
 __all__ = ["render_xlsx"]
 
@@ -80,7 +80,7 @@ def _target(target: str | None, locale: Locale) -> _Cell:
 def _status(figures: Sequence[Figure | None], locale: Locale) -> str:
     failed = _reason(figures)
     if failed is None:
-        return _label("ok", locale)
+        return label("ok", locale)
     return label(failed.status.value, locale)
 
 
@@ -106,7 +106,7 @@ class _Sheet:
 
 def _sheets(report: EvaluationReport, locale: Locale) -> list[_Sheet]:
     def headings(*keys: str) -> list[str]:
-        return [_label(k, locale) for k in keys]
+        return [label(k, locale) for k in keys]
 
     item_keys = (
         "indicator",
@@ -123,7 +123,7 @@ def _sheets(report: EvaluationReport, locale: Locale) -> list[_Sheet]:
         "note",
     )
     indicators = _Sheet(
-        _label("indicators", locale),
+        label("indicators", locale),
         headings(*item_keys[:3], "period", *item_keys[3:]),
     )
     for result in report.indicators:
@@ -147,7 +147,7 @@ def _sheets(report: EvaluationReport, locale: Locale) -> list[_Sheet]:
         )
 
     agreements = _Sheet(
-        _label("agreements", locale),
+        label("agreements", locale),
         headings(
             "agreement",
             "year",
@@ -187,7 +187,7 @@ def _sheets(report: EvaluationReport, locale: Locale) -> list[_Sheet]:
             )
 
     budget = _Sheet(
-        _label("budget", locale),
+        label("budget", locale),
         headings(
             "budget_line",
             "name",
@@ -226,7 +226,7 @@ def _sheets(report: EvaluationReport, locale: Locale) -> list[_Sheet]:
         )
 
     rollups = _Sheet(
-        _label("rollups", locale),
+        label("rollups", locale),
         headings(
             "kind",
             "id",
