@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from ._gcpause import gc_paused
+from ._progress import progress
 from ._scales import CompiledScale, ScaleBand, band_issues, parse_interval
 from ._source import PathKey, SourceDoc, format_path, read_yaml_file
 from ._spec import DataSet, DataValue, Grade, Origin, Spec, budget_lines
@@ -156,14 +157,23 @@ class _Context:
         )
 
 
-def _read_all(paths: Sequence[str | os.PathLike[str]], ctx: _Context) -> list[_Raw]:
+def _read_all(
+    paths: Sequence[str | os.PathLike[str]], ctx: _Context, progress_stream: TextIO | None = None
+) -> list[_Raw]:
     files, issues = discover(paths)
     ctx.issues.extend(issues)
     seen: set[Path] = set()
     queue = list(files)
     raws: list[_Raw] = []
-    while queue:
-        path = queue.pop(0)
+
+    def pending() -> Iterator[Path]:
+        while queue:  # imports append to the queue while it is read
+            yield queue.pop(0)
+
+    steps: Iterable[Path] = pending()
+    if progress_stream is not None:
+        steps = progress(steps, total=None, label="reading spec files", stream=progress_stream)
+    for path in steps:
         resolved = path.resolve()
         if resolved in seen:
             continue
@@ -514,12 +524,16 @@ def _singular(section: str) -> str:
 
 
 def load_issues(
-    paths: Sequence[str | os.PathLike[str]],
+    paths: Sequence[str | os.PathLike[str]], *, progress_stream: TextIO | None = None
 ) -> tuple[Spec | None, IssueReport]:
-    """Load and check; return the spec (None when there are errors) and every issue."""
+    """Load and check; return the spec (None when there are errors) and every issue.
+
+    ``progress_stream`` shows a progress bar there while files are read, when it
+    is a terminal.
+    """
     ctx = _Context()
     with gc_paused():
-        raws = _read_all(paths, ctx)
+        raws = _read_all(paths, ctx, progress_stream)
         merged = _merge(raws, ctx)
         spec = _build(merged, raws, ctx)
     report = IssueReport.of(ctx.issues)

@@ -187,7 +187,7 @@ def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
 
 
 def _load_or_report(paths: Sequence[str], stderr: TextIO) -> tuple[Spec | None, int]:
-    spec, report = load_issues(paths)
+    spec, report = load_issues(paths, progress_stream=stderr)
     if spec is None:
         _print_issues(report, stderr)
         stderr.write(
@@ -234,7 +234,7 @@ def _evaluate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if isinstance(merged, int):
         return merged
     spec = merged
-    report = evaluate(spec, period=args.period)
+    report = evaluate(spec, period=args.period, progress_stream=stderr)
     fmt = args.format
     locale: Locale = args.locale or ("id" if fmt == "html" else "en")
     if fmt == "xlsx":

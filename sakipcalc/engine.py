@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import decimal
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TextIO
 
 from ._gcpause import gc_paused
+from ._progress import progress
 from ._scales import CompiledScale
 from ._spec import DataSet, Grade, Spec
 from ._types import split_period
@@ -53,16 +55,23 @@ HUNDRED = Decimal(100)
 _LEVELS = ("program", "kegiatan", "sub_kegiatan")
 
 
-def evaluate(spec: Spec, data: DataSet | None = None, *, period: str) -> EvaluationReport:
+def evaluate(
+    spec: Spec,
+    data: DataSet | None = None,
+    *,
+    period: str,
+    progress_stream: TextIO | None = None,
+) -> EvaluationReport:
     """Evaluate every indicator, agreement, roll-up and budget line for ``period``.
 
     ``data`` defaults to the realisations loaded with the spec.
     ``period`` is a year (``"2022"``) or a quarter (``"2022-Q3"``).
+    ``progress_stream`` shows a progress bar there, when it is a terminal.
     """
     split_period(period)  # raises PeriodError for a malformed period
     with decimal.localcontext(DECIMAL_CONTEXT), gc_paused():
         evaluator = _Evaluator(spec, data if data is not None else spec.data)
-        return evaluator.report(period)
+        return evaluator.report(period, progress_stream)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,20 +97,7 @@ class _Evaluator:
             if isinstance(value, Decimal):
                 return value
             return [MissingInput(name, period=period)]
-        variable = self.spec.variables[name]
-        year, quarter = split_period(period)
-        if quarter is None and variable.quarters is not None:
-            parts = [
-                self._variable_number(name, f"{year}-Q{q}")
-                for q in _quarters_needed(variable.quarters)
-            ]
-            missing = [m for p in parts if isinstance(p, list) for m in p]
-            if missing:
-                return missing
-            return _combine_quarters(
-                variable.quarters, [p for p in parts if isinstance(p, Decimal)]
-            )
-        return [MissingInput(name, period=period)]
+        return self._from_variable_quarters(name, period, self._variable_number)
 
     def _variable_sum(
         self, name: str, categories: Sequence[str], period: str
@@ -119,20 +115,26 @@ class _Evaluator:
                 else:
                     total += cell
             return missing or total
+        return self._from_variable_quarters(
+            name, period, lambda n, p: self._variable_sum(n, categories, p)
+        )
+
+    def _from_variable_quarters(
+        self,
+        name: str,
+        period: str,
+        fetch: Callable[[str, str], Decimal | list[MissingInput]],
+    ) -> Decimal | list[MissingInput]:
+        """A year's value from its quarters, when the variable declares how they add up."""
         variable = self.spec.variables[name]
         year, quarter = split_period(period)
-        if quarter is None and variable.quarters is not None:
-            parts = [
-                self._variable_sum(name, categories, f"{year}-Q{q}")
-                for q in _quarters_needed(variable.quarters)
-            ]
-            missing_parts = [m for p in parts if isinstance(p, list) for m in p]
-            if missing_parts:
-                return missing_parts
-            return _combine_quarters(
-                variable.quarters, [p for p in parts if isinstance(p, Decimal)]
-            )
-        return [MissingInput(name, period=period)]
+        if quarter is not None or variable.quarters is None:
+            return [MissingInput(name, period=period)]
+        parts = [fetch(name, f"{year}-Q{q}") for q in _quarters_needed(variable.quarters)]
+        missing = [m for p in parts if isinstance(p, list) for m in p]
+        if missing:
+            return missing
+        return _combine_quarters(variable.quarters, [p for p in parts if isinstance(p, Decimal)])
 
     # -------------------------------------------------------- realisation
 
@@ -384,9 +386,14 @@ class _Evaluator:
         }
         return [str(y) for y in sorted(years) if y < year]
 
-    def report(self, period: str) -> EvaluationReport:
+    def report(self, period: str, progress_stream: TextIO | None = None) -> EvaluationReport:
         year, _ = split_period(period)
-        results = tuple(self.indicator_result(i, period) for i in self.spec.indicators)
+        ids: Iterable[str] = self.spec.indicators
+        if progress_stream is not None:
+            ids = progress(
+                ids, total=len(self.spec.indicators), label="evaluating", stream=progress_stream
+            )
+        results = tuple(self.indicator_result(i, period) for i in ids)
         by_id = {r.indicator: r for r in results}
         warnings: list[Issue] = list(self.spec.warnings)
         budget = tuple(
