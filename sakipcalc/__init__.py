@@ -9,6 +9,8 @@ typed, immutable results::
     print(report.indicator("pmks_tertangani").achievement.rounded)
 """
 
+from ._export import write_data
+from ._import import load_data
 from ._loader import load, validate
 from ._spec import DataSet, Grade, Spec
 from .engine import achievement, evaluate
@@ -110,6 +112,8 @@ __all__ = [
     "compile_formula",
     "evaluate",
     "load",
+    "load_data",
     "round_value",
     "validate",
+    "write_data",
 ]

@@ -92,7 +92,7 @@ def _parser() -> _Parser:
 
     ev = sub.add_parser("evaluate", help="evaluate a spec for a period")
     ev.add_argument("paths", nargs="+", metavar="PATH")
-    ev.add_argument("--period", required=True, help="2022 or 2022-Q3")
+    ev.add_argument("--period", help="2022 or 2022-Q3 (default: the latest year that has data)")
     ev.add_argument("--format", choices=FORMATS, default="table")
     ev.add_argument("-o", "--output", help="write to this file instead of standard output")
     ev.add_argument(
@@ -106,6 +106,15 @@ def _parser() -> _Parser:
     check.add_argument("paths", nargs="+", metavar="PATH")
     check.add_argument("--format", choices=("table", "json"), default="table")
     _data_arguments(check)
+
+    data = sub.add_parser(
+        "data", help="write the spec's realisation data as CSV or XLSX (the long layout)"
+    )
+    data.add_argument("paths", nargs="+", metavar="PATH")
+    data.add_argument("-o", "--output", required=True, help="FILE.csv or FILE.xlsx")
+    data.add_argument("--locale", choices=LOCALES, default="en", help="number format")
+    data.add_argument("--period", help="only this period (default: all)")
+    _data_arguments(data)
 
     test = sub.add_parser("test", help="property-test every indicator's invariants")
     test.add_argument("paths", nargs="+", metavar="PATH")
@@ -139,6 +148,8 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             return _check(args, stdout, stderr)
         if args.command == "test":
             return _test(args, stdout, stderr)
+        if args.command == "data":
+            return _data(args, stderr)
     except SakipError as exc:
         stderr.write(f"sakipcalc: {exc}\n")
         return EXIT_USAGE
@@ -234,7 +245,12 @@ def _evaluate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if isinstance(merged, int):
         return merged
     spec = merged
-    report = evaluate(spec, period=args.period, progress_stream=stderr)
+    period = args.period or _latest_year(spec)
+    if args.period is None:
+        stderr.write(
+            f"sakipcalc: evaluating {period}, the latest year with data (--period chooses)\n"
+        )
+    report = evaluate(spec, period=period, progress_stream=stderr)
     fmt = args.format
     locale: Locale = args.locale or ("id" if fmt == "html" else "en")
     if fmt == "xlsx":
@@ -258,6 +274,11 @@ def _evaluate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
     _write(text, args, stdout, encoding=encoding)
     return EXIT_OK
+
+
+def _latest_year(spec: Spec) -> str:
+    years = [p for p in spec.data.periods if len(p) == 4]
+    return max(years) if years else str(spec.info.plan.end)
 
 
 def _render(report: EvaluationReport, fmt: str, locale: Locale, *, colour: bool) -> str:
@@ -297,6 +318,27 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     result = check(spec)
     stdout.write(render_check_json(result) if args.format == "json" else render_check_table(result))
     return EXIT_PROBLEMS if result.discrepancies else EXIT_OK
+
+
+def _data(args: argparse.Namespace, stderr: TextIO) -> int:
+    from ._export import write_data
+    from ._spec import DataSet
+
+    spec, code = _load_or_report(args.paths, stderr)
+    if spec is None:
+        return code
+    merged = _with_data(spec, args, stderr, "written")
+    if isinstance(merged, int):
+        return merged
+    data = merged.data
+    if args.period is not None:
+        data = DataSet({args.period: data.values.get(args.period, {})})
+    try:
+        write_data(data, args.output, locale=args.locale)
+    except (ImportError, ValueError) as exc:
+        stderr.write(f"sakipcalc: {exc}\n")
+        return EXIT_USAGE
+    return EXIT_OK
 
 
 def _test(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:

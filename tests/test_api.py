@@ -105,8 +105,10 @@ def test_all_is_pinned() -> None:
         "compile_formula",
         "evaluate",
         "load",
+        "load_data",
         "round_value",
         "validate",
+        "write_data",
     ]
 
 
