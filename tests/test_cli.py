@@ -188,9 +188,9 @@ def test_validate_directory_without_yaml_exits_2(spec_dir: Path) -> None:
         ("validate",),
         ("frobnicate", "x"),
         ("validate", "valid", "--format", "xml"),
-        ("evaluate", "valid"),
+        ("evaluate", "valid", "--period"),
     ],
-    ids=["nothing", "no-path", "unknown-command", "bad-format", "no-period"],
+    ids=["nothing", "no-path", "unknown-command", "bad-format", "period-without-value"],
 )
 def test_usage_errors_exit_2_with_a_message_on_stderr(
     spec_dir: Path, argv: tuple[str, ...]
