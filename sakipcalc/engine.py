@@ -24,6 +24,7 @@ from .errors import Issue, Location, Severity
 from .formula import CompiledFormula, ZeroDenominator
 from .models import (
     AchievementFrom,
+    Budget,
     BudgetLine,
     ExactRule,
     Indicator,
@@ -38,6 +39,7 @@ from .results import (
     AgreementItemResult,
     AgreementResult,
     BudgetResult,
+    BudgetTotal,
     CategoryRef,
     EvaluationReport,
     Figure,
@@ -402,9 +404,9 @@ class _Evaluator:
             if b.year == year
             for line in self._budget(b.programs, b.year, by_id, warnings, 0)
         )
-        for b in self.spec.budgets:
-            if b.year == year:
-                self._check_budget_total(b, budget, warnings)
+        totals = tuple(self._budget_total(b, budget) for b in self.spec.budgets if b.year == year)
+        for total in totals:
+            self._check_budget_total(total, warnings)
         warnings.extend(self.warnings)
         return EvaluationReport(
             spec=self.spec.info.id,
@@ -415,6 +417,7 @@ class _Evaluator:
             rollups=self._rollups(by_id),
             agreements=self._agreements(period, year),
             budget=budget,
+            budget_totals=totals,
             warnings=tuple(warnings),
         )
 
@@ -662,26 +665,33 @@ class _Evaluator:
             )
         return out
 
-    def _check_budget_total(
-        self, budget: object, lines: Sequence[BudgetResult], warnings: list[Issue]
-    ) -> None:
-        from .models import Budget
+    def _budget_total(self, declared: Budget, lines: Sequence[BudgetResult]) -> BudgetTotal:
+        mine = [line for line in lines if line.year == declared.year]
+        ceiling = sum((line.ceiling for line in mine), Decimal(0))
+        spent = sum((line.spent for line in mine), Decimal(0))
+        return BudgetTotal(
+            year=declared.year,
+            ceiling=ceiling,
+            spent=spent,
+            absorption=_absorption(ceiling, spent, self.spec.info.rounding),
+            declared_ceiling=declared.ceiling,
+            declared_spent=declared.spent,
+        )
 
-        assert isinstance(budget, Budget)
-        for label, declared in (("ceiling", budget.ceiling), ("spent", budget.spent)):
-            if declared is None:
-                continue
-            computed = sum(
-                (getattr(line, label) for line in lines if line.year == budget.year), Decimal(0)
-            )
-            if declared != computed:
+    @staticmethod
+    def _check_budget_total(total: BudgetTotal, warnings: list[Issue]) -> None:
+        for label, declared, computed in (
+            ("ceiling", total.declared_ceiling, total.ceiling),
+            ("spent", total.declared_spent, total.spent),
+        ):
+            if declared is not None and declared != computed:
                 warnings.append(
                     Issue(
                         Severity.WARNING,
                         "budget-total-mismatch",
-                        f"the {budget.year} budget declares total {label} {declared}, but its "
+                        f"the {total.year} budget declares total {label} {declared}, but its "
                         f"programs sum to {computed}",
-                        Location(f"budget {budget.year}"),
+                        Location(f"budget {total.year}"),
                     )
                 )
 

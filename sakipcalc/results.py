@@ -18,6 +18,7 @@ __all__ = [
     "AgreementItemResult",
     "AgreementResult",
     "BudgetResult",
+    "BudgetTotal",
     "CategoryRef",
     "EvaluationReport",
     "Figure",
@@ -156,6 +157,18 @@ class BudgetResult:
 
 
 @dataclass(frozen=True, slots=True)
+class BudgetTotal:
+    """A year's whole budget: the sum of its programs, with absorption by the declared rounding."""
+
+    year: int
+    ceiling: Decimal
+    spent: Decimal
+    absorption: Figure
+    declared_ceiling: Decimal | None = None
+    declared_spent: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class AgreementItemResult:
     indicator: str
     name: str
@@ -191,6 +204,7 @@ class EvaluationReport:
     rollups: tuple[RollupResult, ...] = ()
     agreements: tuple[AgreementResult, ...] = ()
     budget: tuple[BudgetResult, ...] = ()
+    budget_totals: tuple[BudgetTotal, ...] = ()
     warnings: tuple[Issue, ...] = field(default_factory=tuple)
 
     def indicator(self, indicator_id: str) -> IndicatorResult:

@@ -30,7 +30,7 @@ import html
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..i18n import Locale, format_number, format_rupiah, label
@@ -108,10 +108,8 @@ _LABELS: dict[str, dict[Locale, str]] = {
     "total": {"id": "Jumlah", "en": "Total"},
     "declared": {"id": "tercatat", "en": "declared"},
     "total_note": {
-        "id": "Jumlah dihitung dari baris program; penyerapannya dibulatkan setengah ke atas "
-        "dengan jumlah desimal yang sama dengan baris lainnya.",
-        "en": "Totals are summed from the program lines; their absorption is rounded half up "
-        "to the decimals of the other lines.",
+        "id": "Jumlah adalah total program; penyerapannya dibulatkan menurut aturan spec.",
+        "en": "Totals are the sum of the programs; absorption is rounded by the spec's policy.",
     },
     "rule_mean": {"id": "rata-rata", "en": "mean"},
     "rule_weighted_mean": {"id": "rata-rata tertimbang", "en": "weighted mean"},
@@ -608,27 +606,15 @@ def _budget_rows(
     return tuple(rows)
 
 
-def _budget_total(lines: Sequence[BudgetResult], locale: Locale) -> _BudgetTotal | None:
-    """The sum of the top-level lines. The report carries no total, so it is summed here."""
-    if not lines:
+def _budget_total(report: EvaluationReport, locale: Locale) -> _BudgetTotal | None:
+    """The year's whole budget, as the engine totalled it under the declared rounding."""
+    if not report.budget_totals:
         return None
-    ceiling = sum((line.ceiling for line in lines), Decimal(0))
-    spent = sum((line.spent for line in lines), Decimal(0))
-    absorption: Decimal | None = None
-    if ceiling:
-        places = next(
-            (
-                -int(line.absorption.rounded.as_tuple().exponent)
-                for line in lines
-                if line.absorption.rounded is not None
-            ),
-            2,
-        )
-        exact = DECIMAL_CONTEXT.multiply(DECIMAL_CONTEXT.divide(spent, ceiling), Decimal(100))
-        absorption = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    total = report.budget_totals[0]
+    absorption = total.absorption.rounded if total.absorption.ok else None
     return _BudgetTotal(
-        ceiling=format_rupiah(ceiling, locale),
-        spent=format_rupiah(spent, locale),
+        ceiling=format_rupiah(total.ceiling, locale),
+        spent=format_rupiah(total.spent, locale),
         absorption=_num(absorption, locale) if absorption is not None else "–",
         absorption_decimal=absorption,
     )
@@ -1279,7 +1265,7 @@ def _context(report: EvaluationReport, locale: Locale) -> dict[str, Any]:
     names = {r.indicator: r.name for r in report.indicators}
     agency = next((r for r in report.rollups if r.kind == "agency"), None)
     computed = sum(1 for r in report.indicators if r.achievement.ok)
-    total = _budget_total(report.budget, locale)
+    total = _budget_total(report, locale)
     return {
         "lang": locale,
         "t": {key: _t(key, locale) for key in _LABELS},
