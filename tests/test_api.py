@@ -64,6 +64,7 @@ def test_all_is_pinned() -> None:
         "Budget",
         "BudgetLine",
         "BudgetResult",
+        "BudgetTotal",
         "CategoryRef",
         "CompiledFormula",
         "DataSet",
