@@ -664,7 +664,20 @@ def _build(merged: _Merged, raws: list[_Raw], ctx: _Context) -> Spec | None:
         order=order,
         origins=frozen(origins),
         names=frozen(names),
+        link_children=frozen(_group_links(merged.links, by_parent=True)),
+        link_parents=frozen(_group_links(merged.links, by_parent=False)),
     )
+
+
+def _group_links(
+    links: list[tuple[Link, Origin]], *, by_parent: bool
+) -> dict[str, tuple[str, ...]]:
+    grouped: dict[str, list[str]] = {}
+    for link, _ in links:
+        key, other = (link.parent, link.child) if by_parent else (link.child, link.parent)
+        if other not in grouped.get(key, []):
+            grouped.setdefault(key, []).append(other)
+    return {key: tuple(values) for key, values in grouped.items()}
 
 
 class _Refs:
@@ -1260,19 +1273,32 @@ def _formula_order(
         )
     if cycles:
         return tuple(indicators)
+    return dependencies_first(tuple(indicators), graph)
+
+
+def dependencies_first(nodes: Sequence[str], graph: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
+    """``nodes`` ordered so that each comes after everything it depends on (acyclic graph).
+
+    Iterative, so that a chain of thousands of indicators cannot exhaust the stack.
+    """
     order: list[str] = []
     done: set[str] = set()
-
-    def visit(node: str) -> None:
-        if node in done:
-            return
-        done.add(node)
-        for dep in graph.get(node, ()):
-            visit(dep)
-        order.append(node)
-
-    for key in indicators:
-        visit(key)
+    for start in nodes:
+        if start in done:
+            continue
+        done.add(start)
+        stack: list[tuple[str, int]] = [(start, 0)]
+        while stack:
+            node, index = stack.pop()
+            deps = graph.get(node, ())
+            if index < len(deps):
+                stack.append((node, index + 1))
+                dep = deps[index]
+                if dep not in done:
+                    done.add(dep)
+                    stack.append((dep, 0))
+            else:
+                order.append(node)
     return tuple(order)
 
 

@@ -95,6 +95,8 @@ class Spec:
     order: tuple[str, ...] = field(repr=False)  # indicators, dependencies first
     origins: Mapping[tuple[str, str], Origin] = field(repr=False)
     names: Mapping[str, NameInfo] = field(repr=False)  # what formulas may name
+    link_children: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    link_parents: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     def variable_categories(self, variable_id: str) -> tuple[str, ...]:
         variable = self.variables[variable_id]
@@ -105,10 +107,11 @@ class Spec:
         return tuple(c.id for c in self.breakdowns[variable.breakdown].categories)
 
     def children_of(self, indicator_id: str) -> tuple[str, ...]:
-        return tuple(link.child for link in self.links if link.parent == indicator_id)
+        """Indicators that support ``indicator_id`` through cascading links."""
+        return self.link_children.get(indicator_id, ())
 
     def parents_of(self, indicator_id: str) -> tuple[str, ...]:
-        return tuple(link.parent for link in self.links if link.child == indicator_id)
+        return self.link_parents.get(indicator_id, ())
 
 
 def budget_lines(lines: Sequence[BudgetLine]) -> list[BudgetLine]:

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import TextIO
 
 from ._gcpause import gc_paused
+from ._loader import dependencies_first
 from ._progress import progress
 from ._scales import CompiledScale
 from ._spec import DataSet, Grade, Spec
@@ -89,6 +90,7 @@ class _Evaluator:
         self.spec = spec
         self.data = data
         self._realisations: dict[tuple[str, str], _Value] = {}
+        self._results: dict[tuple[str, str], IndicatorResult] = {}
         self.warnings: list[Issue] = []
 
     # -------------------------------------------------------------- inputs
@@ -333,7 +335,16 @@ class _Evaluator:
 
     # ---------------------------------------------------------- results
 
-    def indicator_result(self, indicator_id: str, period: str, depth: int = 0) -> IndicatorResult:
+    def indicator_result(self, indicator_id: str, period: str) -> IndicatorResult:
+        """One indicator's result; each is built once per period and shared by its parents."""
+        key = (indicator_id, period)
+        cached = self._results.get(key)
+        if cached is None:
+            cached = self._build_result(indicator_id, period)
+            self._results[key] = cached
+        return cached
+
+    def _build_result(self, indicator_id: str, period: str) -> IndicatorResult:
         indicator = self.spec.indicators[indicator_id]
         target = indicator.targets.get(period)
         real = self.realisation(indicator_id, period).figure
@@ -355,12 +366,10 @@ class _Evaluator:
         progress = None
         if indicator.end_target is not None:
             progress = self.achievement_of(indicator, indicator.end_target, real, "end of plan")
-        children: tuple[IndicatorResult, ...] = ()
-        if depth < 16:  # links are acyclic (checked at load); the bound is belt and braces
-            children = tuple(
-                self.indicator_result(child, period, depth + 1)
-                for child in self.spec.children_of(indicator_id)
-            )
+        # report() builds children first, so these are cache hits, never deep recursion.
+        children = tuple(
+            self.indicator_result(child, period) for child in self.spec.children_of(indicator_id)
+        )
         baseline = indicator.baseline
         return IndicatorResult(
             indicator=indicator_id,
@@ -388,14 +397,42 @@ class _Evaluator:
         }
         return [str(y) for y in sorted(years) if y < year]
 
+    def _warm(self, period: str) -> None:
+        """Compute realisations dependencies first, for every period a result may look at.
+
+        Each realisation then finds what it references already cached, so a chain
+        of thousands of indicators never recurses deeply. Quarters come before
+        their year, which may be derived from them.
+        """
+        year, _ = split_period(period)
+        periods = {period, *self.data.periods}
+        for indicator in self.spec.indicators.values():
+            periods.update(indicator.targets)
+        wanted = sorted(
+            (p for p in periods if int(p[:4]) <= year),
+            key=lambda p: (p[:4], 0 if len(p) > 4 else 1, p),
+        )
+        for p in wanted:
+            for indicator_id in self.spec.order:
+                self.realisation(indicator_id, p)
+
     def report(self, period: str, progress_stream: TextIO | None = None) -> EvaluationReport:
         year, _ = split_period(period)
-        ids: Iterable[str] = self.spec.indicators
+        self._warm(period)
+        # Children before parents, so that each parent lists results already built.
+        link_order: Iterable[str] = dependencies_first(
+            tuple(self.spec.indicators), self.spec.link_children
+        )
         if progress_stream is not None:
-            ids = progress(
-                ids, total=len(self.spec.indicators), label="evaluating", stream=progress_stream
+            link_order = progress(
+                link_order,
+                total=len(self.spec.indicators),
+                label="evaluating",
+                stream=progress_stream,
             )
-        results = tuple(self.indicator_result(i, period) for i in ids)
+        for indicator_id in link_order:
+            self.indicator_result(indicator_id, period)
+        results = tuple(self.indicator_result(i, period) for i in self.spec.indicators)
         by_id = {r.indicator: r for r in results}
         warnings: list[Issue] = list(self.spec.warnings)
         budget = tuple(

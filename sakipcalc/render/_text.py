@@ -37,21 +37,40 @@ __all__ = ["render_json", "render_markdown", "render_table", "to_jsonable"]
 
 
 def to_jsonable(value: Any) -> Any:
-    """Results as plain JSON data: Decimals become strings, enums their values."""
+    """Results as plain JSON data: Decimals become strings, enums their values.
+
+    An indicator's ``children`` (cascading) become the list of their ids.
+    """
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, enum.Enum):
         return value.value
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out = {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        if hasattr(value, "as_dict"):
-            return to_jsonable(value.as_dict())
+    if isinstance(value, IndicatorResult):
+        # Children are listed by id: each child's full result is in the report's
+        # indicator list already, and nesting them would repeat a shared child
+        # under every parent (exponentially, for a deep cascade).
+        out = {
+            f.name: to_jsonable(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.name != "children"
+        }
+        out["children"] = [child.indicator for child in value.children]
         return out
+    if hasattr(value, "as_dict"):
+        return to_jsonable(value.as_dict())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, dict):
         return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [to_jsonable(v) for v in value]
     return value
+
+
+def _list_cell(names: Sequence[str], limit: int = 4) -> str:
+    """A short list for a table cell: the first few names, then how many more."""
+    shown = ", ".join(names[:limit])
+    return shown + (f", … (+{len(names) - limit})" if len(names) > limit else "")
 
 
 def render_json(report: EvaluationReport) -> str:
@@ -238,7 +257,7 @@ def render_table(report: EvaluationReport, *, locale: Locale = "en", colour: boo
                     r.rule,
                     _figure_text(r.achievement, locale),
                     _category_text(r.category),
-                    ", ".join(r.excluded),
+                    _list_cell(r.excluded),
                 )
             )
             code = _ansi(r.category, r.achievement) if colour else None
@@ -370,7 +389,7 @@ def render_markdown(report: EvaluationReport, *, locale: Locale = "en") -> str:
                     r.rule,
                     _figure_text(r.achievement, locale),
                     _category_text(r.category),
-                    ", ".join(r.excluded),
+                    _list_cell(r.excluded),
                 )
                 for r in report.rollups
             ],
