@@ -133,6 +133,7 @@ class _Context:
     issues: list[Issue] = field(default_factory=list)
     failed_ids: dict[str, set[str]] = field(default_factory=dict)
     library: bool = False  # the files hold only shared scales or breakdowns
+    failed_spec: bool = False  # a 'spec:' section was written but did not validate
 
     def error(
         self,
@@ -278,6 +279,8 @@ def _split_file(doc: SourceDoc, ctx: _Context) -> _Raw:
             info = _validate_model(SpecInfo, value, doc, path, ctx)
             if info is not None:
                 raw.spec = (info, path)
+            else:
+                ctx.failed_spec = True  # reported already; no "missing spec:" on top
             continue
         if key == "data":
             _split_data(value, doc, raw, ctx)
@@ -339,7 +342,7 @@ def _issue_from_pydantic(
     error: Any, model: type[BaseModel], doc: SourceDoc, base: PathKey
 ) -> Issue:
     loc: PathKey = tuple(part for part in error["loc"] if not _is_internal_loc(part))
-    path = (*base, *loc)
+    path = _as_written((*base, *loc), doc)
     kind = error["type"]
     message: str = error["msg"]
     hint: str | None = None
@@ -373,11 +376,27 @@ def _issue_from_pydantic(
             message = "expected a list"
         elif kind == "string_type":
             message = "expected text"
-        elif kind in ("greater_than_equal", "less_than_equal", "too_short", "too_long"):
+        elif kind == "greater_than_equal":
+            message = f"must be at least {error.get('ctx', {}).get('ge')}"
+        elif kind == "less_than_equal":
+            message = f"must be at most {error.get('ctx', {}).get('le')}"
+        elif kind in ("too_short", "too_long"):
             pass
         else:
             message = message[0].lower() + message[1:] if message else message
     return Issue(Severity.ERROR, code, message, location, format_path(path), hint)
+
+
+def _as_written(path: PathKey, doc: SourceDoc) -> PathKey:
+    """Drop a 'range' step the author did not write (a bare {min, max} target)."""
+    if "range" not in path:
+        return path
+    index = path.index("range")
+    shorter = (*path[:index], *path[index + 1 :])
+    written = doc.marks.keys() | doc.key_marks.keys()
+    if path[: index + 1] not in written and shorter[:index] in written:
+        return shorter
+    return path
 
 
 def _is_internal_loc(part: Any) -> bool:
@@ -597,7 +616,7 @@ def _build(merged: _Merged, raws: list[_Raw], ctx: _Context) -> Spec | None:
             _check_breakdowns(breakdown_items, library_origins, ctx)
             ctx.library = True
             return None
-        if raws or not ctx.issues:
+        if (raws or not ctx.issues) and not ctx.failed_spec:
             where = Location(raws[0].doc.file) if raws else Location("<spec>")
             ctx.error(
                 "missing-spec",
@@ -631,7 +650,7 @@ def _build(merged: _Merged, raws: list[_Raw], ctx: _Context) -> Spec | None:
     formulas = _compile_formulas(indicators, names, origins, ctx)
     order = _formula_order(indicators, formulas, origins, ctx)
     budget_ids = {line.id for budget, _ in merged.budgets for line in budget_lines(budget.programs)}
-    _check_reported(merged.reported, names, refs, ctx, budget_ids)
+    _check_reported(merged.reported, names, refs, ctx, budget_ids, section("agreements"))
     data = _parse_data(
         merged.data,
         section("variables"),
@@ -1336,12 +1355,76 @@ def _cycles(graph: Mapping[str, Sequence[str]]) -> list[list[str]]:
     return found
 
 
+_FIGURES_BY_SUBJECT = {
+    "indicator": ("target", "realisation", "achievement"),
+    "expr": ("value",),
+    "budget": ("ceiling", "spent", "absorption"),
+}
+
+
+def _check_reported_fields(
+    item: Reported, origin: Origin, ctx: _Context, agreements: Mapping[str, Any]
+) -> None:
+    """A printed figure that does not fit its subject would never be compared: refuse it."""
+    if item.indicator is not None:
+        subject = "indicator"
+    elif item.expr is not None:
+        subject = "expr"
+    elif item.budget_line or item.budget_lines or item.budget_year is not None:
+        subject = "budget"
+    else:
+        return
+    allowed = _FIGURES_BY_SUBJECT[subject]
+    for figures in _FIGURES_BY_SUBJECT.values():
+        for name in figures:
+            if name not in allowed and getattr(item, name) is not None:
+                ctx.error(
+                    "reported-field",
+                    f"'{name}' does not apply to a reported {subject} figure, so it would never "
+                    f"be checked; such a figure takes {', '.join(allowed)}",
+                    origin.location(name, prefer_key=True),
+                    (*origin.path, name),
+                )
+    if item.realisation is not None and item.realisation.range is not None:
+        ctx.error(
+            "reported-field",
+            "a printed realisation is a number or a grade, not a range",
+            origin.location("realisation"),
+            (*origin.path, "realisation"),
+        )
+    if item.agreement is not None and subject != "indicator":
+        ctx.error(
+            "reported-field",
+            "'agreement' applies only to a reported indicator figure",
+            origin.location("agreement", prefer_key=True),
+            (*origin.path, "agreement"),
+        )
+    agreement = agreements.get(item.agreement or "")
+    if agreement is not None and item.indicator is not None:
+        if all(i.indicator != item.indicator for i in agreement.items):
+            ctx.error(
+                "reported-field",
+                f"agreement '{agreement.id}' has no item for indicator '{item.indicator}'",
+                origin.location("agreement"),
+                (*origin.path, "agreement"),
+            )
+        if item.period is not None and item.period[:4] != str(agreement.year):
+            ctx.error(
+                "reported-field",
+                f"agreement '{agreement.id}' is for {agreement.year}, but this figure is for "
+                f"{item.period}",
+                origin.location("agreement"),
+                (*origin.path, "agreement"),
+            )
+
+
 def _check_reported(
     reported: list[tuple[Reported, Origin]],
     names: Mapping[str, NameInfo],
     refs: _Refs,
     ctx: _Context,
     budget_ids: set[str],
+    agreements: Mapping[str, Any],
 ) -> None:
     for item, origin in reported:
         refs.check("indicators", item.indicator, origin, "indicator")
@@ -1381,6 +1464,7 @@ def _check_reported(
                     origin.location(),
                     origin.path,
                 )
+        _check_reported_fields(item, origin, ctx, agreements)
         subjects = (
             item.indicator,
             item.expr,

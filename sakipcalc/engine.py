@@ -100,7 +100,9 @@ class _Evaluator:
             value = self.data.get(period, name)
             if isinstance(value, Decimal):
                 return value
-            return [MissingInput(name, period=period)]
+            if value is None:
+                return [MissingInput(name, period=period)]
+            raise _not_data(name, period, value)
         return self._from_variable_quarters(name, period, self._variable_number)
 
     def _variable_sum(
@@ -108,16 +110,20 @@ class _Evaluator:
     ) -> Decimal | list[MissingInput]:
         if self.data.has(period, name):
             cells = self.data.get(period, name)
-            if not isinstance(cells, Mapping):
+            if cells is None:
                 return [MissingInput(name, period=period)]
+            if not isinstance(cells, Mapping):
+                raise _not_data(name, period, cells)
             total = Decimal(0)
             missing: list[MissingInput] = []
             for category in categories:
                 cell = cells.get(category)
                 if cell is None:
                     missing.append(MissingInput(name, category, period))
-                else:
+                elif isinstance(cell, Decimal):
                     total += cell
+                else:
+                    raise _not_data(f"{name}[{category}]", period, cell)
             return missing or total
         return self._from_variable_quarters(
             name, period, lambda n, p: self._variable_sum(n, categories, p)
@@ -215,7 +221,8 @@ class _Evaluator:
             return _Value(
                 Figure(Status.OK, grade=value.label, trace=f"{value.label} (as given)"), None
             )
-        assert isinstance(value, Decimal)
+        if not isinstance(value, Decimal):
+            raise _not_data(indicator.id, period, value)
         rounded = round_value(value, rounding.places, rounding.mode)
         return _Value(
             Figure(
@@ -266,8 +273,10 @@ class _Evaluator:
             return Figure.not_computable(
                 f"zero denominator: {zero.denominator} is 0", trace=f"{substituted} = n/a"
             )
-        except (decimal.Overflow, decimal.InvalidOperation) as exc:
-            return Figure.not_computable(f"arithmetic out of range ({type(exc).__name__})")
+        except decimal.Overflow:
+            return Figure.not_computable(f"arithmetic out of range: {substituted} overflows")
+        except decimal.InvalidOperation:
+            return Figure.not_computable(f"undefined arithmetic, such as 0 ** 0: {substituted}")
         rounded = round_value(raw, rounding.places, rounding.mode)
         trace = f"{substituted} = {show_raw(raw, rounding.places)} → {format(rounded, 'f')}"
         return Figure(Status.OK, raw=raw, rounded=rounded, trace=trace)
@@ -583,13 +592,18 @@ class _Evaluator:
                         f"ratio of sums needs additive higher-is-better indicators with numeric targets; "
                         f"'{member}' is not one"
                     ), excluded
-                numerators.append(real.raw)
+                policy = self.rounding(indicator)
+                use = (
+                    real.rounded if policy.achievement_from is AchievementFrom.ROUNDED else real.raw
+                )
+                numerators.append(use if use is not None else real.raw)
                 denominators.append(spec_target)
             denominator = sum(denominators, Decimal(0))
             if denominator == 0:
                 return Figure.not_computable("zero denominator: the targets sum to 0"), excluded
             raw = sum(numerators, Decimal(0)) / denominator * HUNDRED
-            text = f"{sum(numerators, Decimal(0))} / {denominator} × 100"
+            numerator = show_raw(sum(numerators, Decimal(0)), rounding.places)
+            text = f"{numerator} / {denominator} × 100"
         rounded = round_value(raw, rounding.places, rounding.mode)
         return Figure(
             Status.OK,
@@ -758,6 +772,14 @@ class _Evaluator:
 # ------------------------------------------------------------------ helpers
 
 
+def _not_data(name: str, period: str, value: object) -> TypeError:
+    """A DataSet built by hand with a value no loader would produce: a programming error."""
+    return TypeError(
+        f"data value for '{name}' in {period} is {type(value).__name__}; a DataSet holds "
+        f"Decimal, Grade, a mapping of Decimals, or None (build it with load_data)"
+    )
+
+
 def _quarters_needed(rule: QuarterRule) -> tuple[int, ...]:
     return (4,) if rule is QuarterRule.LAST else (1, 2, 3, 4)
 
@@ -915,6 +937,15 @@ def _against(
     rs, ts = shown or (show_raw(r, 4), show_raw(t, 4))
     if t == 0:
         return _zero_target(indicator, r, t)
+    if t < 0 and not (
+        indicator.polarity is Polarity.EXACT and indicator.exact_rule is ExactRule.BINARY
+    ):
+        # Every ratio rule turns over below zero: with T = -5, R = -10 scores 200 under
+        # R / T although it is the worse result. No regulation defines this case.
+        return None, (
+            f"negative target {ts}: ratio rules such as R / T invert below zero, so the "
+            f"achievement cannot be computed; express the target as a non-negative quantity"
+        )
     polarity = indicator.polarity
     if polarity is Polarity.HIGHER_IS_BETTER:
         return r / t * HUNDRED, f"{rs} / {ts} × 100"

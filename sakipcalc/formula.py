@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import dataclasses
 import difflib
 import enum
 import re
@@ -206,6 +207,13 @@ def compile_formula(text: str, names: Mapping[str, NameInfo]) -> CompiledFormula
         )
     # A folded or literal YAML block ends with a newline; it means nothing here.
     text = text.rstrip("\n\r\t ")
+    # Leading spaces would be an "unexpected indent" to Python's parser.
+    lead = len(text) - len(text.lstrip(" "))
+    if lead:
+        problem = compile_formula(text[lead:], names)
+        if isinstance(problem, FormulaProblem):
+            return dataclasses.replace(problem, offset=problem.offset + lead, formula=text)
+        return problem
     for index, char in enumerate(text):
         if char in "\n\r":
             return FormulaProblem(
@@ -215,6 +223,9 @@ def compile_formula(text: str, names: Mapping[str, NameInfo]) -> CompiledFormula
             )
         if char == "\t":
             return FormulaProblem("use spaces, not tabs, in a formula", index, text)
+        if char == "#":
+            # Python would read the rest as a comment and silently drop it.
+            return FormulaProblem("'#' is not allowed in a formula", index, text)
         if not char.isascii():
             return FormulaProblem(
                 f"character {char!r} (U+{ord(char):04X}) is not allowed; formulas use ASCII only"

@@ -13,7 +13,15 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    model_validator,
+)
 
 from ._types import Dec, Flag, Ident, Int, Period, Text, parse_decimal_text
 
@@ -145,9 +153,12 @@ def _target_input(value: Any) -> Any:
             "{min: 80, max: 90}, or remove this period"
         )
     if isinstance(value, dict):
-        if set(value) <= {"min", "max"}:
-            return {"range": value}
-        return value
+        if "min" in value or "max" in value:
+            return {"range": value}  # the range model names any missing or extra key
+        raise ValueError(
+            "a target is a number (25), a grade (BB) or a range {min: 80, max: 90}; "
+            f"a mapping with {', '.join(map(str, value)) or 'no keys'} is none of them"
+        )
     if isinstance(value, str):
         try:
             return {"value": parse_decimal_text(value)}
@@ -164,6 +175,16 @@ class TargetSpec(Model):
     value: Dec | None = None
     grade: Text | None = None
     range: RangeTarget | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> TargetSpec:
+        given = [name for name in ("value", "grade", "range") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "a target is exactly one of a number, a grade or a range"
+                + (f"; this one has {' and '.join(given)}" if given else "")
+            )
+        return self
 
     def describe(self) -> str:
         if self.value is not None:
@@ -324,11 +345,11 @@ class Indicator(Model):
     targets: FrozenMap[Period, Target] = Field(default_factory=dict)
     end_target: Target | None = None
     rounding: RoundingOverride | None = None
-    cap: Dec | None = None
+    cap: Dec | None = Field(None, ge=0)
     zero_target: ZeroTargetPolicy | None = None
     quarters: QuarterRule | None = None
     allow_over_100: Flag = False
-    weight: Dec | None = None
+    weight: Dec | None = Field(None, ge=0)
     invariants: tuple[Invariant, ...] = ()
     description: Text | None = None
 
@@ -417,7 +438,7 @@ class SpecInfo(Model):
     category_scale: Ident | None = None
     rollup: Rollup = Rollup.MEAN
     efficiency: Efficiency | None = None
-    cap: Dec | None = None
+    cap: Dec | None = Field(None, ge=0)
     locale: Literal["id", "en"] | None = Field(
         None,
         description="number format of imported CSV and XLSX data: id (75.695 and 13,32) or "
@@ -439,7 +460,7 @@ class Reported(Model):
     budget_year: Int | None = Field(None, description="a budget year: its printed grand totals")
     expr: Text | None = Field(None, description="a formula whose value was printed")
     target: Target | None = None
-    realisation: Target | None = None
+    realisation: Target | None = Field(None, description="a number or a grade, as printed")
     achievement: Dec | None = None
     value: Dec | None = None
     ceiling: Dec | None = None

@@ -40,7 +40,9 @@ def round_value(value: Decimal, places: int, mode: RoundingMode) -> Decimal:
     context = DECIMAL_CONTEXT if digits <= PRECISION else DECIMAL_CONTEXT.copy()
     if context is not DECIMAL_CONTEXT:
         context.prec = digits
-    return value.quantize(quantum, rounding=_MODES[mode], context=context)
+    rounded = value.quantize(quantum, rounding=_MODES[mode], context=context)
+    # -0.001 rounds to zero; a printed figure has no negative zero.
+    return rounded.copy_abs() if rounded.is_zero() else rounded
 
 
 def effective_rounding(base: Rounding, override: RoundingOverride | None) -> Rounding:

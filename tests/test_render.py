@@ -294,12 +294,14 @@ def test_colour_follows_the_band_colours(small: EvaluationReport) -> None:
         line.split()[0]: line for line in render_table(small, colour=True).splitlines() if line
     }
     # 56 / 80 = 70.00 Sedang (yellow); 15 / 40.5 = 37.04 Sangat Rendah (red);
-    # 81.25 Tinggi (lightgreen); 62.50 Rendah (orange); 125.00 Sangat Tinggi (green)
+    # 81.25 Tinggi (lightgreen); 62.50 Rendah (orange)
     assert "\x1b[33m70.00\x1b[0m" in lines["persen_tertangani"]
     assert "\x1b[31m37.04\x1b[0m" in lines["persen_lansia"]
     assert "\x1b[92m81.25\x1b[0m" in lines["skor_akip"]
     assert "\x1b[38;5;208m62.50\x1b[0m" in lines["rentang"]
-    assert "\x1b[32m125.00\x1b[0m" in lines["angka_pertumbuhan"]
+    # a negative target has no achievement under ratio rules: no figure, no colour
+    assert "\x1b" not in lines["angka_pertumbuhan"]
+    assert "negative target -2" in lines["angka_pertumbuhan"]
     # no figure, no colour
     assert "\x1b" not in lines["tanpa_data"]
     # roll-ups too: sasaran_1 is 53.52 Rendah
@@ -344,8 +346,9 @@ def test_markdown_has_every_section(small: EvaluationReport) -> None:
         assert heading in text
     assert "### Kepala Dinas — Dinas Uji" in text
     assert "### Sekretaris — Sekretariat \\| Umum" in text
-    # (100 + 125) / 2: tanpa_data has no achievement and is left out
-    assert "**Agreement achievement (%)**: 112.50" in text
+    # only nilai_akip (BB against BB: 100) counts: angka_pertumbuhan's target is
+    # negative and tanpa_data has no data, so both are left out
+    assert "**Agreement achievement (%)**: 100.00" in text
     assert "| 98,765,432,109,876.55 |" in text
     assert "| 98.765.432.109.876,55 |" in render_markdown(small, locale="id")
 
