@@ -69,6 +69,8 @@ class _Checker:
         self.found: list[Discrepancy] = []
         self.checked = 0
         self.consistent = 0
+        # printed targets of (indicator, period) that have no plan target
+        self.unplanned: dict[tuple[str, str], list[tuple[str, TargetSpec]]] = {}
 
     def compare_number(
         self,
@@ -158,9 +160,14 @@ class _Checker:
             if signed is not None:
                 spec_target = signed
                 compared_with = f"the target signed in '{item.agreement}'"
-        if item.target is not None:
+        if item.target is not None and spec_target is None:
+            # Nothing in the plan to hold it to: compared with the other printed tables.
+            self.unplanned.setdefault((item.indicator, period), []).append(
+                (item.source, item.target)
+            )
+        elif item.target is not None and spec_target is not None:
             self.checked += 1
-            if spec_target is not None and not _same_target(spec_target, item.target):
+            if not _same_target(spec_target, item.target):
                 self.found.append(
                     Discrepancy(
                         "target",
@@ -498,30 +505,55 @@ class _Checker:
     # -------------------------------------------------------------- targets
 
     def targets_across_tables(self) -> None:
-        """Each indicator whose target for a year differs between plan and agreements."""
-        for indicator_id, indicator in self.spec.indicators.items():
-            for agreement in self.spec.agreements.values():
-                for item in agreement.items:
-                    if item.indicator != indicator_id:
-                        continue
-                    plan_target = indicator.targets.get(str(agreement.year))
-                    self.checked += 1
-                    if plan_target is None or _same_target(plan_target, item.target):
-                        self.consistent += 1
-                        continue
-                    self.found.append(
-                        Discrepancy(
-                            "target",
-                            indicator_id,
-                            "target",
-                            str(agreement.year),
-                            agreement.source or f"agreement {agreement.id}",
-                            item.target.describe(),
-                            plan_target.describe(),
-                            f"Perjanjian Kinerja '{agreement.id}' targets {item.target.describe()}; "
-                            f"the plan (Renstra) targets {plan_target.describe()}",
-                        )
+        """Each indicator whose target for a year differs between the report's tables."""
+        for agreement in self.spec.agreements.values():
+            year = str(agreement.year)
+            source = agreement.source or f"agreement {agreement.id}"
+            for item in agreement.items:
+                plan_target = self.spec.indicators[item.indicator].targets.get(year)
+                if plan_target is None:
+                    self.unplanned.setdefault((item.indicator, year), []).append(
+                        (source, item.target)
                     )
+                    continue
+                self.checked += 1
+                if _same_target(plan_target, item.target):
+                    self.consistent += 1
+                    continue
+                self.found.append(
+                    Discrepancy(
+                        "target",
+                        item.indicator,
+                        "target",
+                        year,
+                        source,
+                        item.target.describe(),
+                        plan_target.describe(),
+                        f"Perjanjian Kinerja '{agreement.id}' targets {item.target.describe()}; "
+                        f"the plan (Renstra) targets {plan_target.describe()}",
+                    )
+                )
+        # Targets printed only in tables (no plan target): compared with the first one.
+        for (indicator_id, period), printed in self.unplanned.items():
+            (first_source, first), *others = printed
+            for source, target in others:
+                self.checked += 1
+                if _same_target(first, target):
+                    self.consistent += 1
+                    continue
+                self.found.append(
+                    Discrepancy(
+                        "target",
+                        indicator_id,
+                        "target",
+                        period,
+                        source,
+                        target.describe(),
+                        first.describe(),
+                        f"the plan has no target for {period}; {first_source} prints "
+                        f"{first.describe()}",
+                    )
+                )
 
 
 def _same_target(a: TargetSpec, b: TargetSpec) -> bool:
@@ -560,7 +592,8 @@ def render_check_table(result: CheckResult) -> str:
             f"{d.kind}: {d.subject} — {d.what}{period}",
             f"  source:     {d.source}",
             f"  reported:   {d.reported}",
-            f"  recomputed: {d.recomputed}",
+            # A target is compared with another table's, not recomputed.
+            f"  {'against:   ' if d.kind == 'target' else 'recomputed:'} {d.recomputed}",
         ]
         if d.note:
             lines.append(f"  note:       {d.note}")
