@@ -22,7 +22,7 @@ from ._gcpause import gc_paused
 from ._progress import progress
 from ._scales import CompiledScale, ScaleBand, band_issues, parse_interval
 from ._source import PathKey, SourceDoc, format_path, read_yaml_file
-from ._spec import DataSet, DataValue, Grade, Origin, Spec, budget_lines
+from ._spec import DataSet, DataValue, Grade, Origin, Spec, budget_lines, line_totals
 from ._types import IDENT_RE, parse_decimal_text, parse_period, split_period
 from .errors import Issue, IssueReport, Location, Severity, SpecError
 from .formula import CompiledFormula, FormulaProblem, NameInfo, NameKind, compile_formula
@@ -976,6 +976,17 @@ def _check_target(
         numbers = [target.range.min, target.range.max]
         if target.range.min > target.range.max:
             ctx.error("invalid-range", "range target has min above max", where, path)
+    if not _is_percent(indicator):
+        for number in numbers:
+            if number < 0:
+                ctx.warning(
+                    "negative-target",
+                    f"target {number} is negative: ratio rules such as R / T invert below "
+                    f"zero, so its achievement will be 'not computable'",
+                    where,
+                    path,
+                    "state the target as a non-negative quantity (e.g. a decrease of 2)",
+                )
     if _is_percent(indicator):
         for number in numbers:
             # allow_over_100 lifts the upper bound only: a percentage is never negative.
@@ -1025,6 +1036,9 @@ def _check_indicators(
         if indicator.end_target is not None:
             _check_target(indicator.end_target, indicator, scales, origin, ctx, "end_target")
         if indicator.baseline is not None:
+            _check_target(
+                indicator.baseline.value, indicator, scales, origin, ctx, "baseline", "value"
+            )
             year, _ = split_period(indicator.baseline.period)
             if year > plan.start:
                 ctx.error(
@@ -1201,9 +1215,53 @@ def _check_budgets(budgets: list[tuple[Budget, Origin]], refs: _Refs, ctx: _Cont
         for index, child in enumerate(line.children):
             walk(child, origin, (*path, "children", index), depth + 1)
 
+    years: dict[int, Origin] = {}
     for budget, origin in budgets:
+        if budget.year in years:
+            ctx.error(
+                "duplicate-budget-year",
+                f"a second budget for {budget.year}; the first is at {years[budget.year].location()}",
+                origin.location("year"),
+                (*origin.path, "year"),
+                "put all of a year's programs in one budget",
+            )
+        years.setdefault(budget.year, origin)
         for index, program in enumerate(budget.programs):
             walk(program, origin, ("programs", index), 1)
+        _check_budget_sums(budget, origin, ctx)
+
+
+def _check_budget_sums(budget: Budget, origin: Origin, ctx: _Context) -> None:
+    """A declared total that is not the sum of its parts is a warning naming both figures."""
+
+    def compare(
+        what: str, declared: Decimal | None, computed: Decimal, sub: PathKey, parts: str
+    ) -> None:
+        if declared is not None and declared != computed:
+            ctx.warning(
+                "budget-total-mismatch",
+                f"{what} is declared as {declared}, but its {parts} sum to {computed}",
+                origin.location(*sub),
+                (*origin.path, *sub),
+                "check the figures; sakipcalc uses the sum of the parts",
+            )
+
+    def walk(lines: Sequence[BudgetLine], path: PathKey) -> None:
+        for index, line in enumerate(lines):
+            sub = (*path, index)
+            if line.children:
+                ceiling, spent = line_totals(line)
+                compare(
+                    f"the ceiling of '{line.id}'", line.ceiling, ceiling, (*sub, "ceiling"), "parts"
+                )
+                compare(f"the spending of '{line.id}'", line.spent, spent, (*sub, "spent"), "parts")
+                walk(line.children, (*sub, "children"))
+
+    walk(budget.programs, ("programs",))
+    totals = [line_totals(program) for program in budget.programs]
+    for what, declared, index in (("ceiling", budget.ceiling, 0), ("spent", budget.spent, 1)):
+        computed = sum((t[index] for t in totals), Decimal(0))
+        compare(f"the {budget.year} total {what}", declared, computed, (what,), "programs")
 
 
 def _name_infos(
@@ -1551,7 +1609,13 @@ def _parse_number(raw: Any, origin: Origin, ctx: _Context, *sub: str) -> Decimal
 
 
 def _check_domain(
-    value: Decimal, domain: Domain, label: str, origin: Origin, ctx: _Context, *sub: str
+    value: Decimal,
+    domain: Domain,
+    label: str,
+    origin: Origin,
+    ctx: _Context,
+    *sub: str,
+    scale: CompiledScale | None = None,
 ) -> bool:
     problem = None
     if domain is Domain.COUNT and (value < 0 or value != value.to_integral_value()):
@@ -1562,6 +1626,8 @@ def _check_domain(
         problem = f"{label} is an amount in Rupiah: ≥ 0 with at most 2 decimals, not {value}"
     elif domain is Domain.SCORE and value < 0:
         problem = f"{label} is a score, so it must be ≥ 0, not {value}"
+    elif domain is Domain.SCORE and scale is not None and scale.band_for(value) is None:
+        problem = f"{label} is a score on scale '{scale.scale.id}', but {value} falls in none of its bands"
     if problem:
         ctx.error("out-of-domain", problem, origin.location(*sub), (*origin.path, *sub))
         return False
@@ -1613,7 +1679,13 @@ def _parse_variable_value(
                 continue
             number = _parse_number(cell, origin, ctx, category)
             if not isinstance(number, Decimal) or not _check_domain(
-                number, variable.domain, f"'{variable.id}.{category}'", origin, ctx, category
+                number,
+                variable.domain,
+                f"'{variable.id}.{category}'",
+                origin,
+                ctx,
+                category,
+                scale=scales.get(variable.scale) if variable.scale else None,
             ):
                 ok = False
                 continue
@@ -1642,7 +1714,8 @@ def _parse_variable_value(
     number = _parse_number(raw, origin, ctx)
     if not isinstance(number, Decimal):
         return _INVALID
-    if not _check_domain(number, variable.domain, f"'{variable.id}'", origin, ctx):
+    scale = scales.get(variable.scale) if variable.scale else None
+    if not _check_domain(number, variable.domain, f"'{variable.id}'", origin, ctx, scale=scale):
         return _INVALID
     return number
 

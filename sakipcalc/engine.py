@@ -448,11 +448,9 @@ class _Evaluator:
             line
             for b in self.spec.budgets
             if b.year == year
-            for line in self._budget(b.programs, b.year, by_id, warnings, 0)
+            for line in self._budget(b.programs, b.year, by_id, 0)
         )
         totals = tuple(self._budget_total(b, budget) for b in self.spec.budgets if b.year == year)
-        for total in totals:
-            self._check_budget_total(total, warnings)
         warnings.extend(self.warnings)
         return EvaluationReport(
             spec=self.spec.info.id,
@@ -663,30 +661,16 @@ class _Evaluator:
         lines: Sequence[BudgetLine],
         year: int,
         by_id: dict[str, IndicatorResult],
-        warnings: list[Issue],
         depth: int,
     ) -> list[BudgetResult]:
         out = []
         for line in lines:
-            children = self._budget(line.children, year, by_id, warnings, depth + 1)
+            children = self._budget(line.children, year, by_id, depth + 1)
+            # Declared totals that disagree with their parts are load warnings (with
+            # their file and line); the parts are what counts here.
             if children:
                 ceiling = sum((c.ceiling for c in children), Decimal(0))
                 spent = sum((c.spent for c in children), Decimal(0))
-                for label, declared, computed in (
-                    ("ceiling", line.ceiling, ceiling),
-                    ("spent", line.spent, spent),
-                ):
-                    if declared is not None and declared != computed:
-                        warnings.append(
-                            Issue(
-                                Severity.WARNING,
-                                "budget-total-mismatch",
-                                f"budget line '{line.id}' declares {label} {declared}, but its parts "
-                                f"sum to {computed}",
-                                Location(f"budget {year}"),
-                                line.id,
-                            )
-                        )
             else:
                 ceiling = line.ceiling or Decimal(0)
                 spent = line.spent or Decimal(0)
@@ -728,23 +712,6 @@ class _Evaluator:
             declared_ceiling=declared.ceiling,
             declared_spent=declared.spent,
         )
-
-    @staticmethod
-    def _check_budget_total(total: BudgetTotal, warnings: list[Issue]) -> None:
-        for label, declared, computed in (
-            ("ceiling", total.declared_ceiling, total.ceiling),
-            ("spent", total.declared_spent, total.spent),
-        ):
-            if declared is not None and declared != computed:
-                warnings.append(
-                    Issue(
-                        Severity.WARNING,
-                        "budget-total-mismatch",
-                        f"the {total.year} budget declares total {label} {declared}, but its "
-                        f"programs sum to {computed}",
-                        Location(f"budget {total.year}"),
-                    )
-                )
 
     def _efficiency(self, achievements: Sequence[Figure], absorption: Figure) -> Figure:
         rounding = self.spec.info.rounding
