@@ -899,9 +899,12 @@ def _check_variables(
                 (*origin.path, "categories"),
                 "add 'breakdown: <id>'",
             )
-        if variable.breakdown is not None and refs.check(
+        if variable.breakdown is not None and not refs.check(
             "breakdowns", variable.breakdown, origin, "breakdown"
         ):
+            # Reported at the breakdown; formulas and data naming it stay quiet.
+            ctx.failed_ids.setdefault("variables", set()).add(variable_id)
+        elif variable.breakdown is not None:
             known = {c.id for c in breakdowns[variable.breakdown].categories}
             for index, cat in enumerate(variable.categories or ()):
                 if cat not in known:
@@ -1306,14 +1309,12 @@ def _compile_formulas(
         if isinstance(result, FormulaProblem) and _failed_name(result.unknown_name, ctx):
             continue  # the declaration itself failed and was reported where it is
         if isinstance(result, FormulaProblem):
-            base = origin.location("formula")
-            column = (base.column or 1) + result.offset
             ctx.issues.append(
                 Issue(
                     Severity.ERROR,
                     "formula",
                     result.message,
-                    Location(base.file, base.line, column),
+                    origin.doc.locate_offset((*origin.path, "formula"), result.offset),
                     format_path((*origin.path, "formula")),
                     excerpt=result.excerpt(),
                 )

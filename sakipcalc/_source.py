@@ -81,6 +81,26 @@ class SourceDoc:
     data: Any
     marks: dict[PathKey, Mark] = field(default_factory=dict)
     key_marks: dict[PathKey, Mark] = field(default_factory=dict)
+    # For scalars written over several lines: (line, column, length) of each line's text.
+    spans: dict[PathKey, tuple[tuple[int, int, int], ...]] = field(default_factory=dict)
+
+    def locate_offset(self, path: PathKey, offset: int) -> Location:
+        """Where the character at ``offset`` of a scalar's value was written.
+
+        YAML joins the lines of a folded or multi-line scalar with one character,
+        so the offset is walked line by line. (Escapes inside a double-quoted
+        scalar are not undone: there the column is approximate.)
+        """
+        base = self.locate(path)
+        segments = self.spans.get(path)
+        if not segments:
+            return Location(base.file, base.line, (base.column or 1) + offset)
+        for line, column, length in segments:
+            if offset <= length:
+                return Location(self.file, line, column + offset)
+            offset -= length + 1
+        line, column, length = segments[-1]
+        return Location(self.file, line, column + length)
 
     def locate(self, path: PathKey, *, prefer_key: bool = False) -> Location:
         """The location of ``path``, or of its nearest written ancestor."""
@@ -285,7 +305,11 @@ def load_yaml_text(text: str, file: str) -> tuple[SourceDoc | None, list[Issue]]
         )
         return None, issues
     except yaml.reader.ReaderError as exc:
-        line, column = _line_col(text, exc.position)
+        position = exc.position
+        if _CParser is not None and isinstance(loader, _CParser):
+            # libyaml reports a byte offset into the UTF-8 text, not a character index.
+            position = len(text.encode("utf-8")[:position].decode("utf-8", errors="ignore"))
+        line, column = _line_col(text, position)
         issues.append(
             Issue(
                 Severity.ERROR,
@@ -331,6 +355,8 @@ def _convert(
                 mark = Mark(index + 1, len(content) - len(content.lstrip(" ")) + 1)
                 break
     doc.marks[path] = mark
+    if isinstance(node, ScalarNode) and node.end_mark.line > node.start_mark.line:
+        doc.spans[path] = _spans(node, mark, lines)
     if isinstance(node, ScalarNode):
         text: str = node.value
         if not node.style and text in _NULL_TEXTS:
@@ -388,6 +414,21 @@ def _convert(
             out[key] = _convert(value_node, (*path, key), doc, issues, lines)
         return out
     raise TypeError(f"unexpected YAML node {type(node).__name__}")  # pragma: no cover
+
+
+def _spans(node: ScalarNode, start: Mark, lines: list[str]) -> tuple[tuple[int, int, int], ...]:
+    """(line, column, length) of the text on each source line of a multi-line scalar."""
+    out: list[tuple[int, int, int]] = []
+    last = min(node.end_mark.line + 1, len(lines))
+    for number in range(start.line, last + 1):
+        text = lines[number - 1] if number - 1 < len(lines) else ""
+        column = start.column if number == start.line else len(text) - len(text.lstrip(" ")) + 1
+        content = text[column - 1 :].rstrip()
+        if number == last and node.style in ("'", '"'):
+            content = content[: max(node.end_mark.column - column, 0)]
+        if content:
+            out.append((number, column, len(content)))
+    return tuple(out)
 
 
 def read_yaml_file(path: Path, display: str) -> tuple[SourceDoc | None, list[Issue]]:

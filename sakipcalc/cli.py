@@ -20,8 +20,9 @@ from typing import Any, NoReturn, TextIO
 from . import __version__
 from ._loader import load_issues
 from ._spec import Spec
+from ._types import split_period
 from .engine import evaluate
-from .errors import IssueReport, SakipError, SpecError
+from .errors import IssueReport, PeriodError, SakipError, SpecError
 from .i18n import LOCALES, Locale
 from .render import render_json, render_markdown, render_table
 from .results import EvaluationReport
@@ -61,6 +62,24 @@ class _Exit(Exception):
         self.message = message
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _period(text: str) -> str:
+    try:
+        split_period(text)
+    except PeriodError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
+
+
 FORMATS = ("table", "json", "markdown", "csv", "xlsx", "html")
 
 
@@ -92,7 +111,9 @@ def _parser() -> _Parser:
 
     ev = sub.add_parser("evaluate", help="evaluate a spec for a period")
     ev.add_argument("paths", nargs="+", metavar="PATH")
-    ev.add_argument("--period", help="2022 or 2022-Q3 (default: the latest year that has data)")
+    ev.add_argument(
+        "--period", type=_period, help="2022 or 2022-Q3 (default: the latest year that has data)"
+    )
     ev.add_argument("--format", choices=FORMATS, default="table")
     ev.add_argument("-o", "--output", help="write to this file instead of standard output")
     ev.add_argument(
@@ -113,12 +134,12 @@ def _parser() -> _Parser:
     data.add_argument("paths", nargs="+", metavar="PATH")
     data.add_argument("-o", "--output", required=True, help="FILE.csv or FILE.xlsx")
     data.add_argument("--locale", choices=LOCALES, default="en", help="number format")
-    data.add_argument("--period", help="only this period (default: all)")
+    data.add_argument("--period", type=_period, help="only this period (default: all)")
     _data_arguments(data)
 
     test = sub.add_parser("test", help="property-test every indicator's invariants")
     test.add_argument("paths", nargs="+", metavar="PATH")
-    test.add_argument("--examples", type=int, default=100, help="examples per invariant")
+    test.add_argument("--examples", type=_positive_int, default=100, help="examples per invariant")
     test.add_argument("--seed", type=int, default=0)
     return parser
 
@@ -277,7 +298,8 @@ def _evaluate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _latest_year(spec: Spec) -> str:
-    years = [p for p in spec.data.periods if len(p) == 4]
+    """The latest year with any data (a year whose quarters have data counts too)."""
+    years = [p[:4] for p in spec.data.periods]
     return max(years) if years else str(spec.info.plan.end)
 
 

@@ -139,10 +139,14 @@ def _data(draw: Any, spec: Spec, plan: _Plan, edges: bool, period: str) -> DataS
         )
         # A part of a whole with other categories (or none) is bounded by its total.
         remaining = _total(whole) if whole is not None and not per_category else None
+        if remaining is not None:
+            remaining = max(remaining, Decimal(0))  # a negative whole leaves no room
         if variable.breakdown is not None:
             cells: dict[str, Decimal | None] = {}
             for category in spec.variable_categories(variable.id):
                 limit = whole.get(category) if per_category and isinstance(whole, Mapping) else None
+                if limit is not None:
+                    limit = max(limit, Decimal(0))
                 if remaining is not None:
                     limit = remaining
                 if limit is not None:

@@ -253,9 +253,10 @@ def test_evaluate_with_a_bad_period_is_an_error_not_a_traceback(spec_dir: Path) 
     result = run_cli("evaluate", "valid", "--period", "2022-Q5")
     assert result.code == 2
     assert result.out == ""
+    # refused while the arguments are read, before the spec is even loaded
     assert result.err == (
-        "sakipcalc: invalid period '2022-Q5': write a year such as 2022 "
-        "or a quarter such as 2022-Q3\n"
+        "sakipcalc evaluate: error: argument --period: invalid period '2022-Q5': write a "
+        "year such as 2022 or a quarter such as 2022-Q3\n"
     )
 
 
