@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ._scales import CompiledScale
 from ._spec import Spec, budget_lines, line_totals
 from .engine import _Evaluator, achievement
 from .formula import CompiledFormula, compile_formula
@@ -167,7 +168,7 @@ class _Checker:
             )
         elif item.target is not None and spec_target is not None:
             self.checked += 1
-            if not _same_target(spec_target, item.target):
+            if not _same_target(spec_target, item.target, self._scale(item.indicator)):
                 self.found.append(
                     Discrepancy(
                         "target",
@@ -504,6 +505,10 @@ class _Checker:
 
     # -------------------------------------------------------------- targets
 
+    def _scale(self, indicator_id: str) -> CompiledScale | None:
+        scale_id = self.spec.indicators[indicator_id].scale
+        return self.spec.compiled_scales.get(scale_id) if scale_id else None
+
     def targets_across_tables(self) -> None:
         """Each indicator whose target for a year differs between the report's tables."""
         for agreement in self.spec.agreements.values():
@@ -517,7 +522,7 @@ class _Checker:
                     )
                     continue
                 self.checked += 1
-                if _same_target(plan_target, item.target):
+                if _same_target(plan_target, item.target, self._scale(item.indicator)):
                     self.consistent += 1
                     continue
                 self.found.append(
@@ -538,7 +543,7 @@ class _Checker:
             (first_source, first), *others = printed
             for source, target in others:
                 self.checked += 1
-                if _same_target(first, target):
+                if _same_target(first, target, self._scale(indicator_id)):
                     self.consistent += 1
                     continue
                 self.found.append(
@@ -556,12 +561,25 @@ class _Checker:
                 )
 
 
-def _same_target(a: TargetSpec, b: TargetSpec) -> bool:
+def _same_target(a: TargetSpec, b: TargetSpec, scale: CompiledScale | None = None) -> bool:
+    """Equal targets; on a grade scale a score and a grade are equal when the score's
+    band is that grade (a score target of 80 is BB on the AKIP scale)."""
     if a.value is not None and b.value is not None:
         return a.value == b.value  # Decimal equality: 25 == 25.00
     if a.range is not None and b.range is not None:
         return a.range.min == b.range.min and a.range.max == b.range.max
+    if scale is not None:
+        return _grade_of(a, scale) is not None and _grade_of(a, scale) == _grade_of(b, scale)
     return a.grade == b.grade and a.value == b.value and a.range == b.range
+
+
+def _grade_of(target: TargetSpec, scale: CompiledScale) -> str | None:
+    if target.grade is not None:
+        return target.grade
+    if target.value is not None:
+        band = scale.band_for(target.value)
+        return band.band.label if band is not None else None
+    return None
 
 
 def _find_line(lines: Sequence[BudgetLine], line_id: str) -> BudgetLine | None:

@@ -162,7 +162,10 @@ class _Evaluator:
         if direct.figure.status is not Status.MISSING_DATA:
             return direct
         year, quarter = split_period(period)
-        if quarter is None and indicator.quarters is not None:
+        # A year given explicitly as empty (~) stays missing: the quarters do not
+        # silently stand in for a value the author said is unknown.
+        explicitly_empty = self.data.has(period, indicator.id)
+        if quarter is None and indicator.quarters is not None and not explicitly_empty:
             return self._from_quarters(indicator, year, rounding) or direct
         return direct
 

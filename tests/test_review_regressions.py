@@ -303,3 +303,41 @@ def test_a_malformed_period_for_data_is_a_usage_error(tmp_path: Path) -> None:
     )
     assert result.code == 2
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_a_score_target_and_its_grade_are_the_same_target(tmp_path: Path) -> None:
+    # On the AKIP scale a score of 80 is BB ((70, 80]); 81 is A.
+    standard = Path(__file__).resolve().parent.parent / "specs" / "standard"
+    relative = Path(__import__("os").path.relpath(standard, tmp_path)).as_posix()
+    text = (
+        f"sakipcalc: 1\nimports: [{relative}]\n"
+        "spec: {id: s, name: S, plan: {start: 2019, end: 2023}}\n"
+        "indicators:\n  - {id: akip, name: A, unit: predikat, scale: akip, targets: {2022: BB}}\n"
+        "reported:\n"
+        '  - {source: "PK", period: "2022", indicator: akip, target: 80}\n'
+        '  - {source: "Tabel", period: "2022", indicator: akip, target: 81}\n'
+    )
+    from sakipcalc.check import check
+
+    result = check(sakipcalc.load(write(tmp_path, text)))
+    assert [(d.source, d.reported, d.recomputed) for d in result.discrepancies] == [
+        ("Tabel", "81", "BB")
+    ]
+
+
+def test_an_explicitly_empty_year_is_not_filled_from_its_quarters(tmp_path: Path) -> None:
+    text = HEAD + (
+        "indicators:\n  - {id: a, name: A, unit: x, quarters: sum, targets: {2022: 10}}\n"
+        "data:\n"
+        '  "2022": {a: ~}\n'
+        '  "2022-Q1": {a: 1}\n  "2022-Q2": {a: 2}\n  "2022-Q3": {a: 3}\n  "2022-Q4": {a: 4}\n'
+    )
+    spec = sakipcalc.load(write(tmp_path, text))
+    figure = sakipcalc.evaluate(spec, period="2022").indicator("a").realisation
+    assert figure.status is Status.MISSING_DATA
+    # without the explicit ~ the year is the sum of its quarters: 1 + 2 + 3 + 4
+    text_without = text.replace('  "2022": {a: ~}\n', "")
+    other = tmp_path / "other"
+    other.mkdir()
+    spec = sakipcalc.load(write(other, text_without))
+    assert sakipcalc.evaluate(spec, period="2022").indicator("a").realisation.raw == D(10)
