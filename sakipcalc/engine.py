@@ -91,6 +91,7 @@ class _Evaluator:
         self.data = data
         self._realisations: dict[tuple[str, str], _Value] = {}
         self._results: dict[tuple[str, str], IndicatorResult] = {}
+        self._order_index = {name: index for index, name in enumerate(spec.order)}
         self.warnings: list[Issue] = []
 
     # -------------------------------------------------------------- inputs
@@ -152,9 +153,34 @@ class _Evaluator:
         key = (indicator_id, period)
         cached = self._realisations.get(key)
         if cached is None:
+            # Compute what this formula references first, dependencies before
+            # dependents, so that each computation finds its inputs cached: a chain
+            # of thousands of indicators then never recurses deeply.
+            for dependency in self._uncached_dependencies(indicator_id, period):
+                self._realisations[(dependency, period)] = self._compute_realisation(
+                    self.spec.indicators[dependency], period
+                )
             cached = self._compute_realisation(self.spec.indicators[indicator_id], period)
             self._realisations[key] = cached
         return cached
+
+    def _uncached_dependencies(self, indicator_id: str, period: str) -> list[str]:
+        """Indicators ``indicator_id`` needs (transitively) not yet computed, in spec order."""
+        found: set[str] = set()
+        stack = [indicator_id]
+        while stack:
+            formula = self.spec.formulas.get(stack.pop())
+            if formula is None:
+                continue
+            for ref in formula.references:
+                if (
+                    ref in self.spec.indicators
+                    and ref not in found
+                    and (ref, period) not in self._realisations
+                ):
+                    found.add(ref)
+                    stack.append(ref)
+        return sorted(found, key=self._order_index.__getitem__)
 
     def _compute_realisation(self, indicator: Indicator, period: str) -> _Value:
         rounding = self.rounding(indicator)
@@ -409,28 +435,8 @@ class _Evaluator:
         }
         return [str(y) for y in sorted(years) if y < year]
 
-    def _warm(self, period: str) -> None:
-        """Compute realisations dependencies first, for every period a result may look at.
-
-        Each realisation then finds what it references already cached, so a chain
-        of thousands of indicators never recurses deeply. Quarters come before
-        their year, which may be derived from them.
-        """
-        year, _ = split_period(period)
-        periods = {period, *self.data.periods}
-        for indicator in self.spec.indicators.values():
-            periods.update(indicator.targets)
-        wanted = sorted(
-            (p for p in periods if int(p[:4]) <= year),
-            key=lambda p: (p[:4], 0 if len(p) > 4 else 1, p),
-        )
-        for p in wanted:
-            for indicator_id in self.spec.order:
-                self.realisation(indicator_id, p)
-
     def report(self, period: str, progress_stream: TextIO | None = None) -> EvaluationReport:
         year, _ = split_period(period)
-        self._warm(period)
         # Children before parents, so that each parent lists results already built.
         link_order: Iterable[str] = dependencies_first(
             tuple(self.spec.indicators), self.spec.link_children

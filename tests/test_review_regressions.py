@@ -79,9 +79,18 @@ def test_a_long_formula_chain_neither_recurses_nor_crashes(tmp_path: Path) -> No
         formula = "x" if k == 0 else f"i{k - 1} + 1"
         lines.append(f"  - {{id: i{k}, name: I, unit: x, formula: '{formula}'}}\n")
     lines.append('data:\n  "2022":\n    x: 7\n')
+    # the last link printed as 7 + 1099 = 1106: reconciliation walks the same chain
+    lines.append(
+        f'reported:\n  - {{source: T, period: "2022", indicator: i{count - 1}, '
+        f"realisation: {7 + count - 1}}}\n"
+    )
     spec = sakipcalc.load(write(tmp_path, "".join(lines)))
     report = sakipcalc.evaluate(spec, period="2022")
     assert report.indicator(f"i{count - 1}").realisation.raw == D(7 + count - 1)
+    from sakipcalc.check import check
+
+    result = check(spec)
+    assert (result.checked, result.consistent) == (1, 1)
 
 
 # ------------------------------------------------ targets
