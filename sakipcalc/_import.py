@@ -87,11 +87,13 @@ from pathlib import Path
 from types import MappingProxyType, ModuleType
 from typing import Any
 
-from ._loader import _Context, _display, _parse_data, _Raw, _split_data, suggest
-from ._source import Mark, PathKey, SourceDoc, read_yaml_file
+from ._data import DataSchema, parse_data, split_data
+from ._files import display as display_path
+from ._hints import suggest
+from ._source import Mark, PathKey, SourceDoc, format_path, read_yaml_file
 from ._spec import DataSet, DataValue, Origin, Spec
 from ._types import MAX_NUMBER_DIGITS, parse_period
-from .errors import Issue, IssueReport, Location, SpecError
+from .errors import Issue, IssueReport, Location, Severity, SpecError
 from .i18n import LOCALES, MISSING, AmbiguousNumber, Locale, parse_number
 from .models import Domain
 
@@ -212,7 +214,7 @@ class _Importer:
     def __init__(self, spec: Spec, locale: Locale | None) -> None:
         self.spec = spec
         self.locale = locale
-        self.ctx = _Context()
+        self.issues: list[Issue] = []
         self.sources: list[_Source] = []
         self.sheet_files: set[str] = set()
         self.seen: dict[Path, str] = {}
@@ -233,7 +235,7 @@ class _Importer:
         path: PathKey = (),
         hint: str | None = None,
     ) -> None:
-        self.ctx.error(code, message, location, path, hint)
+        self.issues.append(Issue(Severity.ERROR, code, message, location, format_path(path), hint))
 
     def where(self, location: Location) -> str:
         """A location as text, naming the cell in a workbook."""
@@ -244,7 +246,7 @@ class _Importer:
 
     def finished_issues(self) -> list[Issue]:
         out = []
-        for issue in self.ctx.issues:
+        for issue in self.issues:
             loc = issue.location
             if loc.file in self.sheet_files and loc.line and loc.column:
                 ref = f"{column_letters(loc.column)}{loc.line}"
@@ -255,7 +257,7 @@ class _Importer:
     # -------------------------------------------------------------- files
 
     def read(self, path: Path) -> None:
-        display = _display(path)
+        display = display_path(path)
         if path.is_dir():
             self.error(
                 "import-format",
@@ -448,7 +450,7 @@ class _Importer:
 
     def _read_yaml(self, path: Path, display: str) -> None:
         doc, issues = read_yaml_file(path, display)
-        self.ctx.issues.extend(issues)
+        self.issues.extend(issues)
         if doc is None:
             return
         top = doc.data
@@ -479,13 +481,9 @@ class _Importer:
                 )
         if top["data"] is None:
             return
-        raw = _Raw(doc)
-        _split_data(top["data"], doc, raw, self.ctx)
         source = _Source(doc)
-        for period, values in raw.data.items():
-            bucket = source.data.setdefault(period, {})
-            for name, (item, item_path) in values.items():
-                bucket[name] = (item, Origin(doc, item_path))
+        source.data, issues = split_data(top["data"], doc)
+        self.issues.extend(issues)
         self.sources.append(source)
 
     # -------------------------------------------------------------- rows
@@ -840,16 +838,8 @@ class _Importer:
         spec = self.spec
         parts: list[tuple[DataSet, bool]] = [(spec.data, True)]
         for source in self.sources:
-            parsed = _parse_data(
-                source.data,
-                spec.variables,
-                spec.indicators,
-                spec.breakdowns,
-                spec.compiled_scales,
-                spec.formulas,
-                spec.info,
-                self.ctx,
-            )
+            parsed, issues = parse_data(source.data, DataSchema.of_spec(spec))
+            self.issues.extend(issues)
             parts.append((parsed, False))
         values: dict[str, dict[str, DataValue]] = {}
         origins: dict[tuple[str, str], Origin] = {}

@@ -102,6 +102,10 @@ class SourceDoc:
         line, column, length = segments[-1]
         return Location(self.file, line, column + length)
 
+    def has_mark(self, path: PathKey) -> bool:
+        """Whether ``path`` itself (not only an ancestor) was written in the file."""
+        return path in self.marks or path in self.key_marks
+
     def locate(self, path: PathKey, *, prefer_key: bool = False) -> Location:
         """The location of ``path``, or of its nearest written ancestor."""
         for end in range(len(path), -1, -1):

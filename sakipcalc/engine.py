@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import TextIO
 
 from ._gcpause import gc_paused
-from ._loader import dependencies_first
+from ._graph import dependencies_first
 from ._progress import progress
 from ._scales import CompiledScale
 from ._spec import DataSet, Grade, Spec

@@ -1655,9 +1655,9 @@ def test_home_relative_import_is_refused_as_absolute(check: Check) -> None:
 
 
 def test_too_many_files(check: Check, monkeypatch: pytest.MonkeyPatch) -> None:
-    import sakipcalc._loader
+    import sakipcalc._files
 
-    monkeypatch.setattr(sakipcalc._loader, "MAX_FILES", 2)
+    monkeypatch.setattr(sakipcalc._files, "MAX_FILES", 2)
     report = check("", a="", b="")  # a.yaml, b.yaml, items.yaml, spec.yaml
     issue = only(report, "too-many-files")
     assert at(issue) == ("items.yaml", None, None)

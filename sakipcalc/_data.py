@@ -1,0 +1,303 @@
+"""Realisation data: from YAML's ``data:`` text to checked Decimal, Grade and breakdown values.
+
+The spec loader and the data importer (``_import``) both call this:
+:func:`split_data` cuts a ``data:`` section into one raw value per period and
+name, and :func:`parse_data` checks each value against what the spec declares
+(:class:`DataSchema`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
+
+from ._hints import suggest
+from ._scales import CompiledScale
+from ._source import SourceDoc, format_path
+from ._spec import DataSet, DataValue, Grade, Origin, Spec
+from ._types import IDENT_RE, parse_decimal_text, parse_period
+from .errors import Issue, Severity
+from .models import Breakdown, Domain, Indicator, Variable
+
+# period -> name -> (the value as YAML gave it, where it was written)
+RawData = dict[str, dict[str, tuple[Any, Origin]]]
+
+
+@dataclass(frozen=True, slots=True)
+class DataSchema:
+    """What data may name, and how each name's values are checked."""
+
+    variables: Mapping[str, Variable]
+    indicators: Mapping[str, Indicator]
+    breakdowns: Mapping[str, Breakdown]
+    scales: Mapping[str, CompiledScale]
+    # Names whose declaration failed and was reported there: their data stays quiet.
+    failed_names: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def of_spec(cls, spec: Spec) -> DataSchema:
+        return cls(spec.variables, spec.indicators, spec.breakdowns, spec.compiled_scales)
+
+
+def split_data(value: Any, doc: SourceDoc) -> tuple[RawData, list[Issue]]:
+    """A ``data:`` section as period -> name -> (raw value, origin); periods are checked."""
+    if not isinstance(value, dict):
+        return {}, [
+            _error(
+                "type",
+                "data must map periods to values, e.g. '2022': {...}",
+                Origin(doc, ("data",)),
+            )
+        ]
+    out: RawData = {}
+    issues: list[Issue] = []
+    for period, values in value.items():
+        origin = Origin(doc, ("data", period))
+        try:
+            parse_period(period)
+        except ValueError as exc:
+            issues.append(_error("invalid-period", str(exc), origin, prefer_key=True))
+            continue
+        if values is None:
+            continue
+        if not isinstance(values, dict):
+            issues.append(_error("type", "each period's data must map names to values", origin))
+            continue
+        bucket = out.setdefault(period, {})
+        for name, item in values.items():
+            bucket[name] = (item, Origin(doc, ("data", period, name)))
+    return out, issues
+
+
+def parse_data(
+    data: Mapping[str, Mapping[str, tuple[Any, Origin]]], schema: DataSchema
+) -> tuple[DataSet, list[Issue]]:
+    """Every value checked against its variable or indicator; invalid values are left out."""
+    parser = _Parser(schema)
+    values: dict[str, dict[str, DataValue]] = {}
+    origins: dict[tuple[str, str], Origin] = {}
+    for period, entries in data.items():
+        bucket = values.setdefault(period, {})
+        for name, (raw, origin) in entries.items():
+            origins[(period, name)] = origin
+            parsed = parser.value(name, raw, origin)
+            if parsed is not _INVALID:
+                bucket[name] = parsed  # type: ignore[assignment]
+    dataset = DataSet(
+        MappingProxyType({period: MappingProxyType(bucket) for period, bucket in values.items()}),
+        MappingProxyType(origins),
+    )
+    return dataset, parser.issues
+
+
+_INVALID = object()
+
+
+def _error(
+    code: str,
+    message: str,
+    origin: Origin,
+    *sub: str,
+    hint: str | None = None,
+    prefer_key: bool = False,
+) -> Issue:
+    return Issue(
+        Severity.ERROR,
+        code,
+        message,
+        origin.location(*sub, prefer_key=prefer_key),
+        format_path((*origin.path, *sub)),
+        hint,
+    )
+
+
+class _Parser:
+    """Parses values one by one, collecting the issues found on the way."""
+
+    def __init__(self, schema: DataSchema) -> None:
+        self.schema = schema
+        self.issues: list[Issue] = []
+        self._categories: dict[str, frozenset[str]] = {}
+
+    def value(self, name: str, raw: Any, origin: Origin) -> DataValue | object:
+        schema = self.schema
+        if not IDENT_RE.fullmatch(name):
+            self.issues.append(
+                _error("invalid-id", f"'{name}' is not a valid id", origin, prefer_key=True)
+            )
+            return _INVALID
+        if name in schema.variables:
+            return self.variable_value(raw, schema.variables[name], origin)
+        if name in schema.indicators:
+            return self.indicator_value(raw, schema.indicators[name], origin)
+        if name in schema.failed_names:
+            return _INVALID  # its declaration failed and was reported there
+        self.issues.append(
+            _error(
+                "unknown-name",
+                f"data for unknown variable or indicator '{name}'",
+                origin,
+                hint=suggest(name, [*schema.variables, *schema.indicators]),
+                prefer_key=True,
+            )
+        )
+        return _INVALID
+
+    def number(self, raw: Any, origin: Origin, *sub: str) -> Decimal | object:
+        try:
+            return parse_decimal_text(raw)
+        except ValueError as exc:
+            self.issues.append(_error("invalid-number", str(exc), origin, *sub))
+            return _INVALID
+
+    def in_domain(
+        self,
+        value: Decimal,
+        domain: Domain,
+        label: str,
+        origin: Origin,
+        *sub: str,
+        scale: CompiledScale | None = None,
+    ) -> bool:
+        problem = None
+        if domain is Domain.COUNT and (value < 0 or value != value.to_integral_value()):
+            problem = f"{label} is a count, so it must be a whole number ≥ 0, not {value}"
+        elif domain is Domain.PERCENTAGE and not 0 <= value <= 100:
+            problem = f"{label} is a percentage, so it must lie in 0–100, not {value}"
+        elif domain is Domain.RUPIAH and (value < 0 or value.as_tuple().exponent < -2):  # type: ignore[operator]
+            problem = f"{label} is an amount in Rupiah: ≥ 0 with at most 2 decimals, not {value}"
+        elif domain is Domain.SCORE and value < 0:
+            problem = f"{label} is a score, so it must be ≥ 0, not {value}"
+        elif domain is Domain.SCORE and scale is not None and scale.band_for(value) is None:
+            problem = f"{label} is a score on scale '{scale.scale.id}', but {value} falls in none of its bands"
+        if problem:
+            self.issues.append(_error("out-of-domain", problem, origin, *sub))
+            return False
+        return True
+
+    def categories_of(self, variable: Variable) -> frozenset[str]:
+        """The categories a variable's data may give, as a set: breakdowns can be large."""
+        if variable.categories is not None:
+            return frozenset(variable.categories)
+        breakdown = variable.breakdown or ""
+        if breakdown not in self._categories:
+            found = self.schema.breakdowns.get(breakdown)
+            self._categories[breakdown] = frozenset(
+                c.id for c in (found.categories if found is not None else ())
+            )
+        return self._categories[breakdown]
+
+    def variable_value(self, raw: Any, variable: Variable, origin: Origin) -> DataValue | object:
+        scales = self.schema.scales
+        if raw is None:
+            return None
+        if variable.breakdown is not None:
+            if not isinstance(raw, dict):
+                self.issues.append(
+                    _error(
+                        "expected-breakdown",
+                        f"'{variable.id}' is broken down by '{variable.breakdown}'; give a mapping "
+                        f"of category: value",
+                        origin,
+                    )
+                )
+                return _INVALID
+            allowed = self.categories_of(variable)
+            out: dict[str, Decimal | None] = {}
+            ok = True
+            for category, cell in raw.items():
+                if category not in allowed:
+                    self.issues.append(
+                        _error(
+                            "unknown-category",
+                            f"'{category}' is not a category of '{variable.id}'",
+                            origin,
+                            category,
+                            hint=suggest(category, allowed),
+                            prefer_key=True,
+                        )
+                    )
+                    ok = False
+                    continue
+                if cell is None:
+                    out[category] = None
+                    continue
+                number = self.number(cell, origin, category)
+                if not isinstance(number, Decimal) or not self.in_domain(
+                    number,
+                    variable.domain,
+                    f"'{variable.id}.{category}'",
+                    origin,
+                    category,
+                    scale=scales.get(variable.scale) if variable.scale else None,
+                ):
+                    ok = False
+                    continue
+                out[category] = number
+            return MappingProxyType(out) if ok else _INVALID
+        if isinstance(raw, dict):
+            self.issues.append(
+                _error(
+                    "expected-number",
+                    f"'{variable.id}' has no categories; give a single value",
+                    origin,
+                )
+            )
+            return _INVALID
+        if variable.domain is Domain.GRADE:
+            grade_scale = scales.get(variable.scale or "")
+            if grade_scale is not None and grade_scale.band_by_label(str(raw)) is None:
+                self.issues.append(
+                    _error(
+                        "unknown-grade",
+                        f"'{raw}' is not a grade of scale '{variable.scale}'",
+                        origin,
+                        hint=suggest(str(raw), grade_scale.labels),
+                    )
+                )
+                return _INVALID
+            return Grade(str(raw))
+        number = self.number(raw, origin)
+        if not isinstance(number, Decimal):
+            return _INVALID
+        scale = scales.get(variable.scale) if variable.scale else None
+        if not self.in_domain(number, variable.domain, f"'{variable.id}'", origin, scale=scale):
+            return _INVALID
+        return number
+
+    def indicator_value(self, raw: Any, indicator: Indicator, origin: Origin) -> DataValue | object:
+        if raw is None:
+            return None
+        if isinstance(raw, dict):
+            self.issues.append(
+                _error(
+                    "expected-number",
+                    f"indicator '{indicator.id}' takes a single value",
+                    origin,
+                )
+            )
+            return _INVALID
+        if indicator.scale is not None:
+            scale = self.schema.scales.get(indicator.scale)
+            try:
+                return parse_decimal_text(raw)  # a score, mapped to a grade by the scale
+            except ValueError:
+                pass
+            if scale is not None and scale.band_by_label(str(raw)) is None:
+                self.issues.append(
+                    _error(
+                        "unknown-grade",
+                        f"'{raw}' is not a grade of scale '{indicator.scale}'",
+                        origin,
+                        hint=suggest(str(raw), scale.labels),
+                    )
+                )
+                return _INVALID
+            return Grade(str(raw))
+        return self.number(raw, origin)
+
+
+__all__ = ["DataSchema", "RawData", "parse_data", "split_data"]
