@@ -58,17 +58,19 @@ def scorecard(
         cells = (
             f"{item.name} (`{item.indicator}`)",
             item.unit,
-            item.target,
+            sakipcalc.target_text(item.target),
             cell(item.realisation),
             cell(item.achievement),
             category,
         )
         lines.append("| " + " | ".join(escape(c) for c in cells) + " |")
         plan_target = report.indicator(item.indicator).target
-        if plan_target is not None and plan_target != item.target:
+        if plan_target is not None and sakipcalc.target_text(plan_target) != sakipcalc.target_text(
+            item.target
+        ):
             notes.append(
-                f"`{item.indicator}`: the PK targets {item.target}; "
-                f"the plan (Renstra) targets {plan_target} for {report.period}"
+                f"`{item.indicator}`: the PK targets {sakipcalc.target_text(item.target)}; "
+                f"the plan (Renstra) targets {sakipcalc.target_text(plan_target)} for {report.period}"
             )
     lines += ["", f"Roll-up ({rule}): {cell(agreement.rollup)}"]
     if agreement.rollup.ok:

@@ -60,7 +60,7 @@ def indicator_row(result: sakipcalc.IndicatorResult) -> str:
     cells = (
         f"{result.name} (`{result.indicator}`)",
         result.unit,
-        result.target if result.target is not None else "—",
+        sakipcalc.target_text(result.target) if result.target is not None else "—",
         cell(result.realisation),
         cell(result.achievement),
         category,

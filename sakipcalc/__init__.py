@@ -13,6 +13,7 @@ from ._export import write_data
 from ._import import load_data
 from ._loader import load, validate
 from ._spec import DataSet, Grade, Spec
+from ._types import Period
 from .engine import achievement, evaluate
 from .errors import (
     EvaluationError,
@@ -49,6 +50,7 @@ from .models import (
 from .results import (
     AgreementItemResult,
     AgreementResult,
+    BudgetLevel,
     BudgetResult,
     BudgetTotal,
     CategoryRef,
@@ -57,8 +59,10 @@ from .results import (
     IndicatorResult,
     MissingInput,
     PeriodFigure,
+    RollupKind,
     RollupResult,
     Status,
+    target_text,
 )
 from .rounding import round_value
 
@@ -70,6 +74,7 @@ __all__ = [
     "AgreementResult",
     "Breakdown",
     "Budget",
+    "BudgetLevel",
     "BudgetLine",
     "BudgetResult",
     "BudgetTotal",
@@ -92,10 +97,12 @@ __all__ = [
     "MissingInput",
     "Objective",
     "OrgUnit",
+    "Period",
     "PeriodError",
     "PeriodFigure",
     "Polarity",
     "Reported",
+    "RollupKind",
     "RollupResult",
     "Rounding",
     "RoundingMode",
@@ -116,6 +123,7 @@ __all__ = [
     "load",
     "load_data",
     "round_value",
+    "target_text",
     "validate",
     "write_data",
 ]

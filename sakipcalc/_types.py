@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
-from pydantic import BeforeValidator, WithJsonSchema
+from pydantic import BeforeValidator, GetCoreSchemaHandler, WithJsonSchema
+from pydantic_core import CoreSchema, core_schema
 
 from .errors import PeriodError
 
@@ -116,10 +117,66 @@ def parse_period(value: Any) -> str:
 
 def split_period(period: str) -> tuple[int, int | None]:
     """``'2022-Q3'`` -> ``(2022, 3)``; ``'2022'`` -> ``(2022, None)``."""
-    match = _PERIOD_RE.fullmatch(period)
-    if match is None:
-        raise PeriodError(period)
-    return int(match.group(1)), int(match.group(2)) if match.group(2) else None
+    parsed = Period(period)
+    return parsed.year, parsed.quarter
+
+
+class Period(str):
+    """A reporting period: a year (``2022``) or one of its quarters (``2022-Q3``).
+
+    Parsed once, where a period enters (a spec, data, ``evaluate()``, the CLI);
+    the engine then reads ``year`` and ``quarter`` without parsing again.
+    It is its text, as :class:`enum.StrEnum` members are their values: a period
+    compares equal to ``"2022"``, keys the same dict entries, and is written to
+    JSON, CSV and spreadsheets exactly as before. Text order is time order
+    (``2022`` < ``2022-Q1`` < ``2022-Q4`` < ``2023``): a year sorts before its quarters.
+    Raises :class:`~sakipcalc.errors.PeriodError` for any other text.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, text: str) -> Self:
+        if type(text) is cls:
+            return text
+        if not isinstance(text, str) or _PERIOD_RE.fullmatch(text) is None:
+            raise PeriodError(str(text))
+        return super().__new__(cls, text)
+
+    @classmethod
+    def of(cls, year: int, quarter: int | None = None) -> Period:
+        """The year, or its quarter ``quarter`` (1-4)."""
+        return cls(f"{year}" if quarter is None else f"{year}-Q{quarter}")
+
+    @property
+    def year(self) -> int:
+        return int(self[:4])
+
+    @property
+    def quarter(self) -> int | None:
+        """1-4 for a quarter; None for a whole year."""
+        return int(self[6]) if len(self) > 4 else None
+
+    @property
+    def is_year(self) -> bool:
+        return len(self) == 4
+
+    def quarter_of_year(self, quarter: int) -> Period:
+        """Quarter ``quarter`` of this period's year."""
+        return Period(f"{self[:4]}-Q{quarter}")
+
+    def __repr__(self) -> str:
+        return f"Period({str(self)!r})"
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: type[Any], handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        # parse_period gives the author's message for a bad period; the schema
+        # stays a plain string (``{"type": "string"}``) for editors.
+        return core_schema.no_info_before_validator_function(
+            parse_period,
+            core_schema.no_info_after_validator_function(cls, core_schema.str_schema()),
+        )
 
 
 def _describe(value: Any) -> str:
@@ -145,4 +202,3 @@ Int = Annotated[int, BeforeValidator(parse_int_text)]
 Flag = Annotated[bool, BeforeValidator(parse_flag_text)]
 Ident = Annotated[str, BeforeValidator(parse_ident)]
 Text = Annotated[str, BeforeValidator(parse_text)]
-Period = Annotated[str, BeforeValidator(parse_period)]

@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import difflib
 import enum
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ._types import Period
 from .errors import EvaluationError, Issue
+from .i18n import Locale
+from .models import Baseline, OrgLevel, Polarity, Rollup, TargetSpec
 
 __all__ = [
     "AgreementItemResult",
     "AgreementResult",
+    "BudgetLevel",
     "BudgetResult",
     "BudgetTotal",
     "CategoryRef",
@@ -25,8 +30,10 @@ __all__ = [
     "IndicatorResult",
     "MissingInput",
     "PeriodFigure",
+    "RollupKind",
     "RollupResult",
     "Status",
+    "target_text",
 ]
 
 
@@ -34,6 +41,39 @@ class Status(enum.Enum):
     OK = "ok"
     NOT_COMPUTABLE = "not_computable"  # tidak dapat dihitung: zero denominator, zero target …
     MISSING_DATA = "missing_data"
+
+
+class RollupKind(enum.StrEnum):
+    """What a roll-up aggregates over."""
+
+    OBJECTIVE = "objective"
+    GOAL = "goal"
+    ORG_UNIT = "org_unit"
+    AGENCY = "agency"
+
+
+class BudgetLevel(enum.StrEnum):
+    """The depth of a budget line: a program holds kegiatan, a kegiatan sub-kegiatan."""
+
+    PROGRAM = "program"
+    KEGIATAN = "kegiatan"
+    SUB_KEGIATAN = "sub_kegiatan"
+
+
+_DECIMAL_POINT = re.compile(r"(?<=[0-9])\.(?=[0-9])")
+
+
+def target_text(target: TargetSpec | Baseline, locale: Locale = "en") -> str:
+    """A declared target as printed: ``25``, ``BB``, ``80–90``; a baseline ``29.17 (2018)``.
+
+    In Indonesian (``locale="id"``) a decimal point between digits becomes a
+    comma (``12,5``, ``80,5–90``); nothing else changes.
+    """
+    if isinstance(target, Baseline):
+        text = f"{target.value.describe()} ({target.period})"
+    else:
+        text = target.describe()
+    return _DECIMAL_POINT.sub(",", text) if locale == "id" else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +139,8 @@ class CategoryRef:
 class PeriodFigure:
     """Realisation and achievement of an earlier period, for comparison."""
 
-    period: str
-    target: str | None
+    period: Period
+    target: TargetSpec | None
     realisation: Figure
     achievement: Figure
 
@@ -110,15 +150,15 @@ class IndicatorResult:
     indicator: str
     name: str
     unit: str
-    period: str
-    polarity: str
-    target: str | None  # as declared: "25", "BB", "80–90"
+    period: Period
+    polarity: Polarity
+    target: TargetSpec | None  # as declared; target_text() prints it
     realisation: Figure
     achievement: Figure
     category: CategoryRef | None
     previous: tuple[PeriodFigure, ...] = ()
-    baseline: str | None = None
-    end_target: str | None = None
+    baseline: Baseline | None = None
+    end_target: TargetSpec | None = None
     end_target_progress: Figure | None = None
     children: tuple[IndicatorResult, ...] = ()
     tags: tuple[str, ...] = ()
@@ -129,10 +169,10 @@ class IndicatorResult:
 class RollupResult:
     """An aggregate achievement over indicators (objective, goal, org unit or agency)."""
 
-    kind: str  # "objective" | "goal" | "org_unit" | "agency"
+    kind: RollupKind
     id: str
     name: str
-    rule: str
+    rule: Rollup
     achievement: Figure
     category: CategoryRef | None
     members: tuple[str, ...]
@@ -143,7 +183,7 @@ class RollupResult:
 class BudgetResult:
     id: str
     name: str
-    level: str  # program | kegiatan | sub_kegiatan
+    level: BudgetLevel
     year: int
     ceiling: Decimal
     spent: Decimal
@@ -173,7 +213,7 @@ class AgreementItemResult:
     indicator: str
     name: str
     unit: str
-    target: str
+    target: TargetSpec
     realisation: Figure
     achievement: Figure
     category: CategoryRef | None
@@ -187,7 +227,7 @@ class AgreementResult:
     year: int
     org_unit: str
     org_unit_name: str
-    level: str
+    level: OrgLevel
     official: str | None
     items: tuple[AgreementItemResult, ...]
     rollup: Figure
@@ -199,7 +239,7 @@ class EvaluationReport:
     spec: str
     spec_name: str
     agency: str | None
-    period: str
+    period: Period
     indicators: tuple[IndicatorResult, ...]
     rollups: tuple[RollupResult, ...] = ()
     agreements: tuple[AgreementResult, ...] = ()

@@ -30,7 +30,8 @@ from hypothesis import strategies as st
 from ._loader import load
 from ._progress import progress
 from ._spec import DataSet, DataValue, Grade, Spec
-from .engine import _Evaluator, achievement
+from ._types import Period
+from .engine import Evaluator, achievement, aggregate
 from .models import (
     AchievementFrom,
     Domain,
@@ -259,7 +260,7 @@ def _describe_data(data: DataSet, names: set[str] | None = None) -> str:
 
 def _realisation(spec: Spec, data: DataSet, indicator_id: str, period: str) -> Figure:
     with decimal.localcontext(DECIMAL_CONTEXT):
-        return _Evaluator(spec, data).realisation(indicator_id, period).figure
+        return Evaluator(spec, data).realisation(indicator_id, Period(period))
 
 
 def _bump(
@@ -439,7 +440,7 @@ def _mean_rollup_check(spec: Spec) -> Callable[[Any], None]:
             for i, v in enumerate(values)
         ]
         with decimal.localcontext(DECIMAL_CONTEXT):
-            figure, _ = _Evaluator(spec, spec.data).aggregate(Rollup.MEAN, parts)
+            figure, _ = aggregate(spec, Rollup.MEAN, parts)
         low = round_value(min(values), spec.info.rounding.places, spec.info.rounding.mode)
         high = round_value(max(values), spec.info.rounding.places, spec.info.rounding.mode)
         if figure.rounded is None or not low <= figure.rounded <= high:

@@ -25,6 +25,7 @@ from sakipcalc import (
     Status,
     evaluate,
 )
+from sakipcalc.results import target_text
 
 STANDARD = SPECS / "standard"
 
@@ -208,7 +209,7 @@ def test_pmks_tertangani(seed_2022: EvaluationReport) -> None:
     assert result.realisation.raw is not None
     assert D("41.4241") < result.realisation.raw < D("41.4242")
     assert str(result.realisation.rounded) == "41.42"
-    assert result.target == "100"
+    assert target_text(result.target) == "100"
     assert str(result.achievement.rounded) == "41.42"
     # 41.42 falls in Permendagri "Sangat Rendah" (≤ 50)
     assert result.category is not None and result.category.label == "sangat_rendah"
@@ -253,7 +254,7 @@ def test_seed_2021_mandiri_is_uncapped(seed: Spec) -> None:
     result = evaluate(seed, period="2021").indicator("pmks_mandiri")
     # 4901 / 10000 × 100 = 49.01; target 20: 49.01 / 20 × 100 = 245.05, no cap by default
     assert str(result.realisation.rounded) == "49.01"
-    assert result.target == "20"
+    assert target_text(result.target) == "20"
     assert str(result.achievement.rounded) == "245.05"
 
 
@@ -278,7 +279,7 @@ def test_nilai_akip_grade_against_grade(seed_2022: EvaluationReport) -> None:
     # BB (position 5) against BB (5): 5 / 5 × 100 = 100
     assert result.realisation.grade == "BB"
     assert result.realisation.display() == "BB"
-    assert result.target == "BB"
+    assert target_text(result.target) == "BB"
     assert str(result.achievement.rounded) == "100.00"
 
 
@@ -319,12 +320,12 @@ def test_previous_years(seed_2022: EvaluationReport) -> None:
     previous = {p.period: p for p in result.previous}
     # targets exist from 2019 and data for 2021: every earlier year is listed, oldest first
     assert [p.period for p in result.previous] == ["2019", "2020", "2021"]
-    assert previous["2021"].target == "20"
+    assert target_text(previous["2021"].target) == "20"
     # 4901 / 10000 × 100 = 49.01; 49.01 / 20 × 100 = 245.05
     assert str(previous["2021"].realisation.rounded) == "49.01"
     assert str(previous["2021"].achievement.rounded) == "245.05"
     # no data for 2019: missing, and it says which variables
-    assert previous["2019"].target == "12.5"
+    assert target_text(previous["2019"].target) == "12.5"
     assert previous["2019"].realisation.status is Status.MISSING_DATA
     names = {m.name for m in previous["2019"].realisation.missing}
     assert names == {"pmks_mandiri_count", "pmks_population"}
@@ -346,11 +347,11 @@ def test_quarter_has_no_previous_years(seed: Spec) -> None:
 def test_end_target_progress(seed_2022: EvaluationReport) -> None:
     mandiri = seed_2022.indicator("pmks_mandiri")
     # 13.32 against the end-of-plan target 30: 13.32 / 30 × 100 = 44.4
-    assert mandiri.end_target == "30"
+    assert target_text(mandiri.end_target) == "30"
     assert mandiri.end_target_progress is not None
     assert str(mandiri.end_target_progress.rounded) == "44.40"
     tertangani = seed_2022.indicator("pmks_tertangani")
-    assert tertangani.baseline == "29.17 (2018)"
+    assert target_text(tertangani.baseline) == "29.17 (2018)"
     assert tertangani.end_target_progress is not None
     assert str(tertangani.end_target_progress.rounded) == "41.42"
     # no end target declared: no progress
@@ -505,7 +506,7 @@ def test_quarter_evaluated_alone(quarters: Spec) -> None:
     assert report.period == "2022-Q3"
     served = report.indicator("pct_served")
     # Q3 alone: 30 / 300 × 100 = 10; target for 2022-Q3 is 10: 10 / 10 × 100 = 100
-    assert served.target == "10"
+    assert target_text(served.target) == "10"
     assert str(served.realisation.rounded) == "10.00"
     assert str(served.achievement.rounded) == "100.00"
     # each per-quarter figure is the quarter's own value, whatever the yearly rule
@@ -921,10 +922,10 @@ def test_agreement_uses_its_own_targets(seed_2022: EvaluationReport) -> None:
     assert (kadis.org_unit, kadis.level, kadis.official) == ("kadis", "II", "Kepala Dinas Sosial")
     items = {i.indicator: i for i in kadis.items}
     # tertangani: 41.42 / 100 × 100 = 41.42
-    assert items["pmks_tertangani"].target == "100"
+    assert target_text(items["pmks_tertangani"].target) == "100"
     assert str(items["pmks_tertangani"].achievement.rounded) == "41.42"
     # mandiri: the PK's target is 30 (the Renstra says 25): 13.32 / 30 × 100 = 44.4
-    assert items["pmks_mandiri"].target == "30"
+    assert target_text(items["pmks_mandiri"].target) == "30"
     assert str(items["pmks_mandiri"].achievement.rounded) == "44.40"
     # the Renstra result is unchanged: 53.28 against 25
     assert str(seed_2022.indicator("pmks_mandiri").achievement.rounded) == "53.28"

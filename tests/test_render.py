@@ -29,7 +29,7 @@ import pytest
 from conftest import ROOT, SPECS
 
 import sakipcalc
-from sakipcalc import EvaluationReport
+from sakipcalc import EvaluationReport, TargetSpec
 from sakipcalc._progress import progress
 from sakipcalc.i18n import Locale, label
 from sakipcalc.render._csv import CSV_COLUMNS, render_csv
@@ -487,9 +487,10 @@ def raw(figure: Figure | None) -> Num | None:
     return Num(figure.raw)
 
 
-def target(text: str | None, locale: Locale) -> Num | str | None:
-    if text is None:
+def target(declared: TargetSpec | None, locale: Locale) -> Num | str | None:
+    if declared is None:
         return None
+    text = declared.describe()
     if re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", text):
         return Num(Decimal(text), places_format(Decimal(text)))
     return re.sub(r"(?<=[0-9])\.(?=[0-9])", ",", text) if locale == "id" else text

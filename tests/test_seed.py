@@ -36,6 +36,7 @@ from conftest import SEED_SPEC, SPECS, run_cli
 import sakipcalc
 import sakipcalc.check
 from sakipcalc import EvaluationReport, Spec
+from sakipcalc.results import target_text
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 PERIOD = "2022"
@@ -449,7 +450,7 @@ def test_pct_pmks_tertangani(report: EvaluationReport) -> None:
     assert abs(Fraction(result.realisation.raw) - exact) < Fraction(1, 10**30)
     assert result.realisation.trace.startswith("31356 / 75695 × 100 = 41.4241")
     # Target 100: 41.42 / 100 × 100 = 41.42, below 51: Sangat Rendah
-    assert result.target == "100"
+    assert target_text(result.target) == "100"
     assert result.achievement.rounded == D("41.42")
     assert result.category is not None and result.category.name == "Sangat Rendah"
 
@@ -460,12 +461,12 @@ def test_pct_pmks_mandiri_from_the_rounded_realisation(report: EvaluationReport)
     assert result.realisation.rounded == D("13.32")
     assert result.realisation.trace.startswith("10086 / 75695 × 100")
     # 13.32 / 25 × 100 = 53.28 (L4374); the raw 13.32452… would give 53.298… → 53.30
-    assert result.target == "25"
+    assert target_text(result.target) == "25"
     assert result.achievement.rounded == D("53.28")
     assert half_up(Fraction(10086 * 100, 75695) / 25 * 100, 2) == Fraction("53.30")
     assert result.category is not None and result.category.name == "Rendah"  # [51, 66)
     # End-of-plan target 30 (L1718): 13.32 / 30 × 100 = 44.40
-    assert result.end_target == "30"
+    assert target_text(result.end_target) == "30"
     assert result.end_target_progress is not None
     assert result.end_target_progress.rounded == D("44.40")
 
@@ -474,19 +475,19 @@ def test_2021_pmks_mandiri_is_245_05_uncapped(report: EvaluationReport) -> None:
     previous = {p.period: p for p in report.indicator("pmks_mandiri").previous}
     last_year = previous["2021"]
     # IKU Pemkab appendix, L6942: target 20, realisation 49,01, capaian 245,05
-    assert last_year.target == "20"
+    assert target_text(last_year.target) == "20"
     assert last_year.realisation.rounded == D("49.01")
     # 49.01 / 20 × 100 = 245.05, not capped (the spec declares no cap)
     assert last_year.achievement.rounded == D("245.05")
     # 2019 and 2020 have targets (12.5, 15; L1718) but no realisation in the report.
-    assert previous["2019"].target == "12.5"
+    assert target_text(previous["2019"].target) == "12.5"
     assert not previous["2019"].realisation.ok
 
 
 def test_2021_pmks_tertangani(report: EvaluationReport) -> None:
     last_year = {p.period: p for p in report.indicator("pmks_tertangani").previous}["2021"]
     # BAB IV (L6810): 87,02 % in 2021; Renstra 2021 target 90 (L1710): 87.02 / 90 × 100 = 96.688… → 96.69
-    assert last_year.target == "90"
+    assert target_text(last_year.target) == "90"
     assert last_year.realisation.rounded == D("87.02")
     assert last_year.achievement.rounded == D("96.69")
 
@@ -494,7 +495,7 @@ def test_2021_pmks_tertangani(report: EvaluationReport) -> None:
 def test_nilai_akip_bb_against_bb_is_100(report: EvaluationReport) -> None:
     result = report.indicator("nilai_akip")
     # Target BB (L2388), realisation BB (L5201), "telah mencapai 100%" (L5404-5406)
-    assert result.target == "BB"
+    assert target_text(result.target) == "BB"
     assert result.realisation.grade == "BB"
     assert result.realisation.display() == "BB"
     assert result.achievement.rounded == D("100.00")

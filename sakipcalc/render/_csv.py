@@ -8,7 +8,8 @@ import re
 from decimal import Decimal
 
 from ..i18n import Locale, format_number
-from ..results import EvaluationReport, Figure, IndicatorResult
+from ..models import TargetSpec
+from ..results import EvaluationReport, Figure, IndicatorResult, target_text
 from ._safety import spreadsheet_text
 from ._text import _category_text, _reason, _target_text
 
@@ -41,11 +42,11 @@ def _number(value: Decimal | None) -> Decimal | None:
     return value if value is not None and value.is_finite() else None
 
 
-def _target(target: str | None, locale: Locale) -> Cell:
+def _target(target: TargetSpec | None, locale: Locale) -> Cell:
     if target is None:
         return None
-    if _NUMBER.fullmatch(target):
-        return Decimal(target)
+    if _NUMBER.fullmatch(target_text(target)):
+        return Decimal(target_text(target))
     return _target_text(target, locale)  # a grade or a range: 80,5–90 in id
 
 

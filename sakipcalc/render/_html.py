@@ -34,6 +34,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..i18n import Locale, format_number, format_rupiah, label
+from ..models import Baseline, TargetSpec
 from ..results import (
     AgreementResult,
     BudgetResult,
@@ -42,6 +43,7 @@ from ..results import (
     Figure,
     IndicatorResult,
     RollupResult,
+    target_text,
 )
 from ..rounding import DECIMAL_CONTEXT
 
@@ -194,8 +196,9 @@ def _pct(value: Decimal, locale: Locale) -> str:
     return _num(value, locale) + "%"
 
 
-def _as_decimal(text: str | None) -> Decimal | None:
+def _as_decimal(declared: str | TargetSpec | Baseline | None) -> Decimal | None:
     """A declared target (``25``, ``12.5``) as a Decimal; None for grades and ranges."""
+    text = _plain(declared)
     if text is None or not _NUMBER.fullmatch(text.strip()):
         return None
     try:
@@ -204,8 +207,13 @@ def _as_decimal(text: str | None) -> Decimal | None:
         return None
 
 
-def _declared(text: str | None, locale: Locale) -> str:
+def _plain(declared: str | TargetSpec | Baseline | None) -> str | None:
+    return declared if declared is None or isinstance(declared, str) else target_text(declared)
+
+
+def _declared(declared: str | TargetSpec | Baseline | None, locale: Locale) -> str:
     """A declared text (target ``12.5``, range ``80–90``, grade ``BB``) in the locale."""
+    text = _plain(declared)
     if text is None or not text.strip():
         return "–"
     value = _as_decimal(text)
@@ -782,8 +790,8 @@ class _Pair:
     realisation: Decimal
 
 
-def _is_range(text: str | None) -> bool:
-    low, dash, high = (text or "").partition("–")
+def _is_range(declared: str | TargetSpec | None) -> bool:
+    low, dash, high = (_plain(declared) or "").partition("–")
     return bool(dash) and _as_decimal(low) is not None and _as_decimal(high) is not None
 
 

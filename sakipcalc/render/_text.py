@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..i18n import Locale, format_number, label
+from ..models import Baseline, TargetSpec
 from ..results import (
     AgreementItemResult,
     BudgetResult,
@@ -30,6 +31,7 @@ from ..results import (
     EvaluationReport,
     Figure,
     IndicatorResult,
+    target_text,
 )
 from ._safety import printable
 
@@ -45,6 +47,8 @@ def to_jsonable(value: Any) -> Any:
         return format(value, "f")
     if isinstance(value, enum.Enum):
         return value.value
+    if isinstance(value, (TargetSpec, Baseline)):
+        return target_text(value)
     if isinstance(value, IndicatorResult):
         # Children are listed by id: each child's full result is in the report's
         # indicator list already, and nesting them would repeat a shared child
@@ -93,14 +97,9 @@ def _figure_text(figure: Figure | None, locale: Locale) -> str:
     return f"{text} ({figure.grade})" if figure.grade is not None else text
 
 
-_DECIMAL_POINT = re.compile(r"(?<=[0-9])\.(?=[0-9])")
-
-
-def _target_text(target: str | None, locale: Locale) -> str:
+def _target_text(target: TargetSpec | None, locale: Locale) -> str:
     """A declared target (``12.5``, ``BB``, ``80–90``) with the locale's decimal separator."""
-    if target is None:
-        return "—"
-    return _DECIMAL_POINT.sub(",", target) if locale == "id" else target
+    return "—" if target is None else target_text(target, locale)
 
 
 def _category_text(category: CategoryRef | None) -> str:

@@ -18,7 +18,8 @@ from decimal import Decimal
 from typing import Any, BinaryIO
 
 from ..i18n import Locale, label
-from ..results import CategoryRef, EvaluationReport, Figure
+from ..models import TargetSpec
+from ..results import CategoryRef, EvaluationReport, Figure, target_text
 from ._safety import xlsx_text
 from ._text import _category_text, _reason, _target_text, _walk_budget
 
@@ -68,11 +69,11 @@ def _rupiah(value: Decimal) -> _Num:
     return _Num(value, _places_format(value, grouping=True))
 
 
-def _target(target: str | None, locale: Locale) -> _Cell:
+def _target(target: TargetSpec | None, locale: Locale) -> _Cell:
     if target is None:
         return None
-    if _NUMBER.fullmatch(target):
-        value = Decimal(target)
+    if _NUMBER.fullmatch(target_text(target)):
+        value = Decimal(target_text(target))
         return _Num(value, _places_format(value))
     return _target_text(target, locale)
 

@@ -1,0 +1,99 @@
+"""Reconciliation (reviu): recompute every reported figure and list what disagrees.
+
+Nothing here knows any particular report. Every discrepancy comes from
+comparing a figure *as printed* (a ``reported:`` entry, a declared budget
+total, a target in one table) with what the spec's own definitions and data
+give under its declared rounding.
+
+A printed figure that disagrees under the declared rounding but agrees
+under another rounding mode is reported as *ambiguous* (for example, a
+figure that looks truncated where the report declares half-up), never
+silently accepted.
+
+    tally.py    Discrepancy, CheckResult and the comparisons that count them
+    figures.py  printed realisations, achievements and expression values
+    amounts.py  printed budget amounts and declared totals
+    targets.py  targets compared between the plan and the report's tables
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import decimal
+import json
+
+from .._spec import Spec
+from ..engine import Evaluator
+from ..models import Reported
+from ..rounding import DECIMAL_CONTEXT
+from .amounts import (
+    declared_totals,
+    reported_budget,
+    reported_budget_lines,
+    reported_budget_year,
+)
+from .figures import reported_expr, reported_indicator
+from .tally import CheckResult, Discrepancy, DiscrepancyKind, Measure, Tally
+from .targets import targets_across_tables
+
+__all__ = [
+    "CheckResult",
+    "Discrepancy",
+    "DiscrepancyKind",
+    "Measure",
+    "check",
+    "render_check_json",
+    "render_check_table",
+]
+
+
+def check(spec: Spec) -> CheckResult:
+    """Recompute every reported figure, total and cross-table target of ``spec``."""
+    with decimal.localcontext(DECIMAL_CONTEXT):
+        evaluator = Evaluator(spec, spec.data)
+        tally = Tally()
+        for item in spec.reported:
+            _reported(spec, evaluator, tally, item)
+        declared_totals(spec, tally)
+        targets_across_tables(spec, tally)
+    return tally.result()
+
+
+def _reported(spec: Spec, evaluator: Evaluator, tally: Tally, item: Reported) -> None:
+    if item.indicator is not None:
+        reported_indicator(spec, evaluator, tally, item)
+    elif item.expr is not None:
+        reported_expr(spec, evaluator, tally, item)
+    elif item.budget_line is not None:
+        reported_budget(spec, tally, item)
+    elif item.budget_lines is not None:
+        reported_budget_lines(spec, tally, item)
+    elif item.budget_year is not None:
+        reported_budget_year(spec, tally, item)
+
+
+def render_check_table(result: CheckResult) -> str:
+    """One block per discrepancy: long expressions and sources stay readable."""
+    lines = [
+        f"Checked {result.checked} figures: {result.consistent} consistent, "
+        f"{len(result.discrepancies)} discrepancies."
+    ]
+    for d in result.discrepancies:
+        period = f" {d.period}" if d.period else ""
+        lines += [
+            "",
+            f"{d.kind}: {d.subject} — {d.what}{period}",
+            f"  source:     {d.source}",
+            f"  reported:   {d.reported}",
+            # A target is compared with another table's, not recomputed.
+            f"  {'against:   ' if d.kind is DiscrepancyKind.TARGET else 'recomputed:'} "
+            f"{d.recomputed}",
+        ]
+        if d.note:
+            lines.append(f"  note:       {d.note}")
+    return "\n".join(lines) + "\n"
+
+
+def render_check_json(result: CheckResult) -> str:
+    # Every field is text, a number or a StrEnum, which JSON writes as its value.
+    return json.dumps(dataclasses.asdict(result), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,226 @@
+"""Achievement (capaian): a realisation against a target, by the indicator's polarity.
+
+Pure functions of their arguments, so that reconciliation, property tests
+and embedding tools compute exactly what a report prints.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import decimal
+from decimal import Decimal
+from typing import assert_never
+
+from .._scales import CompiledScale
+from ..models import (
+    AchievementFrom,
+    ExactRule,
+    Indicator,
+    LowerRule,
+    Polarity,
+    Rounding,
+    TargetSpec,
+)
+from ..results import CategoryRef, Figure, Status
+from ..rounding import DECIMAL_CONTEXT, round_value, show_raw
+
+__all__ = ["HUNDRED", "achievement", "category_in"]
+
+HUNDRED = Decimal(100)
+
+
+def category_in(scale: CompiledScale, value: Decimal) -> CategoryRef | None:
+    """The band of ``scale`` that ``value`` falls in, as a result's category."""
+    band = scale.band_for(value)
+    if band is None:
+        return None
+    return CategoryRef(scale.scale.id, band.band.label, band.band.name, band.band.colour)
+
+
+def achievement(
+    indicator: Indicator,
+    target: TargetSpec | None,
+    realisation: Figure,
+    rounding: Rounding,
+    scale: CompiledScale | None = None,
+    cap: Decimal | None = None,
+    *,
+    period: str = "",
+) -> Figure:
+    """Capaian: the realisation against a target, by the indicator's declared polarity.
+
+    Pure: it depends only on its arguments, so tests and embedding tools can
+    call it directly.
+    """
+    no_target = f"no target for {period}" if period else "no target"
+    if target is None and realisation.status is Status.MISSING_DATA:
+        return Figure(
+            Status.MISSING_DATA,
+            reason=f"{realisation.reason}; {no_target}",
+            missing=realisation.missing,
+        )
+    if target is None:
+        return Figure.not_computable(no_target)
+    if not realisation.ok:
+        if realisation.status is Status.MISSING_DATA:
+            return Figure(
+                Status.MISSING_DATA, reason=realisation.reason, missing=realisation.missing
+            )
+        return Figure.not_computable(f"realisation is not computable: {realisation.reason}")
+    with decimal.localcontext(DECIMAL_CONTEXT):
+        if target.grade is not None or (realisation.grade is not None and realisation.raw is None):
+            if realisation.raw is not None and rounding.achievement_from is AchievementFrom.ROUNDED:
+                # A score's grade follows the printed (rounded) score under this policy.
+                realisation = dataclasses.replace(realisation, raw=realisation.rounded)
+            raw, text = _grade_achievement(indicator, target, realisation, scale)
+        else:
+            r = (
+                realisation.rounded
+                if rounding.achievement_from is AchievementFrom.ROUNDED
+                else realisation.raw
+            )
+            assert r is not None
+            raw, text = _numeric_achievement(indicator, target, r)
+        if raw is None:
+            return Figure.not_computable(text)
+        capped = ""
+        if cap is not None and raw > cap:
+            capped = f", capped at {cap}"
+            raw = cap
+        rounded = round_value(raw, rounding.places, rounding.mode)
+        return Figure(
+            Status.OK,
+            raw=raw,
+            rounded=rounded,
+            trace=f"{text} = {show_raw(raw, rounding.places)}{capped} → {format(rounded, 'f')}",
+        )
+
+
+def _grade_position(value: TargetSpec | Figure, scale: CompiledScale) -> tuple[int, str] | str:
+    if isinstance(value, TargetSpec):
+        label, score = value.grade, value.value
+    else:
+        label, score = value.grade if value.raw is None else None, value.raw
+    if label is not None:
+        band = scale.band_by_label(label)
+        if band is None:
+            return f"'{label}' is not a grade of scale '{scale.scale.id}'"
+        return band.position, label
+    if score is not None:
+        band = scale.band_for(score)
+        if band is None:
+            return f"score {score} falls in no band of scale '{scale.scale.id}'"
+        return band.position, f"{band.band.label} (score {score})"
+    return "a range cannot be compared on a grade scale"
+
+
+def _grade_achievement(
+    indicator: Indicator, target: TargetSpec, realisation: Figure, scale: CompiledScale | None
+) -> tuple[Decimal | None, str]:
+    if scale is None:
+        return None, "a grade target needs the indicator's grade scale"
+    t = _grade_position(target, scale)
+    r = _grade_position(realisation, scale)
+    if isinstance(t, str):
+        return None, t
+    if isinstance(r, str):
+        return None, r
+    (tp, tl), (rp, rl) = t, r
+    # Positions count from 1 for the lowest band and go through the indicator's own
+    # polarity rule, so a lower-is-better or exact grade target is honoured too.
+    return _against(
+        indicator, Decimal(rp), Decimal(tp), (f"position {rp} ({rl})", f"position {tp} ({tl})")
+    )
+
+
+def _meets(polarity: Polarity, r: Decimal, bound: Decimal) -> bool:
+    match polarity:
+        case Polarity.HIGHER_IS_BETTER:
+            return r >= bound
+        case Polarity.LOWER_IS_BETTER:
+            return r <= bound
+        case Polarity.EXACT:
+            return r == bound
+        case _:
+            assert_never(polarity)
+
+
+def _zero_target(indicator: Indicator, r: Decimal, bound: Decimal) -> tuple[Decimal | None, str]:
+    policy = indicator.zero_target
+    if policy is None:
+        return None, (
+            f"zero target: achievement against a target of {bound} cannot be computed "
+            f"(declare 'zero_target' to set a policy)"
+        )
+    met = _meets(indicator.polarity, r, bound)
+    value = policy.met if met else policy.missed
+    return (
+        value,
+        f"target {bound} {'met' if met else 'missed'} by {r} (zero_target policy) → {value}",
+    )
+
+
+def _against(
+    indicator: Indicator, r: Decimal, t: Decimal, shown: tuple[str, str] | None = None
+) -> tuple[Decimal | None, str]:
+    """Achievement against a single numeric bound ``t``; ``shown`` overrides how R and T read."""
+    rs, ts = shown or (show_raw(r, 4), show_raw(t, 4))
+    if t == 0:
+        return _zero_target(indicator, r, t)
+    if t < 0 and not (
+        indicator.polarity is Polarity.EXACT and indicator.exact_rule is ExactRule.BINARY
+    ):
+        # Every ratio rule turns over below zero: with T = -5, R = -10 scores 200 under
+        # R / T although it is the worse result. No regulation defines this case.
+        return None, (
+            f"negative target {ts}: ratio rules such as R / T invert below zero, so the "
+            f"achievement cannot be computed; express the target as a non-negative quantity"
+        )
+    polarity = indicator.polarity
+    match polarity:
+        case Polarity.HIGHER_IS_BETTER:
+            return r / t * HUNDRED, f"{rs} / {ts} × 100"
+        case Polarity.LOWER_IS_BETTER:
+            return _lower_is_better(indicator.lower_rule, r, t, rs, ts)
+        case Polarity.EXACT:
+            return _exact(indicator.exact_rule, r, t, rs, ts)
+        case _:
+            assert_never(polarity)
+
+
+def _lower_is_better(
+    rule: LowerRule, r: Decimal, t: Decimal, rs: str, ts: str
+) -> tuple[Decimal | None, str]:
+    match rule:
+        case LowerRule.OFFICIAL:
+            return (2 * t - r) / t * HUNDRED, f"(2 × {ts} − {rs}) / {ts} × 100"
+        case LowerRule.INVERSE:
+            if r == 0:
+                return None, "zero realisation: T / R is undefined when the realisation is 0"
+            return t / r * HUNDRED, f"{ts} / {rs} × 100"
+        case _:
+            assert_never(rule)
+
+
+def _exact(rule: ExactRule, r: Decimal, t: Decimal, rs: str, ts: str) -> tuple[Decimal, str]:
+    match rule:
+        case ExactRule.BINARY:
+            return (HUNDRED if r == t else Decimal(0)), f"{rs} {'=' if r == t else '≠'} {ts}"
+        case ExactRule.DEVIATION:
+            return (1 - abs(r - t) / t) * HUNDRED, f"(1 − |{rs} − {ts}| / {ts}) × 100"
+        case _:
+            assert_never(rule)
+
+
+def _numeric_achievement(
+    indicator: Indicator, target: TargetSpec, r: Decimal
+) -> tuple[Decimal | None, str]:
+    if target.range is not None:
+        low, high = target.range.min, target.range.max
+        if low <= r <= high:
+            return HUNDRED, f"{show_raw(r, 4)} within {low}–{high}"
+        bound = low if r < low else high
+        value, text = _against(indicator, r, bound)
+        return value, f"{text} (outside {low}–{high})"
+    assert target.value is not None
+    return _against(indicator, r, target.value)

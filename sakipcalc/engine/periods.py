@@ -1,0 +1,44 @@
+"""Periods as the engine walks them: a year's quarters, and the years before one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import assert_never
+
+from .._types import Period
+from ..models import QuarterRule
+
+__all__ = ["combine_quarters", "earlier_years", "quarters_needed"]
+
+
+def quarters_needed(rule: QuarterRule, year: Period) -> tuple[Period, ...]:
+    """The quarters of ``year`` whose values make the year's under ``rule``."""
+    match rule:
+        case QuarterRule.LAST:
+            return (year.quarter_of_year(4),)
+        case QuarterRule.SUM | QuarterRule.MEAN | QuarterRule.MAX:
+            return tuple(year.quarter_of_year(q) for q in (1, 2, 3, 4))
+        case _:
+            assert_never(rule)
+
+
+def combine_quarters(rule: QuarterRule, values: Sequence[Decimal]) -> Decimal:
+    """A year's value from the values of :func:`quarters_needed`, in quarter order."""
+    match rule:
+        case QuarterRule.SUM:
+            return sum(values, Decimal(0))
+        case QuarterRule.LAST:
+            return values[-1]
+        case QuarterRule.MEAN:
+            return sum(values, Decimal(0)) / len(values)
+        case QuarterRule.MAX:
+            return max(values)
+        case _:
+            assert_never(rule)
+
+
+def earlier_years(periods: Iterable[str], year: int) -> tuple[Period, ...]:
+    """The distinct years named by ``periods`` (years or quarters) before ``year``, in order."""
+    years = {int(p[:4]) for p in periods}
+    return tuple(Period.of(y) for y in sorted(years) if y < year)
