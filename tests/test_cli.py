@@ -7,6 +7,7 @@ import random
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -201,6 +202,28 @@ def test_usage_errors_exit_2_with_a_message_on_stderr(
     assert result.err.startswith("sakipcalc")
     assert "error:" in result.err
     no_traceback(result)
+
+
+# The smallest valid spec: the usage errors below are found before anything is evaluated.
+BARE = """\
+sakipcalc: 1
+spec: {id: s, name: S, plan: {start: 2019, end: 2023}}
+"""
+
+
+def test_zero_examples_is_a_usage_error(write_spec: Callable[[dict[str, str]], Path]) -> None:
+    result = run_cli("test", str(write_spec({"spec.yaml": BARE})), "--examples", "0")
+    assert result.code == 2
+    assert "must be at least 1" in result.err
+
+
+def test_a_malformed_period_for_data_is_a_usage_error(
+    write_spec: Callable[[dict[str, str]], Path], tmp_path: Path
+) -> None:
+    directory = write_spec({"spec.yaml": BARE})
+    result = run_cli("data", str(directory), "-o", str(tmp_path / "x.csv"), "--period", "garbage")
+    assert result.code == 2
+    assert not (tmp_path / "x.csv").exists()
 
 
 def test_version_goes_to_the_injected_stdout(spec_dir: Path) -> None:

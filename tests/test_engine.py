@@ -994,3 +994,140 @@ def test_json_for_a_bad_period_is_a_usage_error(
     result = run_cli("evaluate", str(directory), "--period", "2022-Q9", "--format", "json")
     assert result.code == 2
     assert "2022-Q9" in result.err
+
+
+# ------------------------------------------------- shared children and long chains
+
+# The smallest valid spec header; each test below adds its own sections.
+BARE = """\
+sakipcalc: 1
+spec: {id: s, name: S, plan: {start: 2019, end: 2023}}
+"""
+
+
+def test_a_cascade_of_shared_children_is_built_once(
+    write_spec: Callable[[dict[str, str]], Path],
+) -> None:
+    # 16 layers of 2; each node supports both nodes of the layer above: 2^15 paths from
+    # the top to the bottom, but only 32 results to build.
+    lines = [BARE, "indicators:\n"]
+    links = ["links:\n"]
+    data = ['data:\n  "2022":\n']
+    for layer in range(16):
+        for side in "ab":
+            node = f"n{layer}{side}"
+            lines.append(f"  - {{id: {node}, name: N, unit: x, targets: {{2022: 10}}}}\n")
+            data.append(f"    {node}: 5\n")
+            if layer:
+                for parent_side in "ab":
+                    links.append(f"  - {{parent: n{layer - 1}{parent_side}, child: {node}}}\n")
+    directory = write_spec({"spec.yaml": "".join(lines + links + data)})
+    report = sakipcalc.evaluate(sakipcalc.load(directory), period="2022")
+    top, child = report.indicator("n0a"), report.indicator("n1a")
+    assert top.children[0] is child  # shared, not rebuilt per parent
+    # the JSON lists children by id, so it stays small
+    result = run_cli("evaluate", str(directory), "--period", "2022", "--format", "json")
+    payload = json.loads(result.out)
+    assert payload["indicators"][0]["children"] == ["n1a", "n1b"]
+    assert len(result.out) < 200_000
+
+
+def test_a_long_link_chain_is_not_cut(write_spec: Callable[[dict[str, str]], Path]) -> None:
+    lines = [BARE, "indicators:\n"] + [f"  - {{id: n{i}, name: N, unit: x}}\n" for i in range(20)]
+    links = ["links:\n"] + [f"  - {{parent: n{i}, child: n{i + 1}}}\n" for i in range(19)]
+    directory = write_spec({"spec.yaml": "".join(lines + links)})
+    report = sakipcalc.evaluate(sakipcalc.load(directory), period="2022")
+    depth, node = 0, report.indicator("n0")
+    while node.children:
+        (node,) = node.children
+        depth += 1
+    assert (depth, node.indicator) == (19, "n19")
+
+
+def test_a_long_formula_chain_neither_recurses_nor_crashes(
+    write_spec: Callable[[dict[str, str]], Path],
+) -> None:
+    # i0 = x; i_k = i_(k-1) + 1, declared in reverse so that evaluation order matters.
+    count = 1100
+    lines = [BARE, "variables:\n  - {id: x}\nindicators:\n"]
+    for k in reversed(range(count)):
+        formula = "x" if k == 0 else f"i{k - 1} + 1"
+        lines.append(f"  - {{id: i{k}, name: I, unit: x, formula: '{formula}'}}\n")
+    lines.append('data:\n  "2022":\n    x: 7\n')
+    # the last link printed as 7 + 1099 = 1106: reconciliation walks the same chain
+    lines.append(
+        f'reported:\n  - {{source: T, period: "2022", indicator: i{count - 1}, '
+        f"realisation: {7 + count - 1}}}\n"
+    )
+    spec = sakipcalc.load(write_spec({"spec.yaml": "".join(lines)}))
+    report = sakipcalc.evaluate(spec, period="2022")
+    assert report.indicator(f"i{count - 1}").realisation.raw == D(7 + count - 1)
+    from sakipcalc.check import check
+
+    result = check(spec)
+    assert (result.checked, result.consistent) == (1, 1)
+
+
+# ------------------------------------------------------- inputs and edge cases
+
+
+def test_a_negative_target_is_not_computable_and_warned(
+    write_spec: Callable[[dict[str, str]], Path],
+) -> None:
+    # higher is better, T = -5, R = -10: R / T = 200 would reward the worse result
+    text = BARE + (
+        "indicators:\n"
+        "  - {id: a, name: A, unit: poin, targets: {2022: -5}}\n"
+        'data:\n  "2022":\n    a: -10\n'
+    )
+    spec = sakipcalc.load(write_spec({"spec.yaml": text}))
+    assert [w.code for w in spec.warnings] == ["negative-target"]
+    figure = sakipcalc.evaluate(spec, period="2022").indicator("a").achievement
+    assert figure.status is Status.NOT_COMPUTABLE
+    assert figure.reason is not None and figure.reason.startswith("negative target -5")
+
+
+def test_a_hand_built_dataset_with_a_float_is_a_programming_error(
+    write_spec: Callable[[dict[str, str]], Path],
+) -> None:
+    text = BARE + "indicators:\n  - {id: a, name: A, unit: x, targets: {2022: 1}}\n"
+    spec = sakipcalc.load(write_spec({"spec.yaml": text}))
+    data = sakipcalc.DataSet({"2022": {"a": 1.5}})  # type: ignore[dict-item]
+    with pytest.raises(TypeError, match="a DataSet holds Decimal"):
+        sakipcalc.evaluate(spec, data, period="2022")
+
+
+def test_ratio_of_sums_follows_achievement_from_rounded(
+    write_spec: Callable[[dict[str, str]], Path],
+) -> None:
+    # 10086 / 75695 × 100 = 13.3245… → 13.32 printed; 13.32 / 25 × 100 = 53.28 (not 53.30)
+    text = (
+        "sakipcalc: 1\n"
+        "spec: {id: s, name: S, plan: {start: 2019, end: 2023}, rollup: ratio_of_sums}\n"
+        "variables:\n  - {id: m}\n  - {id: p}\n"
+        "indicators:\n"
+        "  - {id: a, name: A, unit: x, formula: m / p * 100, targets: {2022: 25}}\n"
+        'data:\n  "2022":\n    m: 10086\n    p: 75695\n'
+    )
+    report = sakipcalc.evaluate(sakipcalc.load(write_spec({"spec.yaml": text})), period="2022")
+    (agency,) = [r for r in report.rollups if r.kind == "agency"]
+    assert agency.achievement.rounded == D("53.28")
+
+
+def test_an_explicitly_empty_year_is_not_filled_from_its_quarters(
+    write_spec: Callable[[dict[str, str]], Path],
+) -> None:
+    text = BARE + (
+        "indicators:\n  - {id: a, name: A, unit: x, quarters: sum, targets: {2022: 10}}\n"
+        "data:\n"
+        '  "2022": {a: ~}\n'
+        '  "2022-Q1": {a: 1}\n  "2022-Q2": {a: 2}\n  "2022-Q3": {a: 3}\n  "2022-Q4": {a: 4}\n'
+    )
+    spec = sakipcalc.load(write_spec({"spec.yaml": text}))
+    figure = sakipcalc.evaluate(spec, period="2022").indicator("a").realisation
+    assert figure.status is Status.MISSING_DATA
+    # without the explicit ~ the year is the sum of its quarters: 1 + 2 + 3 + 4
+    text_without = text.replace('  "2022": {a: ~}\n', "")
+    other = write_spec({"other/spec.yaml": text_without}) / "other"
+    spec = sakipcalc.load(other)
+    assert sakipcalc.evaluate(spec, period="2022").indicator("a").realisation.raw == D(10)

@@ -463,3 +463,19 @@ def test_loader_accepts_a_good_scale(
     spec = sakipcalc.load(directory)
     band = spec.compiled_scales["mine"].band_for(D(value))
     assert band is not None and band.band.label == label
+
+
+def test_a_score_outside_its_scale_is_refused(
+    write_spec: Callable[[dict[str, str]], Path], tmp_path: Path
+) -> None:
+    relative = Path(os.path.relpath(STANDARD, tmp_path)).as_posix()
+    text = (
+        "sakipcalc: 1\n"
+        f"imports: [{relative}]\n"
+        "spec: {id: s, name: S, plan: {start: 2019, end: 2023}}\n"
+        "variables:\n  - {id: sc, domain: score, scale: akip}\n"
+        'data:\n  "2022":\n    sc: 150\n'
+    )
+    (issue,) = sakipcalc.validate(write_spec({"spec.yaml": text}))
+    assert issue.code == "out-of-domain"
+    assert "falls in none of its bands" in issue.message
