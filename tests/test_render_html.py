@@ -2,7 +2,7 @@
 
 The golden file ``tests/golden/html/small-id.html`` is the report of the small
 hand-written spec below. To regenerate it after an intended change:
-``SAKIPCALC_REGEN=1 python -m pytest tests/test_render_html.py``, then read it
+``python -m pytest tests/test_render_html.py --update-goldens``, then read it
 (and open it in a browser) before rerunning.
 
 The browser test opens the Tanah Laut report in Debian's headless Chromium
@@ -14,7 +14,6 @@ nothing). Without Chromium it is skipped, unless ``SAKIPCALC_REQUIRE_BROWSER=1``
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import sys
@@ -26,13 +25,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SEED_SPEC, SPECS
+from conftest import SEED_SPEC, SPECS, Golden
 
 import sakipcalc
 from sakipcalc import EvaluationReport
 from sakipcalc.render._html import _axis, _colour, _fit, _ink, _text_width, render_html
 
-GOLDEN = Path(__file__).resolve().parent / "golden" / "html"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -305,26 +303,6 @@ def body_rows(document: Node, table_id: str) -> list[Node]:
     return [row for row in tbody.children if row.tag == "tr"]
 
 
-def assert_golden(name: str, actual: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("SAKIPCALC_REGEN") == "1":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(actual, encoding="utf-8", newline="\n")
-        return
-    assert path.exists(), f"{path} is missing: run the tests with SAKIPCALC_REGEN=1"
-    expected = path.read_text(encoding="utf-8")
-    if actual != expected:
-        diff = "".join(
-            difflib.unified_diff(
-                expected.splitlines(keepends=True),
-                actual.splitlines(keepends=True),
-                f"golden/html/{name}",
-                "actual",
-            )
-        )
-        pytest.fail(f"output differs from golden/html/{name}:\n{diff}", pytrace=False)
-
-
 REMOTE = [
     re.compile(r"https?://", re.IGNORECASE),
     re.compile(r"""(?:src|href|xlink:href|action|srcset|poster|data)\s*=\s*["']?\s*//""", re.I),
@@ -376,8 +354,10 @@ def assert_self_contained(html: str, *, spec_text_is_hostile: bool = False) -> N
 # ----------------------------------------------------------- golden and small
 
 
-def test_small_report_matches_the_golden_file(small_report: EvaluationReport) -> None:
-    assert_golden("small-id.html", render_html(small_report, locale="id"))
+def test_small_report_matches_the_golden_file(
+    small_report: EvaluationReport, golden: Golden
+) -> None:
+    golden.check("html/small-id.html", render_html(small_report, locale="id"))
 
 
 def test_small_report_contents(small_report: EvaluationReport) -> None:

@@ -9,7 +9,7 @@ a line of it, and every expected number was worked out by hand from those lines
     the oracle, and every one it flags is not; plus hand-computed key figures;
 (b) every discrepancy ``check`` finds, as a hand-written list;
 (c) ``sakipcalc check`` and ``sakipcalc evaluate`` output against golden files
-    (regenerate with SAKIPCALC_REGEN=1), and the JSON formats;
+    (regenerate with ``pytest --update-goldens``), and the JSON formats;
 (d) ``sakipcalc validate`` on every shipped spec directory.
 """
 
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import difflib
 import json
 import os
 import textwrap
@@ -31,39 +30,17 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import SEED_SPEC, SPECS, run_cli
+from conftest import SEED_SPEC, SPECS, Golden, run_cli
 
 import sakipcalc
 import sakipcalc.check
 from sakipcalc import EvaluationReport, Spec
 
-GOLDEN = Path(__file__).resolve().parent / "golden"
 PERIOD = "2022"
 
 
 def D(text: str | int) -> Decimal:
     return Decimal(str(text))
-
-
-def assert_golden(name: str, actual: str) -> None:
-    """``actual`` equals ``tests/golden/<name>`` exactly (rewritten when SAKIPCALC_REGEN=1)."""
-    path = GOLDEN / name
-    if os.environ.get("SAKIPCALC_REGEN") == "1":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(actual, encoding="utf-8", newline="\n")
-        return
-    assert path.exists(), f"{path} is missing: run the tests with SAKIPCALC_REGEN=1"
-    expected = path.read_text(encoding="utf-8")
-    if actual != expected:
-        diff = "".join(
-            difflib.unified_diff(
-                expected.splitlines(keepends=True),
-                actual.splitlines(keepends=True),
-                f"golden/{name}",
-                "actual",
-            )
-        )
-        pytest.fail(f"output differs from golden/{name}:\n{diff}", pytrace=False)
 
 
 @pytest.fixture(scope="module")
@@ -859,12 +836,12 @@ def test_pmks_mandiri_range_invariant_holds_for_admitted_data(spec: Spec) -> Non
 # ======================================================================= (c) the CLI
 
 
-def test_check_exits_1_and_matches_golden() -> None:
+def test_check_exits_1_and_matches_golden(golden: Golden) -> None:
     result = run_cli("check", str(SEED_SPEC))
     assert result.code == 1
     assert result.err == ""
     assert result.out.startswith("Checked 352 figures: 322 consistent, 30 discrepancies.\n")
-    assert_golden("seed-check.txt", result.out)
+    golden.check("seed-check.txt", result.out)
 
 
 def test_check_json_keeps_decimals_as_strings() -> None:
@@ -886,11 +863,11 @@ def _no_float(text: str) -> Any:
     raise AssertionError(f"a float in the JSON output: {text}")
 
 
-def test_evaluate_matches_golden() -> None:
+def test_evaluate_matches_golden(golden: Golden) -> None:
     result = run_cli("evaluate", str(SEED_SPEC), "--period", PERIOD)
     assert result.code == 0
     assert result.err == ""
-    assert_golden("seed-evaluate.txt", result.out)
+    golden.check("seed-evaluate.txt", result.out)
 
 
 def test_evaluate_table_rows_by_hand() -> None:
