@@ -14,7 +14,7 @@ TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
 GOLDEN = TESTS / "golden"
 SPECS = ROOT / "specs"
-SEED_SPEC = SPECS / "tanah-laut-dinsos-2022"
+TANAH_LAUT_SPEC = SPECS / "tanah-laut-dinsos-2022"
 
 
 class CliResult:

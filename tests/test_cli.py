@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEED_SPEC, CliResult, run_cli
+from conftest import ROOT, TANAH_LAUT_SPEC, CliResult, run_cli
 
 VALID = """\
 sakipcalc: 1
@@ -238,9 +238,9 @@ def test_help_goes_to_the_injected_stdout(spec_dir: Path) -> None:
     assert result.out.startswith("usage: sakipcalc validate")
 
 
-def test_the_seed_spec_is_valid(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_tanah_laut_spec_is_valid(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
-    result = run_cli("validate", str(SEED_SPEC.relative_to(ROOT)))
+    result = run_cli("validate", str(TANAH_LAUT_SPEC.relative_to(ROOT)))
     assert result.code == 0, result.out
     assert result.out.splitlines()[-1].startswith("valid: ")
 

@@ -4,7 +4,7 @@ Each example runs as a subprocess (``sys.executable``) from a scratch working
 directory, and its standard output is compared exactly with a golden file under
 ``tests/golden/``. Regenerate the golden files with ``pytest --update-goldens``, then
 check every changed line by hand against the report before accepting it. The
-figures in the golden files were checked against the seed text; the
+figures in the golden files were checked against the Tanah Laut report; the
 ``test_*_figures`` tests below pin the key ones independently of the golden
 files, so they still fail when a regeneration accepts a wrong figure.
 """
@@ -21,7 +21,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEED_SPEC, SPECS, CliResult, Golden, run_cli
+from conftest import ROOT, SPECS, TANAH_LAUT_SPEC, CliResult, Golden, run_cli
 
 import sakipcalc
 
@@ -53,7 +53,7 @@ def run_example(script: str, *args: str, cwd: Path) -> subprocess.CompletedProce
 
 @pytest.mark.parametrize(
     ("script", "golden_file"),
-    [("tabel_3_2.py", "seed-tabel-3-2.txt"), ("scorecard.py", "seed-scorecard.txt")],
+    [("tabel_3_2.py", "tanah-laut-tabel-3-2.txt"), ("scorecard.py", "tanah-laut-scorecard.txt")],
 )
 def test_example_output_matches_golden(
     script: str, golden_file: str, tmp_path: Path, golden: Golden
@@ -64,7 +64,7 @@ def test_example_output_matches_golden(
     assert done.stderr == ""
     golden.check(golden_file, done.stdout)
     # Passing the bundled spec explicitly gives the same output.
-    explicit = run_example(script, str(SEED_SPEC), "--period", "2022", cwd=tmp_path)
+    explicit = run_example(script, str(TANAH_LAUT_SPEC), "--period", "2022", cwd=tmp_path)
     assert explicit.returncode == 0, explicit.stderr
     assert explicit.stdout == done.stdout
 

@@ -211,11 +211,11 @@ def test_akip_positions_and_names() -> None:
     [
         ("-20", "sangat_rendah", "Sangat Rendah"),
         ("0", "sangat_rendah", "Sangat Rendah"),
-        ("41.42", "sangat_rendah", "Sangat Rendah"),  # the seed's % PMKS tertangani
+        ("41.42", "sangat_rendah", "Sangat Rendah"),  # the Tanah Laut report's % PMKS tertangani
         ("50", "sangat_rendah", "Sangat Rendah"),
         ("50.99", "sangat_rendah", "Sangat Rendah"),  # the gap (50, 51) is closed downward
         ("51", "rendah", "Rendah"),
-        ("53.28", "rendah", "Rendah"),  # the seed's % mandiri
+        ("53.28", "rendah", "Rendah"),  # the Tanah Laut report's % mandiri
         ("65", "rendah", "Rendah"),
         ("65.5", "rendah", "Rendah"),
         ("66", "sedang", "Sedang"),

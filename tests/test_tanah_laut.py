@@ -1,6 +1,6 @@
-"""Golden tests of the real report: ``specs/tanah-laut-dinsos-2022`` against its seed text.
+"""Golden tests of the real report: ``specs/tanah-laut-dinsos-2022`` against the report's text.
 
-The seed is /work/shared/seeds/000_c2d025b5a3471b09.txt; every ``Lnnnn`` below is
+The text is /work/shared/seeds/000_c2d025b5a3471b09.txt; every ``Lnnnn`` below is
 a line of it, and every expected number was worked out by hand from those lines
 (or by the Fraction oracle below, which reads the spec's YAML with PyYAML's
 ``BaseLoader`` and never goes through sakipcalc).
@@ -30,7 +30,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import SEED_SPEC, SPECS, Golden, run_cli
+from conftest import SPECS, TANAH_LAUT_SPEC, Golden, run_cli
 
 import sakipcalc
 import sakipcalc.check
@@ -45,7 +45,7 @@ def D(text: str | int) -> Decimal:
 
 @pytest.fixture(scope="module")
 def spec() -> Spec:
-    return sakipcalc.load(SEED_SPEC)
+    return sakipcalc.load(TANAH_LAUT_SPEC)
 
 
 @pytest.fixture(scope="module")
@@ -200,7 +200,7 @@ class Oracle:
 
 @pytest.fixture(scope="module")
 def oracle() -> Oracle:
-    return Oracle(SEED_SPEC)
+    return Oracle(TANAH_LAUT_SPEC)
 
 
 @dataclass(frozen=True)
@@ -519,7 +519,7 @@ def test_budget_totals(report: EvaluationReport) -> None:
 
 
 PROBE_FORMULAS = {
-    # id: (formula, hand-computed value, seed line)
+    # id: (formula, hand-computed value), with the report's line
     # stage I, Pelaihari: 1039 / 1433 × 100 = 72.50523… → 72.51 (truncation would give 72.50)
     "pelaihari_1_realised": (
         "sum(bansos1_realised, pelaihari) / sum(bansos1_recipients, pelaihari) * 100",
@@ -566,7 +566,7 @@ PROBE_FORMULAS = {
 
 def test_bansos_kecamatan_percentages(tmp_path: Path) -> None:
     """A few inflation-aid percentages, computed by the engine from the spec's counts."""
-    rel = Path(os.path.relpath(SEED_SPEC, tmp_path)).as_posix()
+    rel = Path(os.path.relpath(TANAH_LAUT_SPEC, tmp_path)).as_posix()
     indicators = "\n".join(
         f'  - {{id: probe_{name}, name: probe, unit: "%", formula: "{formula}"}}'
         for name, (formula, _) in PROBE_FORMULAS.items()
@@ -651,7 +651,7 @@ def test_bansos_printed_totals_are_unweighted_means_of_the_rows() -> None:
 
 # ================================================================ (b) discrepancies
 
-# (kind, subject, field, period, reported, recomputed), each checked against the seed.
+# (kind, subject, field, period, reported, recomputed), each checked against the report.
 BANSOS1_REALISED = "sum(bansos1_realised) / sum(bansos1_recipients) * 100"
 EXPECTED_DISCREPANCIES = [
     # Stage I total row prints the unweighted mean 73,78 / 26,22 (L4076):
@@ -784,7 +784,7 @@ def test_every_discrepancy_check_finds(checked: sakipcalc.check.CheckResult) -> 
     assert checked.consistent == checked.checked - 30
 
 
-def test_discrepancy_sources_name_the_seed_lines(checked: sakipcalc.check.CheckResult) -> None:
+def test_discrepancy_sources_name_the_report_lines(checked: sakipcalc.check.CheckResult) -> None:
     sources = Counter(d.source for d in checked.discrepancies)
     for line in ("L4076", "L4177", "L3999", "L1146", "L4402", "L5551", "L5990", "L6012", "L7098"):
         assert any(line in source for source in sources), line
@@ -837,15 +837,15 @@ def test_pmks_mandiri_range_invariant_holds_for_admitted_data(spec: Spec) -> Non
 
 
 def test_check_exits_1_and_matches_golden(golden: Golden) -> None:
-    result = run_cli("check", str(SEED_SPEC))
+    result = run_cli("check", str(TANAH_LAUT_SPEC))
     assert result.code == 1
     assert result.err == ""
     assert result.out.startswith("Checked 352 figures: 322 consistent, 30 discrepancies.\n")
-    golden.check("seed-check.txt", result.out)
+    golden.check("tanah-laut-check.txt", result.out)
 
 
 def test_check_json_keeps_decimals_as_strings() -> None:
-    result = run_cli("check", str(SEED_SPEC), "--format", "json")
+    result = run_cli("check", str(TANAH_LAUT_SPEC), "--format", "json")
     assert result.code == 1
     payload = json.loads(result.out, parse_float=_no_float)
     assert (payload["checked"], payload["consistent"]) == (352, 322)  # counts are integers
@@ -864,14 +864,14 @@ def _no_float(text: str) -> Any:
 
 
 def test_evaluate_matches_golden(golden: Golden) -> None:
-    result = run_cli("evaluate", str(SEED_SPEC), "--period", PERIOD)
+    result = run_cli("evaluate", str(TANAH_LAUT_SPEC), "--period", PERIOD)
     assert result.code == 0
     assert result.err == ""
-    golden.check("seed-evaluate.txt", result.out)
+    golden.check("tanah-laut-evaluate.txt", result.out)
 
 
 def test_evaluate_table_rows_by_hand() -> None:
-    out = run_cli("evaluate", str(SEED_SPEC), "--period", PERIOD).out
+    out = run_cli("evaluate", str(TANAH_LAUT_SPEC), "--period", PERIOD).out
     rows = {line.split()[0]: line.split() for line in out.splitlines() if line.strip()}
     assert rows["pmks_tertangani"][1:6] == ["%", "100", "41.42", "41.42", "Sangat"]
     assert rows["pmks_mandiri"][1:6] == ["%", "25", "13.32", "53.28", "Rendah"]
@@ -893,7 +893,7 @@ def walk_json(value: Any) -> Iterator[Any]:
 
 
 def test_evaluate_json_parses_and_keeps_decimals_as_strings() -> None:
-    result = run_cli("evaluate", str(SEED_SPEC), "--period", PERIOD, "--format", "json")
+    result = run_cli("evaluate", str(TANAH_LAUT_SPEC), "--period", PERIOD, "--format", "json")
     assert result.code == 0
     payload = json.loads(result.out, parse_float=_no_float)
     assert not any(isinstance(v, float) for v in walk_json(payload))
@@ -920,12 +920,12 @@ def test_validate_every_shipped_spec_directory() -> None:
     everything = run_cli("validate", str(SPECS))
     assert everything.code == 0, everything.out
     assert everything.out.splitlines()[-1] == "valid: 32 indicators in 14 files, 11 warnings"
-    seed = run_cli("validate", str(SEED_SPEC))
-    assert seed.code == 0, seed.out
-    assert seed.out.splitlines()[-1] == "valid: 32 indicators in 14 files, 11 warnings"
+    tanah_laut = run_cli("validate", str(TANAH_LAUT_SPEC))
+    assert tanah_laut.code == 0, tanah_laut.out
+    assert tanah_laut.out.splitlines()[-1] == "valid: 32 indicators in 14 files, 11 warnings"
     # The 11 warnings are the link-unit-mismatch warnings the spec README expects.
-    assert seed.out.count("warning link-unit-mismatch") == 11
-    assert " error " not in seed.out
+    assert tanah_laut.out.count("warning link-unit-mismatch") == 11
+    assert " error " not in tanah_laut.out
     standard = run_cli("validate", str(SPECS / "standard"))
     assert standard.code == 0, standard.out
 
