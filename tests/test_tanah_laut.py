@@ -6,11 +6,14 @@ a line of it, and every expected number was worked out by hand from those lines
 ``BaseLoader`` and never goes through sakipcalc).
 
 (a) every printed figure that ``check`` calls consistent is reproduced exactly by
-    the oracle, and every one it flags is not; plus hand-computed key figures;
-(b) every discrepancy ``check`` finds, as a hand-written list;
-(c) ``sakipcalc check`` and ``sakipcalc evaluate`` output against golden files
-    (regenerate with ``pytest --update-goldens``), and the JSON formats;
-(d) ``sakipcalc validate`` on every shipped spec directory.
+    the oracle, and every one it flags is not; plus hand-computed key figures and
+    the spec's declared invariants;
+(b) ``sakipcalc evaluate`` output against a golden file (regenerate with
+    ``pytest --update-goldens``), and its JSON;
+(c) ``sakipcalc validate`` on every shipped spec directory.
+
+Every discrepancy ``check`` finds in this report, as a hand-written list, and the
+output of ``sakipcalc check`` on it, are in ``test_check.py``.
 """
 
 from __future__ import annotations
@@ -649,156 +652,6 @@ def test_bansos_printed_totals_are_unweighted_means_of_the_rows() -> None:
     assert half_up(Fraction(1723 * 100, 1786), 2) == Fraction("96.47")
 
 
-# ================================================================ (b) discrepancies
-
-# (kind, subject, field, period, reported, recomputed), each checked against the report.
-BANSOS1_REALISED = "sum(bansos1_realised) / sum(bansos1_recipients) * 100"
-EXPECTED_DISCREPANCIES = [
-    # Stage I total row prints the unweighted mean 73,78 / 26,22 (L4076):
-    # 4967 / 6753 = 73.5525 → 73.55, 1786 / 6753 = 26.4475 → 26.45
-    ("figure", BANSOS1_REALISED, "value", "2022", "73.78", "73.55"),
-    (
-        "figure",
-        "sum(bansos1_not_realised) / sum(bansos1_recipients) * 100",
-        "value",
-        "2022",
-        "26.22",
-        "26.45",
-    ),
-    # Stage II total row 96,32 / 3,68 (L4177): 1723 / 1786 = 96.4726 → 96.47, 63 / 1786 = 3.5274 → 3.53
-    (
-        "figure",
-        "sum(bansos2_realised) / sum(bansos2_recipients) * 100",
-        "value",
-        "2022",
-        "96.32",
-        "96.47",
-    ),
-    (
-        "figure",
-        "sum(bansos2_not_realised) / sum(bansos2_recipients) * 100",
-        "value",
-        "2022",
-        "3.68",
-        "3.53",
-    ),
-    # Narrative "4967 jiwa (73,78%)" (L3999)
-    ("figure", BANSOS1_REALISED, "value", "2022", "73.78", "73.55"),
-    # Strategic table "Target 2022": mandiri 30% (L1146), KUBE 100% (L1216), PSKS 75% (L1258),
-    # against the Renstra 2022 column: 25 (L1718), 80 (L1781), 90 (L1824)
-    ("target", "pmks_mandiri", "target", "2022", "30", "25"),
-    ("target", "pmks_kube", "target", "2022", "100", "80"),
-    ("target", "psks_terlatih", "target", "2022", "75", "90"),
-    # Table A: mandiri 30% (L2866), KUBE 100% (L3051), PSKS 100% (L3116)
-    ("target", "pmks_mandiri", "target", "2022", "30", "25"),
-    ("target", "pmks_kube", "target", "2022", "100", "80"),
-    ("target", "psks_terlatih", "target", "2022", "100", "90"),
-    # Tabel 3.2 KUBE target 100 (L4402) and the narrative "adalah 100%" (L4811)
-    ("target", "pmks_kube", "target", "2022", "100", "80"),
-    ("target", "pmks_kube", "target", "2022", "100", "80"),
-    # Kepala Dinas table: 25% (L4898) against the 30 % the Kepala Dinas signed (L2328)
-    ("target", "pmks_mandiri", "target", "2022", "25", "30"),
-    # Kabid RPJS table "40% 18,43% 46,07%" (L5551): target 40 against the PK's 100 (L2514);
-    # 3120 / 16924 = 18.4354 → 18.44 half-up (truncated 18.43);
-    # 18.44 / 40 = 46.10 (truncated throughout: 18.43 / 40 = 46.075 → 46.07)
-    ("target", "lansia_disabilitas_kebutuhan_dasar", "target", "2022", "40", "100"),
-    (
-        "ambiguous-rounding",
-        "lansia_disabilitas_kebutuhan_dasar",
-        "realisation",
-        "2022",
-        "18.43",
-        "18.44",
-    ),
-    (
-        "ambiguous-rounding",
-        "lansia_disabilitas_kebutuhan_dasar",
-        "achievement",
-        "2022",
-        "46.07",
-        "46.10",
-    ),
-    # "persentase lanjut usia ... 18,43%" (L5701-5705): lansia alone is 2833 / 13880 = 20.4107 → 20.41
-    (
-        "figure",
-        "sum(pmks_handled, lansia_terlantar) / sum(pmks_population, lansia_terlantar) * 100",
-        "value",
-        "2022",
-        "18.43",
-        "20.41",
-    ),
-    # Disabilitas "9,42 %" twice (L5746, L5752-5754): 287 / 3044 = 9.4284 → 9.43 (truncated 9.42)
-    (
-        "ambiguous-rounding",
-        "sum(pmks_handled, penyandang_disabilitas) / sum(pmks_population, penyandang_disabilitas) * 100",
-        "value",
-        "2022",
-        "9.42",
-        "9.43",
-    ),
-    (
-        "ambiguous-rounding",
-        "sum(pmks_handled, penyandang_disabilitas) / sum(pmks_population, penyandang_disabilitas) * 100",
-        "value",
-        "2022",
-        "9.42",
-        "9.43",
-    ),
-    # Kabid PSFM table, swapped: izin 97,27% (L5990; narrative 100, L6130) and
-    # data 100% (L6012; Tabel 3.2 and narrative 97,27, L4383, L6160)
-    ("figure", "izin_pub_cakupan", "realisation", "2022", "97.27", "100.00"),
-    ("figure", "data_terpadu", "realisation", "2022", "100", "97.27"),
-    # Pengumpulan Sumbangan spent "Rp. 1.800.000" in table (B) (L6406), "Rp. -" in (C) (L7375)
-    ("figure", "keg_pengumpulan_sumbangan", "spent", None, "1800000", "0"),
-    # "Analisa Program Penunjang" (L7353-7355): 9.161.495.073 / 5.300.073.352 / 57,85 %
-    # against the penunjang kegiatan of Table A and (B): 6385775649 / 4597527993,
-    # 4597527993 / 6385775649 × 100 = 71.9963… → 72.00
-    ("figure", "prog_penunjang", "ceiling", None, "9161495073", "6385775649"),
-    ("figure", "prog_penunjang", "spent", None, "5300073352", "4597527993"),
-    ("figure", "prog_penunjang", "absorption", None, "57.85", "72.00"),
-    # "korban bnecana alam ... 8.081 jiwa atau sekitar 25,78 %" (L7096-7098):
-    # 8081 / 31356 = 25.7718 → 25.77 half-up and truncated alike
-    (
-        "figure",
-        "sum(pmks_handled, korban_bencana_alam) / sum(pmks_handled) * 100",
-        "value",
-        "2022",
-        "25.78",
-        "25.77",
-    ),
-    # The Perjanjian Kinerja against the Renstra 2022 column: Kepala Dinas mandiri 30 (L2328)
-    # vs 25 (L1718); Kabid PSFM KUBE 100 (L2417) vs 80 (L1781), PSKS 75 (L2439) vs 90 (L1824)
-    ("target", "pmks_mandiri", "target", "2022", "30", "25"),
-    ("target", "pmks_kube", "target", "2022", "100", "80"),
-    ("target", "psks_terlatih", "target", "2022", "75", "90"),
-]
-
-
-def test_every_discrepancy_check_finds(checked: sakipcalc.check.CheckResult) -> None:
-    found = [
-        (d.kind, d.subject, d.what, d.period, d.reported, d.recomputed)
-        for d in checked.discrepancies
-    ]
-    assert len(EXPECTED_DISCREPANCIES) == 30
-    assert Counter(found) == Counter(EXPECTED_DISCREPANCIES)
-    assert checked.consistent == checked.checked - 30
-
-
-def test_discrepancy_sources_name_the_report_lines(checked: sakipcalc.check.CheckResult) -> None:
-    sources = Counter(d.source for d in checked.discrepancies)
-    for line in ("L4076", "L4177", "L3999", "L1146", "L4402", "L5551", "L5990", "L6012", "L7098"):
-        assert any(line in source for source in sources), line
-    ambiguous = [d for d in checked.discrepancies if d.kind == "ambiguous-rounding"]
-    assert all("matches truncate rounding, not the declared half_up" in d.note for d in ambiguous)
-    mandiri = [d for d in checked.discrepancies if d.subject == "pmks_mandiri"]
-    assert {d.source for d in mandiri} == {
-        "Tabel Sasaran Strategis, Target 2022 (L1146)",
-        "Tabel Program dan Kegiatan pendukung PK 2022 (L2866)",
-        "Tabel capaian Kepala Dinas (L4898-4906)",
-        "BAB II E, PK ESSELON II (KEPALA DINAS), L2292-2328",
-    }
-
-
 def test_pmks_mandiri_range_invariant_holds_for_admitted_data(spec: Spec) -> None:
     """pmks_mandiri's range 0–100 holds on all data its declarations admit.
 
@@ -833,30 +686,7 @@ def test_pmks_mandiri_range_invariant_holds_for_admitted_data(spec: Spec) -> Non
     )
 
 
-# ======================================================================= (c) the CLI
-
-
-def test_check_exits_1_and_matches_golden(golden: Golden) -> None:
-    result = run_cli("check", str(TANAH_LAUT_SPEC))
-    assert result.code == 1
-    assert result.err == ""
-    assert result.out.startswith("Checked 352 figures: 322 consistent, 30 discrepancies.\n")
-    golden.check("tanah-laut-check.txt", result.out)
-
-
-def test_check_json_keeps_decimals_as_strings() -> None:
-    result = run_cli("check", str(TANAH_LAUT_SPEC), "--format", "json")
-    assert result.code == 1
-    payload = json.loads(result.out, parse_float=_no_float)
-    assert (payload["checked"], payload["consistent"]) == (352, 322)  # counts are integers
-    assert len(payload["discrepancies"]) == 30
-    # Every printed and recomputed figure is a string, never a JSON number.
-    for d in payload["discrepancies"]:
-        assert isinstance(d["reported"], str) and isinstance(d["recomputed"], str)
-    first = payload["discrepancies"][0]
-    assert (first["reported"], first["recomputed"]) == ("73.78", "73.55")
-    amounts = [d for d in payload["discrepancies"] if d["subject"] == "prog_penunjang"]
-    assert [d["reported"] for d in amounts] == ["9161495073", "5300073352", "57.85"]
+# ======================================================================= (b) the CLI
 
 
 def _no_float(text: str) -> Any:
@@ -913,7 +743,7 @@ def test_evaluate_json_parses_and_keeps_decimals_as_strings() -> None:
     assert all(isinstance(b["ceiling"], str) for b in payload["budget"])
 
 
-# ===================================================================== (d) validate
+# ===================================================================== (c) validate
 
 
 def test_validate_every_shipped_spec_directory() -> None:
