@@ -25,6 +25,7 @@ import sakipcalc
 from sakipcalc.check import CheckResult, Discrepancy, check
 
 WriteSpec = Callable[[dict[str, str]], Path]
+Checked = Callable[[str], CheckResult]
 Row = tuple[str, str, str, str | None, str, str, str]
 STANDARD = SPECS / "standard"
 
@@ -35,21 +36,34 @@ spec: {id: s, name: S, plan: {start: 2019, end: 2023}}
 """
 
 
+def spelled(value: object) -> str:
+    # As the output spells it, whether held as text or as a typed value (an enum member,
+    # a period), so that these tests pin behaviour rather than representation.
+    return str(getattr(value, "value", value))
+
+
 def kind_of(found: Discrepancy) -> str:
-    # The kind as spelled in the output, whether it is held as text or as a StrEnum.
-    return str(getattr(found.kind, "value", found.kind))
+    return spelled(found.kind)
 
 
 def rows(result: CheckResult) -> list[Row]:
     """(kind, subject, what, period, source, reported, recomputed) per discrepancy, in order."""
     return [
-        (kind_of(d), d.subject, d.what, d.period, d.source, d.reported, d.recomputed)
+        (
+            kind_of(d),
+            d.subject,
+            spelled(d.what),
+            None if d.period is None else spelled(d.period),
+            d.source,
+            d.reported,
+            d.recomputed,
+        )
         for d in result.discrepancies
     ]
 
 
 @pytest.fixture
-def checked(write_spec: WriteSpec) -> Callable[[str], CheckResult]:
+def checked(write_spec: WriteSpec) -> Checked:
     """Load one spec file's text and reconcile it."""
 
     def run(text: str) -> CheckResult:
@@ -57,8 +71,6 @@ def checked(write_spec: WriteSpec) -> Callable[[str], CheckResult]:
 
     return run
 
-
-Checked = Callable[[str], CheckResult]
 
 # One indicator, served / total × 100, with two years of data:
 # 2021: 1 / 3 × 100 = 33.333…  → 33.33 under every rounding mode
@@ -151,6 +163,51 @@ def test_a_printed_figure_without_its_data_is_not_checkable(checked: Checked) ->
     assert (result.checked, result.consistent) == (1, 0)
     assert rows(result) == [("not-checkable", "pct", "realisation", "2020", "T", "50", "n/a")]
     assert "served" in result.discrepancies[0].note
+
+
+def test_a_figure_that_cannot_be_computed_is_not_checkable_nor_is_its_achievement(
+    checked: Checked,
+) -> None:
+    # 2021 with total 0: 1 / 0 has no value, so neither has 1 / 0 × 100 / 50 × 100
+    text = RATIO.replace('"2021": {served: 1, total: 3}', '"2021": {served: 1, total: 0}')
+    result = checked(
+        text + "reported:\n"
+        '  - {source: T, period: "2021", indicator: pct, realisation: 1, achievement: 2}\n'
+    )
+    assert (result.checked, result.consistent) == (2, 0)
+    assert rows(result) == [
+        ("not-checkable", "pct", "realisation", "2021", "T", "1", "n/a"),
+        ("not-checkable", "pct", "achievement", "2021", "T", "2", "n/a"),
+    ]
+
+
+def test_a_realisation_is_compared_at_the_declared_places_unless_the_entry_says(
+    checked: Checked,
+) -> None:
+    # 1 / 3 × 100 = 33.333…: at the declared 2 places 33.33, so a printed 33.3 differs;
+    # with "places: 1" on the entry, 33.3 is right
+    result = checked(
+        RATIO + "reported:\n"
+        '  - {source: T, period: "2021", indicator: pct, realisation: 33.3, places: 1}\n'
+        '  - {source: U, period: "2021", indicator: pct, realisation: 33.3}\n'
+    )
+    assert (result.checked, result.consistent) == (2, 1)
+    assert rows(result) == [("figure", "pct", "realisation", "2021", "U", "33.3", "33.33")]
+
+
+def test_a_printed_expression_is_compared_at_the_places_it_was_printed_with(
+    checked: Checked,
+) -> None:
+    # 2 / 3 × 100 = 66.666…: printed without decimals, 67 half-up (66 is the truncation)
+    result = checked(
+        RATIO + "reported:\n"
+        '  - {source: T, period: "2022", expr: served / total * 100, value: 67}\n'
+        '  - {source: U, period: "2022", expr: served / total * 100, value: 66}\n'
+    )
+    assert (result.checked, result.consistent) == (2, 1)
+    assert rows(result) == [
+        ("ambiguous-rounding", "served / total * 100", "value", "2022", "U", "66", "67")
+    ]
 
 
 # ------------------------------------------------------------ ambiguous rounding
@@ -283,6 +340,19 @@ def test_a_printed_target_is_held_to_the_plan(checked: Checked) -> None:
     assert result.discrepancies[0].note == (
         "the printed target differs from the plan's (Renstra) target"
     )
+
+
+def test_a_range_target_equals_the_same_range_only(checked: Checked) -> None:
+    # plan 10–20; a table printing the range agrees, one printing 15 does not
+    text = BARE + (
+        "indicators:\n  - {id: r, name: R, unit: x, targets: {2022: {min: 10, max: 20}}}\n"
+        "reported:\n"
+        '  - {source: A, period: "2022", indicator: r, target: {min: 10.0, max: 20}}\n'
+        '  - {source: B, period: "2022", indicator: r, target: 15}\n'
+    )
+    result = checked(text)
+    assert (result.checked, result.consistent) == (2, 1)
+    assert rows(result) == [("target", "r", "target", "2022", "B", "15", "10–20")]
 
 
 def test_targets_printed_only_in_tables_are_compared_with_each_other(checked: Checked) -> None:
@@ -446,6 +516,24 @@ def test_absorption_of_a_zero_ceiling_is_not_checkable(checked: Checked) -> None
     result = checked(text)
     assert rows(result) == [("not-checkable", "p", "absorption", "2022", "T", "0", "n/a")]
     assert result.discrepancies[0].note == "zero ceiling"
+
+
+def test_printed_totals_for_a_year_without_a_budget_are_not_checkable(checked: Checked) -> None:
+    text = BARE + (
+        "budget:\n"
+        "  - {year: 2022, programs: [{id: p, name: P, ceiling: 1, spent: 1}]}\n"
+        "reported:\n"
+        "  - {source: T, budget_year: 2021, ceiling: 1}\n"
+    )
+    result = checked(text)
+    assert (result.checked, result.consistent) == (1, 0)
+    (found,) = result.discrepancies
+    assert (kind_of(found), found.subject, found.recomputed, found.note) == (
+        "not-checkable",
+        "budget 2021",
+        "n/a",
+        "the spec has no budget for 2021",
+    )
 
 
 # --------------------------------------------------------------- the command
