@@ -139,8 +139,8 @@ SCENARIOS = [
     ("higher-110.125", HIGHER, "200", "220.25", "110.125", ("110.13", "110.12", "110.12")),
     # 314.09 / 200 × 100 = 157.045 → 157.05 / 157.04 (4 is even) / 157.04
     ("higher-157.045", HIGHER, "200", "314.09", "157.045", ("157.05", "157.04", "157.04")),
-    # the seed's 2021 figure: 49.01 / 20 × 100 = 245.05, exact in every mode
-    ("higher-seed-245.05", HIGHER, "20", "49.01", "245.05", ("245.05", "245.05", "245.05")),
+    # the Tanah Laut report's 2021 figure: 49.01 / 20 × 100 = 245.05, exact in every mode
+    ("higher-tanah-laut-245.05", HIGHER, "20", "49.01", "245.05", ("245.05", "245.05", "245.05")),
     # lower is better, official: (2T − R) / T × 100
     # (2×8 − 6.5) / 8 × 100 = 9.5 / 8 × 100 = 118.75
     ("lower-118.75", LOWER, "8", "6.5", "118.75", ("118.75", "118.75", "118.75")),
@@ -207,9 +207,9 @@ def test_polarity_rounding_cap_grid(
     ("kind", "target", "realisation", "expected"),
     [
         # DOMAIN §3: higher is better, R / T × 100. 41.42 / 100 × 100 = 41.42
-        pytest.param(HIGHER, value(100), real("41.42"), "41.42", id="higher-seed-41.42"),
-        # 13.32 / 25 × 100 = 53.28 (the seed's % mandiri)
-        pytest.param(HIGHER, value(25), real("13.32"), "53.28", id="higher-seed-53.28"),
+        pytest.param(HIGHER, value(100), real("41.42"), "41.42", id="higher-tanah-laut-41.42"),
+        # 13.32 / 25 × 100 = 53.28 (the Tanah Laut report's % mandiri)
+        pytest.param(HIGHER, value(25), real("13.32"), "53.28", id="higher-tanah-laut-53.28"),
         # lower, official: target 8, realisation 6.5 → (16 − 6.5) / 8 × 100 = 118.75
         pytest.param(LOWER, value(8), real("6.5"), "118.75", id="lower-official-domain"),
         # lower, official, worse than target: (16 − 10) / 8 × 100 = 75
@@ -390,7 +390,7 @@ def test_not_computable_realisation_propagates() -> None:
 @pytest.mark.parametrize(
     ("cap", "expected"),
     [
-        # No cap by default: the seed prints 49.01 / 20 × 100 = 245.05 uncapped.
+        # No cap by default: the Tanah Laut report prints 49.01 / 20 × 100 = 245.05 uncapped.
         pytest.param(None, "245.05", id="none"),
         pytest.param("100", "100.00", id="100"),
         pytest.param("110", "110.00", id="110"),
@@ -400,7 +400,7 @@ def test_not_computable_realisation_propagates() -> None:
         pytest.param("245.05", "245.05", id="equal-to-cap"),
     ],
 )
-def test_caps_on_the_seed_2021_figure(cap: str | None, expected: str) -> None:
+def test_caps_on_the_tanah_laut_2021_figure(cap: str | None, expected: str) -> None:
     figure = compute(HIGHER, value(20), real("49.01"), cap=cap)
     assert str(figure.rounded) == expected
 
@@ -423,7 +423,7 @@ def test_cap_does_not_raise_low_values() -> None:
 @pytest.mark.parametrize(
     ("mode", "places", "target", "realisation", "expected"),
     [
-        # the seed's printed 46.07: 18.43 / 40 × 100 = 46.075
+        # the Tanah Laut report's printed 46.07: 18.43 / 40 × 100 = 46.075
         pytest.param(MODES[0], 2, "40", "18.43", "46.08", id="half-up-46.075"),
         pytest.param(MODES[1], 2, "40", "18.43", "46.08", id="half-even-46.075-odd"),
         pytest.param(MODES[2], 2, "40", "18.43", "46.07", id="truncate-46.075"),
@@ -456,14 +456,14 @@ def test_rounding_modes(
     assert str(figure.rounded) == expected
 
 
-# 10086 / 75695 × 100 = 13.324526058524341… (the seed's % mandiri); printed 13.32.
+# 10086 / 75695 × 100 = 13.324526058524341… (the Tanah Laut report's % mandiri); printed 13.32.
 MANDIRI_RAW = "13.32452605852434"
 
 
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
-        # rounded: 13.32 / 25 × 100 = 53.28 (what the seed prints)
+        # rounded: 13.32 / 25 × 100 = 53.28 (what the Tanah Laut report prints)
         pytest.param(AchievementFrom.ROUNDED, "53.28", id="rounded"),
         # raw: 13.3245260585… / 25 × 100 = 13.3245260585… × 4 = 53.298104234… → 53.30
         pytest.param(AchievementFrom.RAW, "53.30", id="raw"),
@@ -493,7 +493,7 @@ def grade_kind() -> dict[str, Any]:
     ("target", "realisation", "mode", "expected"),
     [
         # positions D=1, C=2, CC=3, B=4, BB=5, A=6, AA=7
-        # BB vs BB: 5 / 5 × 100 = 100 (the seed's nilai AKIP)
+        # BB vs BB: 5 / 5 × 100 = 100 (the Tanah Laut report's nilai AKIP)
         pytest.param(TargetSpec(grade="BB"), grade("BB"), MODES[0], "100.00", id="BB-vs-BB"),
         # target A, realisation BB: 5 / 6 × 100 = 83.333… → 83.33
         pytest.param(TargetSpec(grade="A"), grade("BB"), MODES[0], "83.33", id="A-vs-BB"),

@@ -7,10 +7,11 @@ import random
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEED_SPEC, CliResult, run_cli
+from conftest import ROOT, TANAH_LAUT_SPEC, CliResult, run_cli
 
 VALID = """\
 sakipcalc: 1
@@ -203,6 +204,28 @@ def test_usage_errors_exit_2_with_a_message_on_stderr(
     no_traceback(result)
 
 
+# The smallest valid spec: the usage errors below are found before anything is evaluated.
+BARE = """\
+sakipcalc: 1
+spec: {id: s, name: S, plan: {start: 2019, end: 2023}}
+"""
+
+
+def test_zero_examples_is_a_usage_error(write_spec: Callable[[dict[str, str]], Path]) -> None:
+    result = run_cli("test", str(write_spec({"spec.yaml": BARE})), "--examples", "0")
+    assert result.code == 2
+    assert "must be at least 1" in result.err
+
+
+def test_a_malformed_period_for_data_is_a_usage_error(
+    write_spec: Callable[[dict[str, str]], Path], tmp_path: Path
+) -> None:
+    directory = write_spec({"spec.yaml": BARE})
+    result = run_cli("data", str(directory), "-o", str(tmp_path / "x.csv"), "--period", "garbage")
+    assert result.code == 2
+    assert not (tmp_path / "x.csv").exists()
+
+
 def test_version_goes_to_the_injected_stdout(spec_dir: Path) -> None:
     result = run_cli("--version")
     assert result.code == 0
@@ -215,9 +238,9 @@ def test_help_goes_to_the_injected_stdout(spec_dir: Path) -> None:
     assert result.out.startswith("usage: sakipcalc validate")
 
 
-def test_the_seed_spec_is_valid(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_tanah_laut_spec_is_valid(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
-    result = run_cli("validate", str(SEED_SPEC.relative_to(ROOT)))
+    result = run_cli("validate", str(TANAH_LAUT_SPEC.relative_to(ROOT)))
     assert result.code == 0, result.out
     assert result.out.splitlines()[-1].startswith("valid: ")
 

@@ -7,23 +7,21 @@ copied from it. ``FAULTS`` below records, for each issue in order, where the
 fault is and the text that starts there, so that the positions in the golden
 files are checked against the YAML itself, not only against the engine.
 
-To regenerate after an intended change: ``SAKIPCALC_REGEN=1 python -m pytest
-tests/test_corpus.py``. Changed cases are rewritten and *skipped*, never
+To regenerate after an intended change: ``python -m pytest tests/test_corpus.py
+--update-goldens``. Changed cases are rewritten and *skipped*, never
 passed: check every line and column in the diff by hand, then run again.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_cli
+from conftest import ROOT, Golden, run_cli
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())
-REGENERATE = os.environ.get("SAKIPCALC_REGEN") == "1"
 
 # case -> one (file, line, column, text starting there) per issue, in output order.
 Fault = tuple[str, int | None, int | None, str]
@@ -134,16 +132,12 @@ def _positions(output: str) -> list[tuple[str, int | None, int | None]]:
 
 @pytest.mark.parametrize("case", _cases())
 def test_validate_output_matches_the_golden_file(
-    case: str, monkeypatch: pytest.MonkeyPatch
+    case: str, monkeypatch: pytest.MonkeyPatch, golden: Golden
 ) -> None:
     monkeypatch.chdir(ROOT)
     result = run_cli("validate", f"tests/corpus/{case}")
-    golden = CORPUS / case / "expected.txt"
-    if REGENERATE and (not golden.exists() or golden.read_text(encoding="utf-8") != result.out):
-        golden.write_text(result.out, encoding="utf-8", newline="\n")
-        pytest.skip(f"regenerated {golden.relative_to(ROOT)}: check it by hand, then rerun")
+    golden.check(CORPUS / case / "expected.txt", result.out)
     expected = _expected(case)
-    assert result.out == expected
     assert result.err == ""
     valid = expected.splitlines()[-1].startswith("valid: ")
     assert result.code == (0 if valid else 1)

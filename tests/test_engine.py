@@ -71,9 +71,9 @@ def build(write_spec: Callable[[dict[str, str]], Path], tmp_path: Path) -> Build
     return build
 
 
-# ---------------------------------------------------------------- the seed
+# ---------------------------------------------------------- Tanah Laut, in small
 
-SEED = """\
+TANAH_LAUT = """\
 breakdowns:
   - id: pmks_types
     categories: [anak_terlantar, abh, lansia_terlantar, penyandang_disabilitas, gelandangan,
@@ -153,7 +153,7 @@ agreements:
       - {indicator: nilai_akip_skor, target: A}
 """
 
-SEED_DATA = {
+TANAH_LAUT_DATA = {
     "data-2022.yaml": """\
         sakipcalc: 1
         data:
@@ -172,7 +172,7 @@ SEED_DATA = {
             nilai_akip: BB
             nilai_akip_skor: 80
         """,
-    # 2021: invented counts that give the seed's printed 2021 realisations exactly:
+    # 2021: invented counts that give the Tanah Laut report's printed 2021 realisations exactly:
     # tertangani 8702 / 10000 × 100 = 87.02; mandiri 4901 / 10000 × 100 = 49.01.
     # No lansia or disabled people are counted, so that ratio has a zero denominator.
     "data-2021.yaml": """\
@@ -193,17 +193,17 @@ SEED_DATA = {
 
 
 @pytest.fixture
-def seed(build: Build) -> Spec:
-    return build(SEED, files=SEED_DATA)
+def tanah_laut(build: Build) -> Spec:
+    return build(TANAH_LAUT, files=TANAH_LAUT_DATA)
 
 
 @pytest.fixture
-def seed_2022(seed: Spec) -> EvaluationReport:
-    return evaluate(seed, period="2022")
+def tanah_laut_2022(tanah_laut: Spec) -> EvaluationReport:
+    return evaluate(tanah_laut, period="2022")
 
 
-def test_pmks_tertangani(seed_2022: EvaluationReport) -> None:
-    result = seed_2022.indicator("pmks_tertangani")
+def test_pmks_tertangani(tanah_laut_2022: EvaluationReport) -> None:
+    result = tanah_laut_2022.indicator("pmks_tertangani")
     # 31356 / 75695 × 100 = 41.42413633… → 41.42; target 100: 41.42 / 100 × 100 = 41.42
     assert result.realisation.status is Status.OK
     assert result.realisation.raw is not None
@@ -215,15 +215,15 @@ def test_pmks_tertangani(seed_2022: EvaluationReport) -> None:
     assert result.category is not None and result.category.label == "sangat_rendah"
 
 
-def test_realisation_trace(seed_2022: EvaluationReport) -> None:
-    result = seed_2022.indicator("pmks_tertangani")
+def test_realisation_trace(tanah_laut_2022: EvaluationReport) -> None:
+    result = tanah_laut_2022.indicator("pmks_tertangani")
     # raw 41.424136336614… shown to places + 4 = 6 decimals, then cut with …
     assert result.realisation.trace == "31356 / 75695 × 100 = 41.424136… → 41.42"
     assert result.achievement.trace == "41.42 / 100 × 100 = 41.42 → 41.42"
 
 
-def test_pmks_mandiri_from_rounded_realisation(seed_2022: EvaluationReport) -> None:
-    result = seed_2022.indicator("pmks_mandiri")
+def test_pmks_mandiri_from_rounded_realisation(tanah_laut_2022: EvaluationReport) -> None:
+    result = tanah_laut_2022.indicator("pmks_mandiri")
     # 10086 / 75695 × 100 = 13.3245260… → 13.32; 13.32 / 25 × 100 = 53.28
     assert result.realisation.raw is not None
     assert D("13.3245") < result.realisation.raw < D("13.3246")
@@ -244,14 +244,14 @@ def test_pmks_mandiri_from_rounded_realisation(seed_2022: EvaluationReport) -> N
     ],
 )
 def test_pmks_mandiri_achievement_policy(build: Build, rounding: str, expected: str) -> None:
-    spec = build(SEED, rounding=rounding, files=SEED_DATA)
+    spec = build(TANAH_LAUT, rounding=rounding, files=TANAH_LAUT_DATA)
     result = evaluate(spec, period="2022").indicator("pmks_mandiri")
     assert str(result.realisation.rounded) == "13.32"
     assert str(result.achievement.rounded) == expected
 
 
-def test_seed_2021_mandiri_is_uncapped(seed: Spec) -> None:
-    result = evaluate(seed, period="2021").indicator("pmks_mandiri")
+def test_tanah_laut_2021_mandiri_is_uncapped(tanah_laut: Spec) -> None:
+    result = evaluate(tanah_laut, period="2021").indicator("pmks_mandiri")
     # 4901 / 10000 × 100 = 49.01; target 20: 49.01 / 20 × 100 = 245.05, no cap by default
     assert str(result.realisation.rounded) == "49.01"
     assert target_text(result.target) == "20"
@@ -259,23 +259,23 @@ def test_seed_2021_mandiri_is_uncapped(seed: Spec) -> None:
 
 
 def test_spec_wide_cap(build: Build) -> None:
-    spec = build(SEED, info="cap: 120\n", files=SEED_DATA)
+    spec = build(TANAH_LAUT, info="cap: 120\n", files=TANAH_LAUT_DATA)
     result = evaluate(spec, period="2021").indicator("pmks_mandiri")
     # 245.05 capped at 120
     assert str(result.achievement.rounded) == "120.00"
 
 
 def test_indicator_cap_overrides_spec_cap(build: Build) -> None:
-    body = SEED.replace("    end_target: 30\n", "    end_target: 30\n    cap: 150\n")
-    spec = build(body, info="cap: 100\n", files=SEED_DATA)
+    body = TANAH_LAUT.replace("    end_target: 30\n", "    end_target: 30\n    cap: 150\n")
+    spec = build(body, info="cap: 100\n", files=TANAH_LAUT_DATA)
     report = evaluate(spec, period="2021")
     assert str(report.indicator("pmks_mandiri").achievement.rounded) == "150.00"
     # tertangani keeps the spec's cap: 87.02 / 90 × 100 = 96.688… → 96.69 (below 100)
     assert str(report.indicator("pmks_tertangani").achievement.rounded) == "96.69"
 
 
-def test_nilai_akip_grade_against_grade(seed_2022: EvaluationReport) -> None:
-    result = seed_2022.indicator("nilai_akip")
+def test_nilai_akip_grade_against_grade(tanah_laut_2022: EvaluationReport) -> None:
+    result = tanah_laut_2022.indicator("nilai_akip")
     # BB (position 5) against BB (5): 5 / 5 × 100 = 100
     assert result.realisation.grade == "BB"
     assert result.realisation.display() == "BB"
@@ -283,8 +283,8 @@ def test_nilai_akip_grade_against_grade(seed_2022: EvaluationReport) -> None:
     assert str(result.achievement.rounded) == "100.00"
 
 
-def test_nilai_akip_score_maps_to_grade(seed_2022: EvaluationReport) -> None:
-    result = seed_2022.indicator("nilai_akip_skor")
+def test_nilai_akip_score_maps_to_grade(tanah_laut_2022: EvaluationReport) -> None:
+    result = tanah_laut_2022.indicator("nilai_akip_skor")
     # 80 lies in BB (70, 80]; against the score target 80: 80 / 80 × 100 = 100
     assert result.realisation.grade == "BB"
     assert str(result.achievement.rounded) == "100.00"
@@ -295,28 +295,28 @@ def test_nilai_akip_score_maps_to_grade(seed_2022: EvaluationReport) -> None:
     [("80", "BB"), ("80.01", "A"), ("90", "A"), ("90.5", "AA"), ("30", "D"), ("30.01", "C")],
 )
 def test_score_realisation_grades(build: Build, score: str, grade: str) -> None:
-    files = dict(SEED_DATA)
+    files = dict(TANAH_LAUT_DATA)
     files["data-2022.yaml"] = files["data-2022.yaml"].replace(
         "nilai_akip_skor: 80", f"nilai_akip_skor: {score}"
     )
-    report = evaluate(build(SEED, files=files), period="2022")
+    report = evaluate(build(TANAH_LAUT, files=files), period="2022")
     assert report.indicator("nilai_akip_skor").realisation.grade == grade
 
 
-def test_elderly_and_disabled(seed_2022: EvaluationReport) -> None:
-    half_up = seed_2022.indicator("lansia_disabilitas")
+def test_elderly_and_disabled(tanah_laut_2022: EvaluationReport) -> None:
+    half_up = tanah_laut_2022.indicator("lansia_disabilitas")
     # (2833 + 287) / (13880 + 3044) × 100 = 3120 / 16924 × 100 = 18.435358… → half_up 18.44
     assert half_up.realisation.trace == "3120 / 16924 × 100 = 18.435358… → 18.44"
     # 18.44 / 40 × 100 = 46.1
     assert str(half_up.achievement.rounded) == "46.10"
     # The report truncates: 18.43, and 18.43 / 40 × 100 = 46.075 → truncated 46.07
-    printed = seed_2022.indicator("lansia_disabilitas_dicetak")
+    printed = tanah_laut_2022.indicator("lansia_disabilitas_dicetak")
     assert str(printed.realisation.rounded) == "18.43"
     assert str(printed.achievement.rounded) == "46.07"
 
 
-def test_previous_years(seed_2022: EvaluationReport) -> None:
-    result = seed_2022.indicator("pmks_mandiri")
+def test_previous_years(tanah_laut_2022: EvaluationReport) -> None:
+    result = tanah_laut_2022.indicator("pmks_mandiri")
     previous = {p.period: p for p in result.previous}
     # targets exist from 2019 and data for 2021: every earlier year is listed, oldest first
     assert [p.period for p in result.previous] == ["2019", "2020", "2021"]
@@ -332,34 +332,34 @@ def test_previous_years(seed_2022: EvaluationReport) -> None:
     assert previous["2019"].achievement.status is Status.MISSING_DATA
 
 
-def test_previous_year_for_tertangani(seed_2022: EvaluationReport) -> None:
-    previous = {p.period: p for p in seed_2022.indicator("pmks_tertangani").previous}
+def test_previous_year_for_tertangani(tanah_laut_2022: EvaluationReport) -> None:
+    previous = {p.period: p for p in tanah_laut_2022.indicator("pmks_tertangani").previous}
     # 8702 / 10000 × 100 = 87.02; 87.02 / 90 × 100 = 96.6888… → 96.69
     assert str(previous["2021"].realisation.rounded) == "87.02"
     assert str(previous["2021"].achievement.rounded) == "96.69"
 
 
-def test_quarter_has_no_previous_years(seed: Spec) -> None:
-    spec_report = evaluate(seed, period="2022-Q3")
+def test_quarter_has_no_previous_years(tanah_laut: Spec) -> None:
+    spec_report = evaluate(tanah_laut, period="2022-Q3")
     assert spec_report.indicator("pmks_mandiri").previous == ()
 
 
-def test_end_target_progress(seed_2022: EvaluationReport) -> None:
-    mandiri = seed_2022.indicator("pmks_mandiri")
+def test_end_target_progress(tanah_laut_2022: EvaluationReport) -> None:
+    mandiri = tanah_laut_2022.indicator("pmks_mandiri")
     # 13.32 against the end-of-plan target 30: 13.32 / 30 × 100 = 44.4
     assert target_text(mandiri.end_target) == "30"
     assert mandiri.end_target_progress is not None
     assert str(mandiri.end_target_progress.rounded) == "44.40"
-    tertangani = seed_2022.indicator("pmks_tertangani")
+    tertangani = tanah_laut_2022.indicator("pmks_tertangani")
     assert target_text(tertangani.baseline) == "29.17 (2018)"
     assert tertangani.end_target_progress is not None
     assert str(tertangani.end_target_progress.rounded) == "41.42"
     # no end target declared: no progress
-    assert seed_2022.indicator("lansia_disabilitas").end_target_progress is None
+    assert tanah_laut_2022.indicator("lansia_disabilitas").end_target_progress is None
 
 
-def test_zero_denominator_status(seed: Spec) -> None:
-    result = evaluate(seed, period="2021").indicator("lansia_disabilitas")
+def test_zero_denominator_status(tanah_laut: Spec) -> None:
+    result = evaluate(tanah_laut, period="2021").indicator("lansia_disabilitas")
     # 2021: lansia 0 + disabled 0 = 0 in the denominator
     assert result.realisation.status is Status.NOT_COMPUTABLE
     assert result.realisation.reason is not None
@@ -371,8 +371,10 @@ def test_zero_denominator_status(seed: Spec) -> None:
 
 
 def test_zero_denominator_blocks_achievement(build: Build) -> None:
-    body = SEED.replace("    targets: {2022: 40}\n", "    targets: {2021: 40, 2022: 40}\n", 1)
-    result = evaluate(build(body, files=SEED_DATA), period="2021").indicator("lansia_disabilitas")
+    body = TANAH_LAUT.replace("    targets: {2022: 40}\n", "    targets: {2021: 40, 2022: 40}\n", 1)
+    result = evaluate(build(body, files=TANAH_LAUT_DATA), period="2021").indicator(
+        "lansia_disabilitas"
+    )
     assert result.achievement.status is Status.NOT_COMPUTABLE
     assert result.achievement.reason is not None
     assert "realisation is not computable" in result.achievement.reason
@@ -380,9 +382,9 @@ def test_zero_denominator_blocks_achievement(build: Build) -> None:
 
 
 def test_missing_category_names_variable_and_category(build: Build) -> None:
-    files = dict(SEED_DATA)
+    files = dict(TANAH_LAUT_DATA)
     files["data-2022.yaml"] = files["data-2022.yaml"].replace("abh: 15, lansia", "lansia")
-    result = evaluate(build(SEED, files=files), period="2022").indicator("pmks_tertangani")
+    result = evaluate(build(TANAH_LAUT, files=files), period="2022").indicator("pmks_tertangani")
     assert result.realisation.status is Status.MISSING_DATA
     assert MissingInput("pmks_population", "abh", "2022") in result.realisation.missing
     assert result.realisation.reason is not None
@@ -392,8 +394,8 @@ def test_missing_category_names_variable_and_category(build: Build) -> None:
     assert MissingInput("pmks_population", "abh", "2022") in result.achievement.missing
 
 
-def test_missing_variable_names_variable(seed: Spec) -> None:
-    result = evaluate(seed, period="2020").indicator("pmks_tertangani")
+def test_missing_variable_names_variable(tanah_laut: Spec) -> None:
+    result = evaluate(tanah_laut, period="2020").indicator("pmks_tertangani")
     assert result.realisation.status is Status.MISSING_DATA
     assert set(result.realisation.missing) == {
         MissingInput("pmks_handled", None, "2020"),
@@ -401,8 +403,8 @@ def test_missing_variable_names_variable(seed: Spec) -> None:
     }
 
 
-def test_missing_direct_indicator_value(seed: Spec) -> None:
-    result = evaluate(seed, period="2021").indicator("nilai_akip")
+def test_missing_direct_indicator_value(tanah_laut: Spec) -> None:
+    result = evaluate(tanah_laut, period="2021").indicator("nilai_akip")
     assert result.realisation.status is Status.MISSING_DATA
     assert result.realisation.missing == (MissingInput("nilai_akip", None, "2021"),)
 
@@ -411,9 +413,9 @@ def test_missing_direct_indicator_value(seed: Spec) -> None:
 
 
 @pytest.mark.parametrize("period", ["2022-Q5", "2022-Q0", "22", "2022Q3", "2022-3", " 2022", ""])
-def test_malformed_period_raises(seed: Spec, period: str) -> None:
+def test_malformed_period_raises(tanah_laut: Spec, period: str) -> None:
     with pytest.raises(PeriodError) as info:
-        evaluate(seed, period=period)
+        evaluate(tanah_laut, period=period)
     assert isinstance(info.value, SakipError)
 
 
@@ -916,8 +918,8 @@ def test_efficiency_band_boundaries(build: Build, spent: str, expected: str, cat
 # --------------------------------------------------------------- agreements
 
 
-def test_agreement_uses_its_own_targets(seed_2022: EvaluationReport) -> None:
-    agreements = {a.id: a for a in seed_2022.agreements}
+def test_agreement_uses_its_own_targets(tanah_laut_2022: EvaluationReport) -> None:
+    agreements = {a.id: a for a in tanah_laut_2022.agreements}
     kadis = agreements["pk_kadis"]
     assert (kadis.org_unit, kadis.level, kadis.official) == ("kadis", "II", "Kepala Dinas Sosial")
     items = {i.indicator: i for i in kadis.items}
@@ -928,13 +930,13 @@ def test_agreement_uses_its_own_targets(seed_2022: EvaluationReport) -> None:
     assert target_text(items["pmks_mandiri"].target) == "30"
     assert str(items["pmks_mandiri"].achievement.rounded) == "44.40"
     # the Renstra result is unchanged: 53.28 against 25
-    assert str(seed_2022.indicator("pmks_mandiri").achievement.rounded) == "53.28"
+    assert str(tanah_laut_2022.indicator("pmks_mandiri").achievement.rounded) == "53.28"
     # mean(41.42, 44.40) = 85.82 / 2 = 42.91
     assert str(kadis.rollup.rounded) == "42.91"
 
 
-def test_agreement_with_grade_targets(seed_2022: EvaluationReport) -> None:
-    sekretaris = {a.id: a for a in seed_2022.agreements}["pk_sekretaris"]
+def test_agreement_with_grade_targets(tanah_laut_2022: EvaluationReport) -> None:
+    sekretaris = {a.id: a for a in tanah_laut_2022.agreements}["pk_sekretaris"]
     assert sekretaris.org_unit_name == "Sekretariat"
     assert sekretaris.level == "III"
     items = {i.indicator: i for i in sekretaris.items}
@@ -946,8 +948,8 @@ def test_agreement_with_grade_targets(seed_2022: EvaluationReport) -> None:
     assert str(sekretaris.rollup.rounded) == "91.67"
 
 
-def test_agreements_only_for_the_year(seed: Spec) -> None:
-    assert evaluate(seed, period="2021").agreements == ()
+def test_agreements_only_for_the_year(tanah_laut: Spec) -> None:
+    assert evaluate(tanah_laut, period="2021").agreements == ()
 
 
 # -------------------------------------------------------------------- JSON
@@ -956,8 +958,8 @@ def test_agreements_only_for_the_year(seed: Spec) -> None:
 def test_json_output_keeps_decimals_as_strings(
     write_spec: Callable[[dict[str, str]], Path], tmp_path: Path
 ) -> None:
-    texts = {"spec.yaml": header(tmp_path, "{places: 2, mode: half_up}", "") + SEED}
-    texts.update({name: textwrap.dedent(text) for name, text in SEED_DATA.items()})
+    texts = {"spec.yaml": header(tmp_path, "{places: 2, mode: half_up}", "") + TANAH_LAUT}
+    texts.update({name: textwrap.dedent(text) for name, text in TANAH_LAUT_DATA.items()})
     directory = write_spec(texts)
     result = run_cli("evaluate", str(directory), "--period", "2022", "--format", "json")
     assert result.code == 0, result.err
@@ -990,8 +992,145 @@ def test_json_output_keeps_decimals_as_strings(
 def test_json_for_a_bad_period_is_a_usage_error(
     write_spec: Callable[[dict[str, str]], Path], tmp_path: Path
 ) -> None:
-    texts = {"spec.yaml": header(tmp_path, "{places: 2}", "") + SEED}
+    texts = {"spec.yaml": header(tmp_path, "{places: 2}", "") + TANAH_LAUT}
     directory = write_spec(texts)
     result = run_cli("evaluate", str(directory), "--period", "2022-Q9", "--format", "json")
     assert result.code == 2
     assert "2022-Q9" in result.err
+
+
+# ------------------------------------------------- shared children and long chains
+
+# The smallest valid spec header; each test below adds its own sections.
+BARE = """\
+sakipcalc: 1
+spec: {id: s, name: S, plan: {start: 2019, end: 2023}}
+"""
+
+
+def test_a_cascade_of_shared_children_is_built_once(
+    write_spec: Callable[[dict[str, str]], Path],
+) -> None:
+    # 16 layers of 2; each node supports both nodes of the layer above: 2^15 paths from
+    # the top to the bottom, but only 32 results to build.
+    lines = [BARE, "indicators:\n"]
+    links = ["links:\n"]
+    data = ['data:\n  "2022":\n']
+    for layer in range(16):
+        for side in "ab":
+            node = f"n{layer}{side}"
+            lines.append(f"  - {{id: {node}, name: N, unit: x, targets: {{2022: 10}}}}\n")
+            data.append(f"    {node}: 5\n")
+            if layer:
+                for parent_side in "ab":
+                    links.append(f"  - {{parent: n{layer - 1}{parent_side}, child: {node}}}\n")
+    directory = write_spec({"spec.yaml": "".join(lines + links + data)})
+    report = sakipcalc.evaluate(sakipcalc.load(directory), period="2022")
+    top, child = report.indicator("n0a"), report.indicator("n1a")
+    assert top.children[0] is child  # shared, not rebuilt per parent
+    # the JSON lists children by id, so it stays small
+    result = run_cli("evaluate", str(directory), "--period", "2022", "--format", "json")
+    payload = json.loads(result.out)
+    assert payload["indicators"][0]["children"] == ["n1a", "n1b"]
+    assert len(result.out) < 200_000
+
+
+def test_a_long_link_chain_is_not_cut(write_spec: Callable[[dict[str, str]], Path]) -> None:
+    lines = [BARE, "indicators:\n"] + [f"  - {{id: n{i}, name: N, unit: x}}\n" for i in range(20)]
+    links = ["links:\n"] + [f"  - {{parent: n{i}, child: n{i + 1}}}\n" for i in range(19)]
+    directory = write_spec({"spec.yaml": "".join(lines + links)})
+    report = sakipcalc.evaluate(sakipcalc.load(directory), period="2022")
+    depth, node = 0, report.indicator("n0")
+    while node.children:
+        (node,) = node.children
+        depth += 1
+    assert (depth, node.indicator) == (19, "n19")
+
+
+def test_a_long_formula_chain_neither_recurses_nor_crashes(
+    write_spec: Callable[[dict[str, str]], Path],
+) -> None:
+    # i0 = x; i_k = i_(k-1) + 1, declared in reverse so that evaluation order matters.
+    count = 1100
+    lines = [BARE, "variables:\n  - {id: x}\nindicators:\n"]
+    for k in reversed(range(count)):
+        formula = "x" if k == 0 else f"i{k - 1} + 1"
+        lines.append(f"  - {{id: i{k}, name: I, unit: x, formula: '{formula}'}}\n")
+    lines.append('data:\n  "2022":\n    x: 7\n')
+    # the last link printed as 7 + 1099 = 1106: reconciliation walks the same chain
+    lines.append(
+        f'reported:\n  - {{source: T, period: "2022", indicator: i{count - 1}, '
+        f"realisation: {7 + count - 1}}}\n"
+    )
+    spec = sakipcalc.load(write_spec({"spec.yaml": "".join(lines)}))
+    report = sakipcalc.evaluate(spec, period="2022")
+    assert report.indicator(f"i{count - 1}").realisation.raw == D(7 + count - 1)
+    from sakipcalc.check import check
+
+    result = check(spec)
+    assert (result.checked, result.consistent) == (1, 1)
+
+
+# ------------------------------------------------------- inputs and edge cases
+
+
+def test_a_negative_target_is_not_computable_and_warned(
+    write_spec: Callable[[dict[str, str]], Path],
+) -> None:
+    # higher is better, T = -5, R = -10: R / T = 200 would reward the worse result
+    text = BARE + (
+        "indicators:\n"
+        "  - {id: a, name: A, unit: poin, targets: {2022: -5}}\n"
+        'data:\n  "2022":\n    a: -10\n'
+    )
+    spec = sakipcalc.load(write_spec({"spec.yaml": text}))
+    assert [w.code for w in spec.warnings] == ["negative-target"]
+    figure = sakipcalc.evaluate(spec, period="2022").indicator("a").achievement
+    assert figure.status is Status.NOT_COMPUTABLE
+    assert figure.reason is not None and figure.reason.startswith("negative target -5")
+
+
+def test_a_hand_built_dataset_with_a_float_is_a_programming_error(
+    write_spec: Callable[[dict[str, str]], Path],
+) -> None:
+    text = BARE + "indicators:\n  - {id: a, name: A, unit: x, targets: {2022: 1}}\n"
+    spec = sakipcalc.load(write_spec({"spec.yaml": text}))
+    data = sakipcalc.DataSet({"2022": {"a": 1.5}})  # type: ignore[dict-item]
+    with pytest.raises(TypeError, match="a DataSet holds Decimal"):
+        sakipcalc.evaluate(spec, data, period="2022")
+
+
+def test_ratio_of_sums_follows_achievement_from_rounded(
+    write_spec: Callable[[dict[str, str]], Path],
+) -> None:
+    # 10086 / 75695 × 100 = 13.3245… → 13.32 printed; 13.32 / 25 × 100 = 53.28 (not 53.30)
+    text = (
+        "sakipcalc: 1\n"
+        "spec: {id: s, name: S, plan: {start: 2019, end: 2023}, rollup: ratio_of_sums}\n"
+        "variables:\n  - {id: m}\n  - {id: p}\n"
+        "indicators:\n"
+        "  - {id: a, name: A, unit: x, formula: m / p * 100, targets: {2022: 25}}\n"
+        'data:\n  "2022":\n    m: 10086\n    p: 75695\n'
+    )
+    report = sakipcalc.evaluate(sakipcalc.load(write_spec({"spec.yaml": text})), period="2022")
+    (agency,) = [r for r in report.rollups if r.kind == "agency"]
+    assert agency.achievement.rounded == D("53.28")
+
+
+def test_an_explicitly_empty_year_is_not_filled_from_its_quarters(
+    write_spec: Callable[[dict[str, str]], Path],
+) -> None:
+    text = BARE + (
+        "indicators:\n  - {id: a, name: A, unit: x, quarters: sum, targets: {2022: 10}}\n"
+        "data:\n"
+        '  "2022": {a: ~}\n'
+        '  "2022-Q1": {a: 1}\n  "2022-Q2": {a: 2}\n  "2022-Q3": {a: 3}\n  "2022-Q4": {a: 4}\n'
+    )
+    spec = sakipcalc.load(write_spec({"spec.yaml": text}))
+    figure = sakipcalc.evaluate(spec, period="2022").indicator("a").realisation
+    assert figure.status is Status.MISSING_DATA
+    # without the explicit ~ the year is the sum of its quarters: 1 + 2 + 3 + 4
+    text_without = text.replace('  "2022": {a: ~}\n', "")
+    other = write_spec({"other/spec.yaml": text_without}) / "other"
+    spec = sakipcalc.load(other)
+    assert sakipcalc.evaluate(spec, period="2022").indicator("a").realisation.raw == D(10)

@@ -2,16 +2,15 @@
 
 Each example runs as a subprocess (``sys.executable``) from a scratch working
 directory, and its standard output is compared exactly with a golden file under
-``tests/golden/``. Regenerate the golden files with ``SAKIPCALC_REGEN=1``, then
+``tests/golden/``. Regenerate the golden files with ``pytest --update-goldens``, then
 check every changed line by hand against the report before accepting it. The
-figures in the golden files were checked against the seed text; the
+figures in the golden files were checked against the Tanah Laut report; the
 ``test_*_figures`` tests below pin the key ones independently of the golden
 files, so they still fail when a regeneration accepts a wrong figure.
 """
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import shutil
@@ -22,36 +21,14 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEED_SPEC, SPECS, CliResult, run_cli
+from conftest import ROOT, SPECS, TANAH_LAUT_SPEC, CliResult, Golden, run_cli
 
 import sakipcalc
 
 EXAMPLES = ROOT / "examples"
-GOLDEN = Path(__file__).resolve().parent / "golden"
 WRONG_SPEC = EXAMPLES / "wrong-spec"
 WRONG_FORMULA = "formula: sum(population) / sum(handled) * 100"
 FIXED_FORMULA = "formula: sum(handled) / sum(population) * 100"
-
-
-def assert_golden(name: str, actual: str) -> None:
-    """``actual`` equals ``tests/golden/<name>`` exactly (rewritten when SAKIPCALC_REGEN=1)."""
-    path = GOLDEN / name
-    if os.environ.get("SAKIPCALC_REGEN") == "1":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(actual, encoding="utf-8", newline="\n")
-        return
-    assert path.exists(), f"{path} is missing: run the tests with SAKIPCALC_REGEN=1"
-    expected = path.read_text(encoding="utf-8")
-    if actual != expected:
-        diff = "".join(
-            difflib.unified_diff(
-                expected.splitlines(keepends=True),
-                actual.splitlines(keepends=True),
-                f"golden/{name}",
-                "actual",
-            )
-        )
-        pytest.fail(f"output differs from golden/{name}:\n{diff}", pytrace=False)
 
 
 def run_example(script: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -75,17 +52,19 @@ def run_example(script: str, *args: str, cwd: Path) -> subprocess.CompletedProce
 
 
 @pytest.mark.parametrize(
-    ("script", "golden"),
-    [("tabel_3_2.py", "seed-tabel-3-2.txt"), ("scorecard.py", "seed-scorecard.txt")],
+    ("script", "golden_file"),
+    [("tabel_3_2.py", "tanah-laut-tabel-3-2.txt"), ("scorecard.py", "tanah-laut-scorecard.txt")],
 )
-def test_example_output_matches_golden(script: str, golden: str, tmp_path: Path) -> None:
+def test_example_output_matches_golden(
+    script: str, golden_file: str, tmp_path: Path, golden: Golden
+) -> None:
     # From a scratch directory: the default spec path is computed from the file.
     done = run_example(script, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
-    assert_golden(golden, done.stdout)
+    golden.check(golden_file, done.stdout)
     # Passing the bundled spec explicitly gives the same output.
-    explicit = run_example(script, str(SEED_SPEC), "--period", "2022", cwd=tmp_path)
+    explicit = run_example(script, str(TANAH_LAUT_SPEC), "--period", "2022", cwd=tmp_path)
     assert explicit.returncode == 0, explicit.stderr
     assert explicit.stdout == done.stdout
 

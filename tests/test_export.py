@@ -6,7 +6,7 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from conftest import SEED_SPEC, run_cli
+from conftest import TANAH_LAUT_SPEC, run_cli
 
 import sakipcalc
 from sakipcalc import DataSet, Spec
@@ -16,7 +16,7 @@ openpyxl = pytest.importorskip("openpyxl")
 
 @pytest.fixture(scope="module")
 def spec() -> Spec:
-    return sakipcalc.load(SEED_SPEC)
+    return sakipcalc.load(TANAH_LAUT_SPEC)
 
 
 def _without_data(spec: Spec) -> Spec:
@@ -33,7 +33,9 @@ def _plain(data: DataSet) -> dict[str, dict[str, object]]:
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 @pytest.mark.parametrize("locale", ["id", "en"])
-def test_the_seed_data_round_trips(spec: Spec, tmp_path: Path, suffix: str, locale: str) -> None:
+def test_the_tanah_laut_data_round_trips(
+    spec: Spec, tmp_path: Path, suffix: str, locale: str
+) -> None:
     target = tmp_path / f"realisasi{suffix}"
     sakipcalc.write_data(spec.data, target, locale=locale)  # type: ignore[arg-type]
     back = sakipcalc.load_data(_without_data(spec), target, locale=locale)  # type: ignore[arg-type]
@@ -71,7 +73,7 @@ def test_numbers_are_number_cells_in_xlsx(spec: Spec, tmp_path: Path) -> None:
 
 def test_cli_writes_data_for_one_period(tmp_path: Path) -> None:
     target = tmp_path / "q.csv"
-    result = run_cli("data", str(SEED_SPEC), "-o", str(target), "--period", "2021")
+    result = run_cli("data", str(TANAH_LAUT_SPEC), "-o", str(target), "--period", "2021")
     assert result.code == 0, result.err
     lines = target.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "name,category,period,value"
@@ -82,15 +84,15 @@ def test_cli_writes_data_for_one_period(tmp_path: Path) -> None:
 
 
 def test_cli_refuses_an_unknown_suffix(tmp_path: Path) -> None:
-    result = run_cli("data", str(SEED_SPEC), "-o", str(tmp_path / "x.txt"))
+    result = run_cli("data", str(TANAH_LAUT_SPEC), "-o", str(tmp_path / "x.txt"))
     assert result.code == 2
     assert "use .csv or .xlsx" in result.err
 
 
 def test_evaluate_defaults_to_the_latest_year_with_data(tmp_path: Path) -> None:
-    # The command as issue 7 writes it, without --period: the seed has data for 2021 and 2022.
+    # The command as issue 7 writes it, without --period: the Tanah Laut spec has data for 2021 and 2022.
     target = tmp_path / "report.html"
-    result = run_cli("evaluate", str(SEED_SPEC), "--format", "html", "-o", str(target))
+    result = run_cli("evaluate", str(TANAH_LAUT_SPEC), "--format", "html", "-o", str(target))
     assert result.code == 0, result.err
     assert "evaluating 2022, the latest year with data" in result.err
     assert "41,42" in target.read_text(encoding="utf-8")

@@ -553,6 +553,45 @@ def test_a_block_formula_error_points_at_the_character(write_spec: WriteSpec) ->
     assert spec.splitlines()[24][15:19] == "totl"  # line 25, column 16
 
 
+# The smallest valid spec header, so that positions below count from line 3.
+BARE = """\
+sakipcalc: 1
+spec: {id: s, name: S, plan: {start: 2019, end: 2023}}
+"""
+
+
+def test_a_hash_does_not_cut_a_formula_short(write_spec: WriteSpec) -> None:
+    text = BARE + (
+        "variables:\n  - {id: h}\n  - {id: p}\n"
+        "indicators:\n"
+        '  - {id: a, name: A, unit: x, formula: "h / p #* 100"}\n'
+    )
+    (issue,) = sakipcalc.validate(write_spec({"spec.yaml": text}))
+    # the formula's text starts at column 41 (after the quote); '#' is its 7th character
+    assert (issue.code, issue.message, issue.location.column) == (
+        "formula",
+        "'#' is not allowed in a formula",
+        41 + 6,
+    )
+
+
+def test_a_folded_formula_error_points_at_its_own_line(write_spec: WriteSpec) -> None:
+    text = BARE + (
+        "variables:\n  - {id: alpha}\n  - {id: beta}\n"
+        "indicators:\n"
+        "  - id: a\n"
+        "    name: A\n"
+        "    unit: x\n"
+        "    formula: >-\n"
+        "      alpha +\n"
+        "      alpha +\n"
+        "      bta\n"
+    )
+    (issue,) = sakipcalc.validate(write_spec({"spec.yaml": text}))
+    # 'bta' is on line 13 (the 3rd formula line), indented 6: column 7
+    assert (issue.location.line, issue.location.column) == (13, 7)
+
+
 # ------------------------------------------------------- the two backends
 
 

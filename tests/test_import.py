@@ -18,7 +18,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from conftest import SEED_SPEC
+from conftest import TANAH_LAUT_SPEC
 
 import sakipcalc
 from sakipcalc import DataSet, Grade, Issue, Spec, SpecError, Status
@@ -777,10 +777,10 @@ def test_column_letters() -> None:
 _RUPIAH_DOMAINS = {Domain.RUPIAH}
 
 
-def _seed_without_2022_data(monkeypatch: pytest.MonkeyPatch) -> tuple[Spec, Spec]:
-    monkeypatch.chdir(SEED_SPEC.parent.parent)
-    full = sakipcalc.load(SEED_SPEC)
-    files = sorted(p for p in SEED_SPEC.glob("*.yaml") if p.name != "data-2022.yaml")
+def _tanah_laut_without_2022_data(monkeypatch: pytest.MonkeyPatch) -> tuple[Spec, Spec]:
+    monkeypatch.chdir(TANAH_LAUT_SPEC.parent.parent)
+    full = sakipcalc.load(TANAH_LAUT_SPEC)
+    files = sorted(p for p in TANAH_LAUT_SPEC.glob("*.yaml") if p.name != "data-2022.yaml")
     bare = sakipcalc.load(*files)
     assert "2022" not in bare.data.values
     return full, bare
@@ -834,7 +834,7 @@ def _same_evaluation(full: Spec, bare: Spec, data: DataSet) -> None:
 def test_tanah_laut_2022_data_round_trips_through_indonesian_csv(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    full, bare = _seed_without_2022_data(monkeypatch)
+    full, bare = _tanah_laut_without_2022_data(monkeypatch)
     rows = list(_rows(full, full.data))
     assert ("pmks_population", "fakir_miskin", "2022", Decimal(50410)) in rows
     target = tmp_path / "realisasi-2022.csv"
@@ -864,7 +864,7 @@ def test_tanah_laut_2022_data_round_trips_through_indonesian_csv(
 def test_tanah_laut_2022_data_round_trips_through_xlsx(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    full, bare = _seed_without_2022_data(monkeypatch)
+    full, bare = _tanah_laut_without_2022_data(monkeypatch)
     rows: list[list[Any]] = [["name", "category", "period", "value"]]
     for name, category, period, value in _rows(full, full.data):
         if isinstance(value, Decimal):

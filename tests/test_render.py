@@ -2,7 +2,7 @@
 
 Text renderers are compared with golden files under ``tests/golden/render``,
 for a small hand-written spec and for the Tanah Laut spec. To regenerate them
-after an intended change: ``SAKIPCALC_REGEN=1 python -m pytest tests/test_render.py``,
+after an intended change: ``python -m pytest tests/test_render.py --update-goldens``,
 then read the diff by eye (``cat -v`` shows the colour escapes) and rerun.
 
 The XLSX workbook is reopened with openpyxl and compared value by value with
@@ -26,7 +26,7 @@ from xml.etree import ElementTree
 
 import openpyxl
 import pytest
-from conftest import ROOT, SPECS
+from conftest import ROOT, SPECS, Golden
 
 import sakipcalc
 from sakipcalc import EvaluationReport, TargetSpec
@@ -38,8 +38,6 @@ from sakipcalc.render._text import render_json, render_markdown, render_table
 from sakipcalc.render._xlsx import render_xlsx
 from sakipcalc.results import CategoryRef, Figure, Status
 
-GOLDEN = Path(__file__).resolve().parent / "golden" / "render"
-REGENERATE = os.environ.get("SAKIPCALC_REGEN") == "1"
 STANDARD = SPECS / "standard"
 TANAH_LAUT = "specs/tanah-laut-dinsos-2022"  # relative to ROOT: warnings name files this way
 
@@ -263,27 +261,20 @@ RENDERERS: dict[str, tuple[str, Callable[[EvaluationReport], str]]] = {
 }
 
 
-def check_golden(name: str, text: str) -> None:
-    golden = GOLDEN / name
-    # Bytes, not text: CSV lines end with CRLF, and that is part of the format.
-    if REGENERATE and (not golden.exists() or golden.read_bytes().decode("utf-8") != text):
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_bytes(text.encode("utf-8"))
-        pytest.skip(f"regenerated {golden.relative_to(ROOT)}: check it by eye, then rerun")
-    assert golden.exists(), f"no golden file {golden}; run with SAKIPCALC_REGEN=1 and review it"
-    assert text == golden.read_bytes().decode("utf-8")
+@pytest.mark.parametrize("renderer", RENDERERS)
+def test_small_spec_matches_the_golden_file(
+    small: EvaluationReport, renderer: str, golden: Golden
+) -> None:
+    extension, render = RENDERERS[renderer]
+    golden.check(f"render/small-{renderer}.{extension}", render(small))
 
 
 @pytest.mark.parametrize("renderer", RENDERERS)
-def test_small_spec_matches_the_golden_file(small: EvaluationReport, renderer: str) -> None:
+def test_tanah_laut_matches_the_golden_file(
+    tanah_laut: EvaluationReport, renderer: str, golden: Golden
+) -> None:
     extension, render = RENDERERS[renderer]
-    check_golden(f"small-{renderer}.{extension}", render(small))
-
-
-@pytest.mark.parametrize("renderer", RENDERERS)
-def test_tanah_laut_matches_the_golden_file(tanah_laut: EvaluationReport, renderer: str) -> None:
-    extension, render = RENDERERS[renderer]
-    check_golden(f"tanah-laut-{renderer}.{extension}", render(tanah_laut))
+    golden.check(f"render/tanah-laut-{renderer}.{extension}", render(tanah_laut))
 
 
 # ------------------------------------------------------------------ terminal table

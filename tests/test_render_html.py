@@ -2,7 +2,7 @@
 
 The golden file ``tests/golden/html/small-id.html`` is the report of the small
 hand-written spec below. To regenerate it after an intended change:
-``SAKIPCALC_REGEN=1 python -m pytest tests/test_render_html.py``, then read it
+``python -m pytest tests/test_render_html.py --update-goldens``, then read it
 (and open it in a browser) before rerunning.
 
 The browser test opens the Tanah Laut report in Debian's headless Chromium
@@ -14,7 +14,6 @@ nothing). Without Chromium it is skipped, unless ``SAKIPCALC_REQUIRE_BROWSER=1``
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import sys
@@ -26,13 +25,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SEED_SPEC, SPECS
+from conftest import SPECS, TANAH_LAUT_SPEC, Golden
 
 import sakipcalc
 from sakipcalc import EvaluationReport
 from sakipcalc.render._html import _axis, _colour, _fit, _ink, _text_width, render_html
 
-GOLDEN = Path(__file__).resolve().parent / "golden" / "html"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -208,18 +206,18 @@ def hostile_html(write_spec: Any) -> str:
 
 
 @pytest.fixture(scope="module")
-def seed_report() -> EvaluationReport:
-    return evaluate(SEED_SPEC)
+def tanah_laut_report() -> EvaluationReport:
+    return evaluate(TANAH_LAUT_SPEC)
 
 
 @pytest.fixture(scope="module")
-def seed_html(seed_report: EvaluationReport) -> str:
-    return render_html(seed_report)
+def tanah_laut_html(tanah_laut_report: EvaluationReport) -> str:
+    return render_html(tanah_laut_report)
 
 
 @pytest.fixture(scope="module")
-def seed_html_en(seed_report: EvaluationReport) -> str:
-    return render_html(seed_report, locale="en")
+def tanah_laut_html_en(tanah_laut_report: EvaluationReport) -> str:
+    return render_html(tanah_laut_report, locale="en")
 
 
 @dataclass
@@ -305,26 +303,6 @@ def body_rows(document: Node, table_id: str) -> list[Node]:
     return [row for row in tbody.children if row.tag == "tr"]
 
 
-def assert_golden(name: str, actual: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("SAKIPCALC_REGEN") == "1":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(actual, encoding="utf-8", newline="\n")
-        return
-    assert path.exists(), f"{path} is missing: run the tests with SAKIPCALC_REGEN=1"
-    expected = path.read_text(encoding="utf-8")
-    if actual != expected:
-        diff = "".join(
-            difflib.unified_diff(
-                expected.splitlines(keepends=True),
-                actual.splitlines(keepends=True),
-                f"golden/html/{name}",
-                "actual",
-            )
-        )
-        pytest.fail(f"output differs from golden/html/{name}:\n{diff}", pytrace=False)
-
-
 REMOTE = [
     re.compile(r"https?://", re.IGNORECASE),
     re.compile(r"""(?:src|href|xlink:href|action|srcset|poster|data)\s*=\s*["']?\s*//""", re.I),
@@ -376,8 +354,10 @@ def assert_self_contained(html: str, *, spec_text_is_hostile: bool = False) -> N
 # ----------------------------------------------------------- golden and small
 
 
-def test_small_report_matches_the_golden_file(small_report: EvaluationReport) -> None:
-    assert_golden("small-id.html", render_html(small_report, locale="id"))
+def test_small_report_matches_the_golden_file(
+    small_report: EvaluationReport, golden: Golden
+) -> None:
+    golden.check("html/small-id.html", render_html(small_report, locale="id"))
 
 
 def test_small_report_contents(small_report: EvaluationReport) -> None:
@@ -446,22 +426,22 @@ def test_category_bars_use_the_band_colours_in_scale_order(small_report: Evaluat
 # ------------------------------------------------------------ Tanah Laut
 
 
-def test_seed_indicator_table_has_one_row_per_indicator(
-    seed_html: str, seed_report: EvaluationReport
+def test_tanah_laut_indicator_table_has_one_row_per_indicator(
+    tanah_laut_html: str, tanah_laut_report: EvaluationReport
 ) -> None:
-    document = parse(seed_html)
+    document = parse(tanah_laut_html)
     rows = body_rows(document, "indicator-table")
-    assert len(rows) == len(seed_report.indicators) == 32
+    assert len(rows) == len(tanah_laut_report.indicators) == 32
     assert [r.attrs["id"] for r in rows] == [
-        f"indicator-{r.indicator}" for r in seed_report.indicators
+        f"indicator-{r.indicator}" for r in tanah_laut_report.indicators
     ]
     row = document.by_id("indicator-pmks_mandiri").text()
     for text in ("13,32", "53,28", "Rendah", "2021: 49,01 / 20 (245,05%)", "44,40%"):
         assert text in row, text
 
 
-def test_seed_report_has_the_four_charts_with_titles(seed_html: str) -> None:
-    document = parse(seed_html)
+def test_tanah_laut_report_has_the_four_charts_with_titles(tanah_laut_html: str) -> None:
+    document = parse(tanah_laut_html)
     svgs = list(document.iter("svg"))
     assert [s.attrs["id"] for s in svgs] == [
         "chart-target",
@@ -488,39 +468,39 @@ def body_rows_of(figure: Node) -> list[Node]:
     return [row for row in tbody.children if row.tag == "tr"]
 
 
-def test_seed_report_numbers_in_indonesian(seed_html: str) -> None:
-    document = parse(seed_html)
+def test_tanah_laut_report_numbers_in_indonesian(tanah_laut_html: str) -> None:
+    document = parse(tanah_laut_html)
     assert "41,42" in document.by_id("indicator-pmks_tertangani").text()
     assert "41,42" in document.by_id("chart-target").text()
     assert "Rp 4.712.818.176" in document.by_id("budget-prog_rehsos").text()
     assert "Rp 6.816.211.492" in document.by_id("budget-keg_pengelolaan_data_fm").text()
     total = body_rows(document, "budget-table")[-1].text()
-    # the sum of all six programs; the seed's table C prints Rp 12.364.293.866
+    # the sum of all six programs; the Tanah Laut report's table C prints Rp 12.364.293.866
     # for the five programs other than PROGRAM PENUNJANG.
     assert "Rp 18.750.069.515" in total and "Rp 13.003.698.745" in total
     assert "20,64%" in document.by_id("chart-absorption").text()
-    assert "BAB III" in seed_html and "AKUNTABILITAS KINERJA" in seed_html
-    assert '<html lang="id">' in seed_html
+    assert "BAB III" in tanah_laut_html and "AKUNTABILITAS KINERJA" in tanah_laut_html
+    assert '<html lang="id">' in tanah_laut_html
     assert "41.42" not in document.by_id("indicator-table").text()
 
 
-def test_seed_report_in_english(seed_html_en: str) -> None:
-    document = parse(seed_html_en)
-    assert '<html lang="en">' in seed_html_en
-    assert "CHAPTER III" in seed_html_en and "Performance measurement" in seed_html_en
+def test_tanah_laut_report_in_english(tanah_laut_html_en: str) -> None:
+    document = parse(tanah_laut_html_en)
+    assert '<html lang="en">' in tanah_laut_html_en
+    assert "CHAPTER III" in tanah_laut_html_en and "Performance measurement" in tanah_laut_html_en
     assert "41.42" in document.by_id("indicator-pmks_tertangani").text()
     assert "41.42" in document.by_id("chart-target").text()
     assert "Rp 4,712,818,176" in document.by_id("budget-prog_rehsos").text()
     assert "Rp 18,750,069,515" in body_rows(document, "budget-table")[-1].text()
     assert "missing data" in document.by_id("indicator-angka_kemiskinan").text()
     assert "41,42" not in document.by_id("indicator-table").text()
-    assert "Rp 4.712.818.176" not in seed_html_en
+    assert "Rp 4.712.818.176" not in tanah_laut_html_en
 
 
 def test_reports_are_self_contained(
-    seed_html: str, seed_html_en: str, small_report: EvaluationReport
+    tanah_laut_html: str, tanah_laut_html_en: str, small_report: EvaluationReport
 ) -> None:
-    for html in (seed_html, seed_html_en, render_html(small_report)):
+    for html in (tanah_laut_html, tanah_laut_html_en, render_html(small_report)):
         assert_self_contained(html)
 
 
@@ -667,13 +647,13 @@ def test_a_missing_browser_skips_unless_required(
         _browser_or_skip()
 
 
-def test_report_renders_in_headless_chromium(seed_html: str, tmp_path: Path) -> None:
+def test_report_renders_in_headless_chromium(tanah_laut_html: str, tmp_path: Path) -> None:
     _browser_or_skip()
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     page = tmp_path / "report.html"
-    page.write_text(seed_html, encoding="utf-8")
+    page.write_text(tanah_laut_html, encoding="utf-8")
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
     for argument in (

@@ -211,11 +211,11 @@ def test_akip_positions_and_names() -> None:
     [
         ("-20", "sangat_rendah", "Sangat Rendah"),
         ("0", "sangat_rendah", "Sangat Rendah"),
-        ("41.42", "sangat_rendah", "Sangat Rendah"),  # the seed's % PMKS tertangani
+        ("41.42", "sangat_rendah", "Sangat Rendah"),  # the Tanah Laut report's % PMKS tertangani
         ("50", "sangat_rendah", "Sangat Rendah"),
         ("50.99", "sangat_rendah", "Sangat Rendah"),  # the gap (50, 51) is closed downward
         ("51", "rendah", "Rendah"),
-        ("53.28", "rendah", "Rendah"),  # the seed's % mandiri
+        ("53.28", "rendah", "Rendah"),  # the Tanah Laut report's % mandiri
         ("65", "rendah", "Rendah"),
         ("65.5", "rendah", "Rendah"),
         ("66", "sedang", "Sedang"),
@@ -463,3 +463,19 @@ def test_loader_accepts_a_good_scale(
     spec = sakipcalc.load(directory)
     band = spec.compiled_scales["mine"].band_for(D(value))
     assert band is not None and band.band.label == label
+
+
+def test_a_score_outside_its_scale_is_refused(
+    write_spec: Callable[[dict[str, str]], Path], tmp_path: Path
+) -> None:
+    relative = Path(os.path.relpath(STANDARD, tmp_path)).as_posix()
+    text = (
+        "sakipcalc: 1\n"
+        f"imports: [{relative}]\n"
+        "spec: {id: s, name: S, plan: {start: 2019, end: 2023}}\n"
+        "variables:\n  - {id: sc, domain: score, scale: akip}\n"
+        'data:\n  "2022":\n    sc: 150\n'
+    )
+    (issue,) = sakipcalc.validate(write_spec({"spec.yaml": text}))
+    assert issue.code == "out-of-domain"
+    assert "falls in none of its bands" in issue.message

@@ -382,6 +382,18 @@ def test_control_character_is_located(char: str, code: str) -> None:
     assert issue.message == f"character #x{code} is not allowed in YAML"
 
 
+def test_a_bad_character_is_located_in_characters_not_bytes(tmp_path: Path) -> None:
+    path = tmp_path / "spec.yaml"
+    path.write_bytes(b'a: "' + "\u00e9".encode() * 10 + b'" \x01\n')
+    (issue,) = sakipcalc.validate(tmp_path)
+    # a, :, space, quote (4), 10 letters (14), quote, space (16): the control is the 17th
+    assert (issue.code, issue.location.line, issue.location.column) == (
+        "yaml-bad-character",
+        1,
+        17,
+    )
+
+
 def test_tab_inside_text_is_fine() -> None:
     doc, issues = load("name: 'a\tb'\n")
     assert issues == []

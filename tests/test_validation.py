@@ -1748,3 +1748,91 @@ def test_allow_over_100_still_refuses_a_negative_percentage(check: Check) -> Non
     report = check(PERCENT_ITEMS.format(unit="%", target="-5", extra="    allow_over_100: true\n"))
     issue = only(report, "percentage-out-of-range")
     assert issue.path == "indicators[0].targets.2022"
+
+
+# ------------------------------------- whole specs in one file (positions as written)
+
+# A whole spec in one file: the line numbers below count these two header lines.
+ONE_FILE = """\
+sakipcalc: 1
+spec: {id: s, name: S, plan: {start: 2019, end: 2023}}
+"""
+WriteSpec = Callable[[dict[str, str]], Path]
+
+
+def test_a_target_mapping_must_be_a_range(write_spec: WriteSpec) -> None:
+    text = ONE_FILE + (
+        "indicators:\n"
+        "  - {id: a, name: A, unit: x, targets: {2022: {value: ~}, 2021: {min: 1, max: 2, foo: 3}}}\n"
+    )
+    report = sakipcalc.validate(write_spec({"spec.yaml": text}))
+    assert [(i.code, i.path) for i in report] == [
+        ("invalid-value", "indicators[0].targets.2022"),
+        ("unknown-key", "indicators[0].targets.2021.foo"),  # no 'range' the author never wrote
+    ]
+
+
+def test_negative_caps_and_weights_are_refused(write_spec: WriteSpec) -> None:
+    text = (
+        "sakipcalc: 1\n"
+        "spec: {id: s, name: S, plan: {start: 2019, end: 2023}, cap: -10}\n"
+        "indicators:\n  - {id: a, name: A, unit: x, weight: -1}\n"
+    )
+    report = sakipcalc.validate(write_spec({"spec.yaml": text}))
+    assert [(i.code, i.message, i.path) for i in report] == [
+        ("invalid-value", "must be at least 0", "spec.cap"),
+        ("invalid-value", "must be at least 0", "indicators[0].weight"),
+    ]
+
+
+def test_budget_total_mismatches_are_located_load_warnings(write_spec: WriteSpec) -> None:
+    text = ONE_FILE + (
+        "budget:\n"
+        "  - year: 2022\n"
+        "    ceiling: 999\n"
+        "    programs:\n"
+        "      - id: p1\n"
+        "        name: P\n"
+        "        ceiling: 500\n"
+        "        children:\n"
+        "          - {id: k1, name: K, ceiling: 100, spent: 50}\n"
+    )
+    report = sakipcalc.validate(write_spec({"spec.yaml": text}))
+    # 999 declared against 100 from the one program; 500 against its one part, 100
+    assert [(i.severity.value, i.code, i.location.line, i.message) for i in report] == [
+        (
+            "warning",
+            "budget-total-mismatch",
+            5,
+            "the 2022 total ceiling is declared as 999, but its programs sum to 100",
+        ),
+        (
+            "warning",
+            "budget-total-mismatch",
+            9,
+            "the ceiling of 'p1' is declared as 500, but its parts sum to 100",
+        ),
+    ]
+
+
+def test_two_budgets_for_one_year_are_refused(write_spec: WriteSpec) -> None:
+    text = ONE_FILE + (
+        "budget:\n"
+        "  - {year: 2022, programs: [{id: p1, name: P, ceiling: 1, spent: 1}]}\n"
+        "  - {year: 2022, programs: [{id: p2, name: P, ceiling: 1, spent: 1}]}\n"
+    )
+    report = sakipcalc.validate(write_spec({"spec.yaml": text}))
+    assert [(i.code, i.location.line) for i in report.errors] == [("duplicate-budget-year", 5)]
+
+
+def test_printed_figures_that_fit_no_subject_are_refused(write_spec: WriteSpec) -> None:
+    text = ONE_FILE + (
+        "indicators:\n  - {id: a, name: A, unit: x}\n"
+        "reported:\n"
+        '  - {source: T, period: "2022", indicator: a, value: 99, realisation: {min: 1, max: 2}}\n'
+    )
+    report = sakipcalc.validate(write_spec({"spec.yaml": text}))
+    assert [(i.code, i.path) for i in report] == [
+        ("reported-field", "reported[0].value"),
+        ("reported-field", "reported[0].realisation"),
+    ]

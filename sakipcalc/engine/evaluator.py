@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation, Overflow
 from itertools import chain
 from typing import TextIO
 
-from .._loader import dependencies_first
+from .._graph import dependencies_first
 from .._progress import progress
 from .._spec import DataSet, Grade, Spec
 from .._types import Period

@@ -1,23 +1,25 @@
-"""Golden tests of the real report: ``specs/tanah-laut-dinsos-2022`` against its seed text.
+"""Golden tests of the real report: ``specs/tanah-laut-dinsos-2022`` against the report's text.
 
-The seed is /work/shared/seeds/000_c2d025b5a3471b09.txt; every ``Lnnnn`` below is
+The text is /work/shared/seeds/000_c2d025b5a3471b09.txt; every ``Lnnnn`` below is
 a line of it, and every expected number was worked out by hand from those lines
 (or by the Fraction oracle below, which reads the spec's YAML with PyYAML's
 ``BaseLoader`` and never goes through sakipcalc).
 
 (a) every printed figure that ``check`` calls consistent is reproduced exactly by
-    the oracle, and every one it flags is not; plus hand-computed key figures;
-(b) every discrepancy ``check`` finds, as a hand-written list;
-(c) ``sakipcalc check`` and ``sakipcalc evaluate`` output against golden files
-    (regenerate with SAKIPCALC_REGEN=1), and the JSON formats;
-(d) ``sakipcalc validate`` on every shipped spec directory.
+    the oracle, and every one it flags is not; plus hand-computed key figures and
+    the spec's declared invariants;
+(b) ``sakipcalc evaluate`` output against a golden file (regenerate with
+    ``pytest --update-goldens``), and its JSON;
+(c) ``sakipcalc validate`` on every shipped spec directory.
+
+Every discrepancy ``check`` finds in this report, as a hand-written list, and the
+output of ``sakipcalc check`` on it, are in ``test_check.py``.
 """
 
 from __future__ import annotations
 
 import ast
 import dataclasses
-import difflib
 import json
 import os
 import textwrap
@@ -31,14 +33,13 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import SEED_SPEC, SPECS, run_cli
+from conftest import SPECS, TANAH_LAUT_SPEC, Golden, run_cli
 
 import sakipcalc
 import sakipcalc.check
 from sakipcalc import EvaluationReport, Spec
 from sakipcalc.results import target_text
 
-GOLDEN = Path(__file__).resolve().parent / "golden"
 PERIOD = "2022"
 
 
@@ -46,30 +47,9 @@ def D(text: str | int) -> Decimal:
     return Decimal(str(text))
 
 
-def assert_golden(name: str, actual: str) -> None:
-    """``actual`` equals ``tests/golden/<name>`` exactly (rewritten when SAKIPCALC_REGEN=1)."""
-    path = GOLDEN / name
-    if os.environ.get("SAKIPCALC_REGEN") == "1":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(actual, encoding="utf-8", newline="\n")
-        return
-    assert path.exists(), f"{path} is missing: run the tests with SAKIPCALC_REGEN=1"
-    expected = path.read_text(encoding="utf-8")
-    if actual != expected:
-        diff = "".join(
-            difflib.unified_diff(
-                expected.splitlines(keepends=True),
-                actual.splitlines(keepends=True),
-                f"golden/{name}",
-                "actual",
-            )
-        )
-        pytest.fail(f"output differs from golden/{name}:\n{diff}", pytrace=False)
-
-
 @pytest.fixture(scope="module")
 def spec() -> Spec:
-    return sakipcalc.load(SEED_SPEC)
+    return sakipcalc.load(TANAH_LAUT_SPEC)
 
 
 @pytest.fixture(scope="module")
@@ -224,7 +204,7 @@ class Oracle:
 
 @pytest.fixture(scope="module")
 def oracle() -> Oracle:
-    return Oracle(SEED_SPEC)
+    return Oracle(TANAH_LAUT_SPEC)
 
 
 @dataclass(frozen=True)
@@ -543,7 +523,7 @@ def test_budget_totals(report: EvaluationReport) -> None:
 
 
 PROBE_FORMULAS = {
-    # id: (formula, hand-computed value, seed line)
+    # id: (formula, hand-computed value), with the report's line
     # stage I, Pelaihari: 1039 / 1433 × 100 = 72.50523… → 72.51 (truncation would give 72.50)
     "pelaihari_1_realised": (
         "sum(bansos1_realised, pelaihari) / sum(bansos1_recipients, pelaihari) * 100",
@@ -590,7 +570,7 @@ PROBE_FORMULAS = {
 
 def test_bansos_kecamatan_percentages(tmp_path: Path) -> None:
     """A few inflation-aid percentages, computed by the engine from the spec's counts."""
-    rel = Path(os.path.relpath(SEED_SPEC, tmp_path)).as_posix()
+    rel = Path(os.path.relpath(TANAH_LAUT_SPEC, tmp_path)).as_posix()
     indicators = "\n".join(
         f'  - {{id: probe_{name}, name: probe, unit: "%", formula: "{formula}"}}'
         for name, (formula, _) in PROBE_FORMULAS.items()
@@ -673,156 +653,6 @@ def test_bansos_printed_totals_are_unweighted_means_of_the_rows() -> None:
     assert half_up(Fraction(1723 * 100, 1786), 2) == Fraction("96.47")
 
 
-# ================================================================ (b) discrepancies
-
-# (kind, subject, field, period, reported, recomputed), each checked against the seed.
-BANSOS1_REALISED = "sum(bansos1_realised) / sum(bansos1_recipients) * 100"
-EXPECTED_DISCREPANCIES = [
-    # Stage I total row prints the unweighted mean 73,78 / 26,22 (L4076):
-    # 4967 / 6753 = 73.5525 → 73.55, 1786 / 6753 = 26.4475 → 26.45
-    ("figure", BANSOS1_REALISED, "value", "2022", "73.78", "73.55"),
-    (
-        "figure",
-        "sum(bansos1_not_realised) / sum(bansos1_recipients) * 100",
-        "value",
-        "2022",
-        "26.22",
-        "26.45",
-    ),
-    # Stage II total row 96,32 / 3,68 (L4177): 1723 / 1786 = 96.4726 → 96.47, 63 / 1786 = 3.5274 → 3.53
-    (
-        "figure",
-        "sum(bansos2_realised) / sum(bansos2_recipients) * 100",
-        "value",
-        "2022",
-        "96.32",
-        "96.47",
-    ),
-    (
-        "figure",
-        "sum(bansos2_not_realised) / sum(bansos2_recipients) * 100",
-        "value",
-        "2022",
-        "3.68",
-        "3.53",
-    ),
-    # Narrative "4967 jiwa (73,78%)" (L3999)
-    ("figure", BANSOS1_REALISED, "value", "2022", "73.78", "73.55"),
-    # Strategic table "Target 2022": mandiri 30% (L1146), KUBE 100% (L1216), PSKS 75% (L1258),
-    # against the Renstra 2022 column: 25 (L1718), 80 (L1781), 90 (L1824)
-    ("target", "pmks_mandiri", "target", "2022", "30", "25"),
-    ("target", "pmks_kube", "target", "2022", "100", "80"),
-    ("target", "psks_terlatih", "target", "2022", "75", "90"),
-    # Table A: mandiri 30% (L2866), KUBE 100% (L3051), PSKS 100% (L3116)
-    ("target", "pmks_mandiri", "target", "2022", "30", "25"),
-    ("target", "pmks_kube", "target", "2022", "100", "80"),
-    ("target", "psks_terlatih", "target", "2022", "100", "90"),
-    # Tabel 3.2 KUBE target 100 (L4402) and the narrative "adalah 100%" (L4811)
-    ("target", "pmks_kube", "target", "2022", "100", "80"),
-    ("target", "pmks_kube", "target", "2022", "100", "80"),
-    # Kepala Dinas table: 25% (L4898) against the 30 % the Kepala Dinas signed (L2328)
-    ("target", "pmks_mandiri", "target", "2022", "25", "30"),
-    # Kabid RPJS table "40% 18,43% 46,07%" (L5551): target 40 against the PK's 100 (L2514);
-    # 3120 / 16924 = 18.4354 → 18.44 half-up (truncated 18.43);
-    # 18.44 / 40 = 46.10 (truncated throughout: 18.43 / 40 = 46.075 → 46.07)
-    ("target", "lansia_disabilitas_kebutuhan_dasar", "target", "2022", "40", "100"),
-    (
-        "ambiguous-rounding",
-        "lansia_disabilitas_kebutuhan_dasar",
-        "realisation",
-        "2022",
-        "18.43",
-        "18.44",
-    ),
-    (
-        "ambiguous-rounding",
-        "lansia_disabilitas_kebutuhan_dasar",
-        "achievement",
-        "2022",
-        "46.07",
-        "46.10",
-    ),
-    # "persentase lanjut usia ... 18,43%" (L5701-5705): lansia alone is 2833 / 13880 = 20.4107 → 20.41
-    (
-        "figure",
-        "sum(pmks_handled, lansia_terlantar) / sum(pmks_population, lansia_terlantar) * 100",
-        "value",
-        "2022",
-        "18.43",
-        "20.41",
-    ),
-    # Disabilitas "9,42 %" twice (L5746, L5752-5754): 287 / 3044 = 9.4284 → 9.43 (truncated 9.42)
-    (
-        "ambiguous-rounding",
-        "sum(pmks_handled, penyandang_disabilitas) / sum(pmks_population, penyandang_disabilitas) * 100",
-        "value",
-        "2022",
-        "9.42",
-        "9.43",
-    ),
-    (
-        "ambiguous-rounding",
-        "sum(pmks_handled, penyandang_disabilitas) / sum(pmks_population, penyandang_disabilitas) * 100",
-        "value",
-        "2022",
-        "9.42",
-        "9.43",
-    ),
-    # Kabid PSFM table, swapped: izin 97,27% (L5990; narrative 100, L6130) and
-    # data 100% (L6012; Tabel 3.2 and narrative 97,27, L4383, L6160)
-    ("figure", "izin_pub_cakupan", "realisation", "2022", "97.27", "100.00"),
-    ("figure", "data_terpadu", "realisation", "2022", "100", "97.27"),
-    # Pengumpulan Sumbangan spent "Rp. 1.800.000" in table (B) (L6406), "Rp. -" in (C) (L7375)
-    ("figure", "keg_pengumpulan_sumbangan", "spent", None, "1800000", "0"),
-    # "Analisa Program Penunjang" (L7353-7355): 9.161.495.073 / 5.300.073.352 / 57,85 %
-    # against the penunjang kegiatan of Table A and (B): 6385775649 / 4597527993,
-    # 4597527993 / 6385775649 × 100 = 71.9963… → 72.00
-    ("figure", "prog_penunjang", "ceiling", None, "9161495073", "6385775649"),
-    ("figure", "prog_penunjang", "spent", None, "5300073352", "4597527993"),
-    ("figure", "prog_penunjang", "absorption", None, "57.85", "72.00"),
-    # "korban bnecana alam ... 8.081 jiwa atau sekitar 25,78 %" (L7096-7098):
-    # 8081 / 31356 = 25.7718 → 25.77 half-up and truncated alike
-    (
-        "figure",
-        "sum(pmks_handled, korban_bencana_alam) / sum(pmks_handled) * 100",
-        "value",
-        "2022",
-        "25.78",
-        "25.77",
-    ),
-    # The Perjanjian Kinerja against the Renstra 2022 column: Kepala Dinas mandiri 30 (L2328)
-    # vs 25 (L1718); Kabid PSFM KUBE 100 (L2417) vs 80 (L1781), PSKS 75 (L2439) vs 90 (L1824)
-    ("target", "pmks_mandiri", "target", "2022", "30", "25"),
-    ("target", "pmks_kube", "target", "2022", "100", "80"),
-    ("target", "psks_terlatih", "target", "2022", "75", "90"),
-]
-
-
-def test_every_discrepancy_check_finds(checked: sakipcalc.check.CheckResult) -> None:
-    found = [
-        (d.kind, d.subject, d.what, d.period, d.reported, d.recomputed)
-        for d in checked.discrepancies
-    ]
-    assert len(EXPECTED_DISCREPANCIES) == 30
-    assert Counter(found) == Counter(EXPECTED_DISCREPANCIES)
-    assert checked.consistent == checked.checked - 30
-
-
-def test_discrepancy_sources_name_the_seed_lines(checked: sakipcalc.check.CheckResult) -> None:
-    sources = Counter(d.source for d in checked.discrepancies)
-    for line in ("L4076", "L4177", "L3999", "L1146", "L4402", "L5551", "L5990", "L6012", "L7098"):
-        assert any(line in source for source in sources), line
-    ambiguous = [d for d in checked.discrepancies if d.kind == "ambiguous-rounding"]
-    assert all("matches truncate rounding, not the declared half_up" in d.note for d in ambiguous)
-    mandiri = [d for d in checked.discrepancies if d.subject == "pmks_mandiri"]
-    assert {d.source for d in mandiri} == {
-        "Tabel Sasaran Strategis, Target 2022 (L1146)",
-        "Tabel Program dan Kegiatan pendukung PK 2022 (L2866)",
-        "Tabel capaian Kepala Dinas (L4898-4906)",
-        "BAB II E, PK ESSELON II (KEPALA DINAS), L2292-2328",
-    }
-
-
 def test_pmks_mandiri_range_invariant_holds_for_admitted_data(spec: Spec) -> None:
     """pmks_mandiri's range 0–100 holds on all data its declarations admit.
 
@@ -857,45 +687,22 @@ def test_pmks_mandiri_range_invariant_holds_for_admitted_data(spec: Spec) -> Non
     )
 
 
-# ======================================================================= (c) the CLI
-
-
-def test_check_exits_1_and_matches_golden() -> None:
-    result = run_cli("check", str(SEED_SPEC))
-    assert result.code == 1
-    assert result.err == ""
-    assert result.out.startswith("Checked 352 figures: 322 consistent, 30 discrepancies.\n")
-    assert_golden("seed-check.txt", result.out)
-
-
-def test_check_json_keeps_decimals_as_strings() -> None:
-    result = run_cli("check", str(SEED_SPEC), "--format", "json")
-    assert result.code == 1
-    payload = json.loads(result.out, parse_float=_no_float)
-    assert (payload["checked"], payload["consistent"]) == (352, 322)  # counts are integers
-    assert len(payload["discrepancies"]) == 30
-    # Every printed and recomputed figure is a string, never a JSON number.
-    for d in payload["discrepancies"]:
-        assert isinstance(d["reported"], str) and isinstance(d["recomputed"], str)
-    first = payload["discrepancies"][0]
-    assert (first["reported"], first["recomputed"]) == ("73.78", "73.55")
-    amounts = [d for d in payload["discrepancies"] if d["subject"] == "prog_penunjang"]
-    assert [d["reported"] for d in amounts] == ["9161495073", "5300073352", "57.85"]
+# ======================================================================= (b) the CLI
 
 
 def _no_float(text: str) -> Any:
     raise AssertionError(f"a float in the JSON output: {text}")
 
 
-def test_evaluate_matches_golden() -> None:
-    result = run_cli("evaluate", str(SEED_SPEC), "--period", PERIOD)
+def test_evaluate_matches_golden(golden: Golden) -> None:
+    result = run_cli("evaluate", str(TANAH_LAUT_SPEC), "--period", PERIOD)
     assert result.code == 0
     assert result.err == ""
-    assert_golden("seed-evaluate.txt", result.out)
+    golden.check("tanah-laut-evaluate.txt", result.out)
 
 
 def test_evaluate_table_rows_by_hand() -> None:
-    out = run_cli("evaluate", str(SEED_SPEC), "--period", PERIOD).out
+    out = run_cli("evaluate", str(TANAH_LAUT_SPEC), "--period", PERIOD).out
     rows = {line.split()[0]: line.split() for line in out.splitlines() if line.strip()}
     assert rows["pmks_tertangani"][1:6] == ["%", "100", "41.42", "41.42", "Sangat"]
     assert rows["pmks_mandiri"][1:6] == ["%", "25", "13.32", "53.28", "Rendah"]
@@ -917,7 +724,7 @@ def walk_json(value: Any) -> Iterator[Any]:
 
 
 def test_evaluate_json_parses_and_keeps_decimals_as_strings() -> None:
-    result = run_cli("evaluate", str(SEED_SPEC), "--period", PERIOD, "--format", "json")
+    result = run_cli("evaluate", str(TANAH_LAUT_SPEC), "--period", PERIOD, "--format", "json")
     assert result.code == 0
     payload = json.loads(result.out, parse_float=_no_float)
     assert not any(isinstance(v, float) for v in walk_json(payload))
@@ -937,19 +744,19 @@ def test_evaluate_json_parses_and_keeps_decimals_as_strings() -> None:
     assert all(isinstance(b["ceiling"], str) for b in payload["budget"])
 
 
-# ===================================================================== (d) validate
+# ===================================================================== (c) validate
 
 
 def test_validate_every_shipped_spec_directory() -> None:
     everything = run_cli("validate", str(SPECS))
     assert everything.code == 0, everything.out
     assert everything.out.splitlines()[-1] == "valid: 32 indicators in 14 files, 11 warnings"
-    seed = run_cli("validate", str(SEED_SPEC))
-    assert seed.code == 0, seed.out
-    assert seed.out.splitlines()[-1] == "valid: 32 indicators in 14 files, 11 warnings"
+    tanah_laut = run_cli("validate", str(TANAH_LAUT_SPEC))
+    assert tanah_laut.code == 0, tanah_laut.out
+    assert tanah_laut.out.splitlines()[-1] == "valid: 32 indicators in 14 files, 11 warnings"
     # The 11 warnings are the link-unit-mismatch warnings the spec README expects.
-    assert seed.out.count("warning link-unit-mismatch") == 11
-    assert " error " not in seed.out
+    assert tanah_laut.out.count("warning link-unit-mismatch") == 11
+    assert " error " not in tanah_laut.out
     standard = run_cli("validate", str(SPECS / "standard"))
     assert standard.code == 0, standard.out
 
