@@ -88,6 +88,7 @@ from types import MappingProxyType, ModuleType
 from typing import Any
 
 from ._loader import _Context, _display, _parse_data, _Raw, _split_data, suggest
+from ._paths import special_kind
 from ._source import Mark, PathKey, SourceDoc, read_yaml_file
 from ._spec import DataSet, DataValue, Origin, Spec
 from ._types import MAX_NUMBER_DIGITS, parse_period
@@ -264,7 +265,16 @@ class _Importer:
             )
             return
         if not path.is_file():
-            self.error("io-error", "no such file", Location(display))
+            kind = special_kind(path)
+            if kind is not None:
+                self.error(
+                    "io-error",
+                    f"is {kind}, not a file",
+                    Location(display),
+                    hint="give a regular file",
+                )
+            else:
+                self.error("io-error", "no such file", Location(display))
             return
         resolved = path.resolve()
         if resolved in self.seen:
