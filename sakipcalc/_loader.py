@@ -18,6 +18,7 @@ from typing import Any, TextIO, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from ._args import require_paths
 from ._gcpause import gc_paused
 from ._progress import progress
 from ._scales import CompiledScale, ScaleBand, band_issues, parse_interval
@@ -550,6 +551,7 @@ def load_issues(
     ``progress_stream`` shows a progress bar there while files are read, when it
     is a terminal.
     """
+    require_paths(paths)
     ctx = _Context()
     with gc_paused():
         raws = _read_all(paths, ctx, progress_stream)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TextIO
 
+from ._args import require_data, require_period, require_spec
 from ._gcpause import gc_paused
 from ._loader import dependencies_first
 from ._progress import progress
@@ -71,6 +72,7 @@ def evaluate(
     ``period`` is a year (``"2022"``) or a quarter (``"2022-Q3"``).
     ``progress_stream`` shows a progress bar there, when it is a terminal.
     """
+    spec, data, period = require_spec(spec), require_data(data), require_period(period)
     split_period(period)  # raises PeriodError for a malformed period
     with decimal.localcontext(DECIMAL_CONTEXT), gc_paused():
         evaluator = _Evaluator(spec, data if data is not None else spec.data)

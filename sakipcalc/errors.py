@@ -8,7 +8,7 @@ them derives from :class:`SakipError`::
     ├── SpecError              a spec (or data) did not load; carries ``.issues``
     ├── PeriodError            a period string such as ``2022-Q5`` is malformed
     ├── EvaluationError        a result was asked for something the spec lacks (a KeyError)
-    ├── ArgumentError          a public function was given a value of the wrong type (a TypeError)
+    ├── ArgumentError          a public function was given a wrong argument (a TypeError, ValueError)
     └── OutputError            an output file could not be written; names the path
 
 Every message is formatted here, and user text in it (keys, cell text, file
@@ -209,8 +209,12 @@ class PeriodError(SakipError, ValueError):
         )
 
 
-class ArgumentError(SakipError, TypeError):
-    """A public function was called with a value of the wrong type; the message names the argument."""
+class ArgumentError(SakipError, TypeError, ValueError):
+    """A public function was called with a wrong argument; the message names the argument.
+
+    Mostly a wrong type (hence TypeError); a value outside a fixed set, such as
+    an unknown locale, is a ValueError too, which callers already caught.
+    """
 
 
 class OutputError(SakipError, OSError):

@@ -14,12 +14,20 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from conftest import ROOT, SEED_SPEC, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sakipcalc
-from sakipcalc.errors import MAX_PRINTED_ISSUES, Issue, IssueReport, Location, Severity
+from sakipcalc.errors import (
+    MAX_PRINTED_ISSUES,
+    ArgumentError,
+    Issue,
+    IssueReport,
+    Location,
+    Severity,
+)
 from sakipcalc.testing import indicator_data
 
 PERSEN_SPEC = """\
@@ -222,3 +230,75 @@ def test_issue_format_escapes_message_hint_path_and_excerpt() -> None:
         "    x \\x00 y\n"
         "      ^"
     )
+
+
+# ---------------------------------------------------------------- public API arguments
+
+
+@pytest.fixture(scope="module")
+def seed_spec() -> sakipcalc.Spec:
+    return sakipcalc.load(SEED_SPEC)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda spec: sakipcalc.evaluate(spec, period=None),
+            "period must be a string such as '2022' or '2022-Q3', not None",
+        ),
+        (
+            lambda spec: sakipcalc.evaluate(spec, period=2022),
+            "period must be a string such as '2022' or '2022-Q3', not int 2022; "
+            "write it as text: period='2022'",
+        ),
+        (
+            lambda spec: sakipcalc.evaluate("specs/x", period="2022"),
+            "spec must be a Spec from sakipcalc.load(), not str 'specs/x'; "
+            "load it first: sakipcalc.load('specs/x')",
+        ),
+        (
+            lambda spec: sakipcalc.evaluate(spec, {"2022": {}}, period="2022"),
+            "data must be a DataSet or None (the spec's own data), not dict; "
+            "wrap it: DataSet({'2022': {...}})",
+        ),
+        (
+            lambda spec: sakipcalc.load(123),
+            "paths must be file or directory paths (str or pathlib.Path); path 1 is int 123",
+        ),
+        (
+            lambda spec: sakipcalc.load(["a.yaml", "b.yaml"]),
+            "paths must be file or directory paths (str or pathlib.Path); path 1 is list; "
+            "give the paths as separate arguments: load(*paths)",
+        ),
+        (
+            lambda spec: sakipcalc.validate(None),
+            "paths must be file or directory paths (str or pathlib.Path); path 1 is None",
+        ),
+        (
+            lambda spec: sakipcalc.load_data("specs/x", "data.csv"),
+            "spec must be a Spec from sakipcalc.load(), not str 'specs/x'; "
+            "load it first: sakipcalc.load('specs/x')",
+        ),
+        (
+            lambda spec: sakipcalc.load_data(spec, 5),
+            "paths must be file or directory paths (str or pathlib.Path); path 1 is int 5",
+        ),
+        (
+            lambda spec: sakipcalc.load_data(spec, locale=1),
+            "locale must be one of id, en or None, not int 1",
+        ),
+        (
+            lambda spec: sakipcalc.load_data(spec, locale="fr"),
+            "locale must be one of id, en or None, not 'fr'",
+        ),
+    ],
+)
+def test_wrong_arguments_raise_a_sakip_error_naming_the_argument(
+    seed_spec: sakipcalc.Spec, call: Callable[[sakipcalc.Spec], object], message: str
+) -> None:
+    with pytest.raises(ArgumentError) as caught:
+        call(seed_spec)
+    assert str(caught.value) == message
+    assert isinstance(caught.value, sakipcalc.SakipError)
+    assert isinstance(caught.value, TypeError)
