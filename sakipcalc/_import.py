@@ -87,14 +87,16 @@ from pathlib import Path
 from types import MappingProxyType, ModuleType
 from typing import Any
 
+from ._args import require_locale, require_paths, require_spec
 from ._data import DataSchema, parse_data, split_data
 from ._files import display as display_path
 from ._hints import suggest
+from ._paths import special_kind
 from ._source import Mark, PathKey, SourceDoc, format_path, read_yaml_file
 from ._spec import DataSet, DataValue, Origin, Spec
 from ._types import MAX_NUMBER_DIGITS, parse_period
 from .errors import Issue, IssueReport, Location, Severity, SpecError
-from .i18n import LOCALES, MISSING, AmbiguousNumber, Locale, parse_number
+from .i18n import MISSING, AmbiguousNumber, Locale, parse_number
 from .models import Domain
 
 __all__ = ["MAX_DATA_BYTES", "MAX_DATA_ROWS", "load_data"]
@@ -134,8 +136,9 @@ def load_data(spec: Spec, *paths: str | os.PathLike[str], locale: Locale | None 
     spec's declared ``locale``; with neither, a number whose meaning depends
     on the locale is an error. Raises :class:`SpecError` with every issue found.
     """
-    if locale is not None and locale not in LOCALES:
-        raise ValueError(f"locale must be one of {', '.join(LOCALES)}, not {locale!r}")
+    require_spec(spec)
+    require_paths(paths)
+    locale = require_locale(locale)
     effective: Locale | None = locale if locale is not None else spec.info.locale
     importer = _Importer(spec, effective)
     for raw in paths:
@@ -266,7 +269,16 @@ class _Importer:
             )
             return
         if not path.is_file():
-            self.error("io-error", "no such file", Location(display))
+            kind = special_kind(path)
+            if kind is not None:
+                self.error(
+                    "io-error",
+                    f"is {kind}, not a file",
+                    Location(display),
+                    hint="give a regular file",
+                )
+            else:
+                self.error("io-error", "no such file", Location(display))
             return
         resolved = path.resolve()
         if resolved in self.seen:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from ._args import require_paths
 from ._files import display, read_spec_files
 from ._merge import merge
 from ._spec import Spec
@@ -27,6 +28,7 @@ def load_issues(
     ``progress_stream`` shows a progress bar there while files are read, when it
     is a terminal.
     """
+    require_paths(paths)
     docs, issues = read_spec_files(paths, progress_stream)
     merged, merge_issues = merge(docs)
     outcome = check(merged, [*issues, *merge_issues])

@@ -5,6 +5,8 @@ code, so tests call it directly. Exit codes: 0 success, 1 the input has
 problems (invalid spec, discrepancies, failed invariants), 2 usage or I/O.
 No traceback reaches the user for bad input: every expected failure is a
 :class:`SakipError`, and anything else is reported as an internal error.
+Output files are written whole or not at all (:mod:`sakipcalc._atomic`), and
+never over a file the run reads.
 """
 
 from __future__ import annotations
@@ -18,11 +20,23 @@ from collections.abc import Sequence
 from typing import Any, NoReturn, TextIO
 
 from . import __version__
+from ._atomic import write_atomically, write_bytes_atomically
 from ._loader import load_issues
+from ._paths import special_kind
 from ._spec import Spec
+from ._terminal import printable
 from ._types import split_period
 from .engine import evaluate
-from .errors import IssueReport, PeriodError, SakipError, SpecError
+from .errors import (
+    Issue,
+    IssueReport,
+    Location,
+    OutputError,
+    PeriodError,
+    SakipError,
+    Severity,
+    SpecError,
+)
 from .i18n import LOCALES, Locale
 from .render import render_json, render_markdown, render_table
 from .results import EvaluationReport
@@ -30,6 +44,24 @@ from .results import EvaluationReport
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
+
+DESCRIPTION = """\
+Evaluate SAKIP/LAKIP performance indicators from YAML specs, exactly.
+
+Give each command the spec: a directory of .yaml files, or the files
+themselves. Run 'sakipcalc COMMAND --help' for a command's options.
+"""
+
+EPILOG = """\
+exit status: 0 success; 1 the spec, data or figures have problems
+(invalid spec, discrepancies, failed invariants); 2 usage or file errors.
+
+examples:
+  sakipcalc validate specs/tanah-laut-dinsos-2022
+  sakipcalc evaluate specs/tanah-laut-dinsos-2022 --period 2022
+  sakipcalc evaluate SPEC --format html -o laporan.html
+  sakipcalc check SPEC --data realisasi.xlsx --data-locale id
+"""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -99,7 +131,12 @@ def _data_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _parser() -> _Parser:
-    parser = _Parser(prog="sakipcalc", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = _Parser(
+        prog="sakipcalc",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"sakipcalc {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -172,12 +209,43 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         if args.command == "data":
             return _data(args, stderr)
     except SakipError as exc:
-        stderr.write(f"sakipcalc: {exc}\n")
+        stderr.write(f"sakipcalc: {printable(str(exc))}\n")
         return EXIT_USAGE
     except OSError as exc:
-        stderr.write(f"sakipcalc: {exc.strerror or exc}: {exc.filename or ''}\n")
+        stderr.write(f"sakipcalc: {printable(_os_error_text(exc))}\n")
         return EXIT_USAGE
     raise AssertionError(f"unhandled command {args.command}")  # pragma: no cover
+
+
+def _os_error_text(exc: OSError) -> str:
+    """``cannot use PATH: reason``: an OS error always names its path."""
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    paths = [str(p) for p in (exc.filename, exc.filename2) if p is not None]
+    if not paths:
+        return reason
+    return f"cannot use {' -> '.join(paths)}: {reason}"
+
+
+def _special_paths(paths: Sequence[str]) -> IssueReport:
+    """Paths that exist but are neither file nor directory (a FIFO, a device), as errors.
+
+    Said before anything is read, so that the user hears what the path is,
+    not that it was "not found".
+    """
+    issues = []
+    for path in paths:
+        kind = special_kind(path)
+        if kind is not None:
+            issues.append(
+                Issue(
+                    Severity.ERROR,
+                    "io-error",
+                    f"is {kind}, not a file or directory",
+                    Location(path),
+                    hint="give a spec directory or its .yaml files",
+                )
+            )
+    return IssueReport.of(issues)
 
 
 def _print_issues(report: IssueReport, stream: TextIO) -> None:
@@ -192,14 +260,18 @@ def _is_io_only(report: IssueReport) -> bool:
 
 
 def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
-    spec, report = load_issues(args.paths)
+    special = _special_paths(args.paths)
+    spec, report = (None, special) if special else load_issues(args.paths)
     if args.format == "json":
         payload = {
             "valid": not report.has_errors,
             "errors": len(report.errors),
             "warnings": len(report.warnings),
-            "issues": [i.as_dict() for i in report],
+            "issues": [i.as_dict() for i in report.shown()],
         }
+        not_shown = report.not_shown()
+        if any(not_shown.values()):
+            payload["not_shown"] = not_shown
         stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     else:
         _print_issues(report, stdout)
@@ -219,7 +291,8 @@ def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
 
 
 def _load_or_report(paths: Sequence[str], stderr: TextIO) -> tuple[Spec | None, int]:
-    spec, report = load_issues(paths, progress_stream=stderr)
+    special = _special_paths(paths)
+    spec, report = (None, special) if special else load_issues(paths, progress_stream=stderr)
     if spec is None:
         _print_issues(report, stderr)
         stderr.write(
@@ -232,10 +305,27 @@ def _load_or_report(paths: Sequence[str], stderr: TextIO) -> tuple[Spec | None, 
 def _write(text: str, args: argparse.Namespace, stdout: TextIO, *, encoding: str = "utf-8") -> None:
     output = getattr(args, "output", None)
     if output:
-        with open(output, "w", encoding=encoding, newline="") as handle:
-            handle.write(text)
+        write_bytes_atomically(output, text.encode(encoding))
     else:
         stdout.write(text)
+
+
+def _refuse_input_as_output(output: str | None, spec: Spec, args: argparse.Namespace) -> None:
+    """Raise OutputError when ``-o`` names a file this run reads (a spec or data file)."""
+    if not output or not os.path.exists(output):
+        return
+    inputs = [(name, "a spec file") for name in spec.files]
+    inputs += [(name, "a data file") for name in getattr(args, "data", None) or ()]
+    for name, role in inputs:
+        try:
+            same = os.path.samefile(output, name)
+        except (OSError, ValueError):
+            continue
+        if same:
+            also = "" if name == output else f" ({name})"
+            raise OutputError(
+                f"-o {output} would overwrite {role} of this run{also}; choose another output file"
+            )
 
 
 def _with_data(spec: Spec, args: argparse.Namespace, stderr: TextIO, verb: str) -> Spec | int:
@@ -253,7 +343,7 @@ def _with_data(spec: Spec, args: argparse.Namespace, stderr: TextIO, verb: str) 
         )
         return EXIT_PROBLEMS
     except ImportError as exc:
-        stderr.write(f"sakipcalc: {exc}\n")
+        stderr.write(f"sakipcalc: {printable(str(exc))}\n")
         return EXIT_USAGE
     return dataclasses.replace(spec, data=data)
 
@@ -271,6 +361,7 @@ def _evaluate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         stderr.write(
             f"sakipcalc: evaluating {period}, the latest year with data (--period chooses)\n"
         )
+    _refuse_input_as_output(args.output, spec, args)
     report = evaluate(spec, period=period, progress_stream=stderr)
     fmt = args.format
     locale: Locale = args.locale or ("id" if fmt == "html" else "en")
@@ -281,7 +372,7 @@ def _evaluate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         from .render import render_xlsx
 
         try:
-            render_xlsx(report, args.output, locale=locale)
+            write_atomically(args.output, lambda path: render_xlsx(report, path, locale=locale))
         except ImportError as exc:
             stderr.write(f"sakipcalc: {exc}\n")
             return EXIT_USAGE
@@ -352,13 +443,14 @@ def _data(args: argparse.Namespace, stderr: TextIO) -> int:
     merged = _with_data(spec, args, stderr, "written")
     if isinstance(merged, int):
         return merged
+    _refuse_input_as_output(args.output, merged, args)
     data = merged.data
     if args.period is not None:
         data = DataSet({args.period: data.values.get(args.period, {})})
     try:
-        write_data(data, args.output, locale=args.locale)
+        write_atomically(args.output, lambda path: write_data(data, path, locale=args.locale))
     except (ImportError, ValueError) as exc:
-        stderr.write(f"sakipcalc: {exc}\n")
+        stderr.write(f"sakipcalc: {printable(str(exc))}\n")
         return EXIT_USAGE
     return EXIT_OK
 
@@ -387,7 +479,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as exc:  # a bug in sakipcalc, not in the input: say so, briefly
         sys.stderr.write(
-            f"sakipcalc: internal error ({type(exc).__name__}: {exc}); please report it with "
+            f"sakipcalc: internal error ({type(exc).__name__}: {printable(str(exc))}); please report it with "
             f"the command you ran\n"
         )
         return 70

@@ -7,7 +7,14 @@ them derives from :class:`SakipError`::
     SakipError                 root: ``except SakipError`` catches everything we raise
     ├── SpecError              a spec (or data) did not load; carries ``.issues``
     ├── PeriodError            a period string such as ``2022-Q5`` is malformed
-    └── EvaluationError        a result was asked for something the spec lacks (a KeyError)
+    ├── EvaluationError        a result was asked for something the spec lacks (a KeyError)
+    ├── ArgumentError          a public function was given a wrong argument (a TypeError, ValueError)
+    └── OutputError            an output file could not be written; names the path
+
+Every message is formatted here, and user text in it (keys, cell text, file
+names) has its control characters spelled out (``\x1b``) before it can reach
+a terminal. At most :data:`MAX_PRINTED_ISSUES` issues are printed; a summary
+line counts the rest by severity.
 
 Data problems met *during* evaluation (a zero denominator, a missing input)
 are never exceptions: they are typed statuses on the results.
@@ -19,16 +26,25 @@ import enum
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from ._terminal import printable
+
 __all__ = [
+    "MAX_PRINTED_ISSUES",
+    "ArgumentError",
     "EvaluationError",
     "Issue",
     "IssueReport",
     "Location",
+    "OutputError",
     "PeriodError",
     "SakipError",
     "Severity",
     "SpecError",
 ]
+
+
+#: Issues printed by :meth:`IssueReport.format` (and the CLI's JSON); the rest are counted.
+MAX_PRINTED_ISSUES = 200
 
 
 class Severity(enum.Enum):
@@ -78,8 +94,9 @@ class Issue:
             text += f" ({self.hint})"
         if self.path:
             text += f" [{self.path}]"
+        text = printable(text)
         if excerpt and self.excerpt:
-            text += "".join(f"\n    {line}" for line in self.excerpt.splitlines())
+            text += "".join(f"\n    {printable(line)}" for line in self.excerpt.splitlines())
         return text
 
     def as_dict(self) -> dict[str, object]:
@@ -130,8 +147,41 @@ class IssueReport:
     def __len__(self) -> int:
         return len(self.issues)
 
-    def format(self, *, excerpt: bool = False) -> str:
-        return "\n".join(i.format(excerpt=excerpt) for i in self.issues)
+    def shown(self, limit: int | None = MAX_PRINTED_ISSUES) -> tuple[Issue, ...]:
+        """The issues to print: all, or ``limit`` of them with errors first, in report order."""
+        if limit is None or len(self.issues) <= limit:
+            return self.issues
+        chosen = set((self.errors + self.warnings)[:limit])
+        return tuple(i for i in self.issues if i in chosen)
+
+    def not_shown(self, limit: int | None = MAX_PRINTED_ISSUES) -> dict[str, int]:
+        """How many issues :meth:`shown` leaves out, by severity (``{"error": 3, …}``)."""
+        shown = set(self.shown(limit))
+        counts = {severity.value: 0 for severity in Severity}
+        for issue in self.issues:
+            if issue not in shown:
+                counts[issue.severity.value] += 1
+        return counts
+
+    def format(self, *, excerpt: bool = False, limit: int | None = MAX_PRINTED_ISSUES) -> str:
+        """One line per issue (see :meth:`Issue.format`); past ``limit``, one line counting the rest."""
+        lines = [i.format(excerpt=excerpt) for i in self.shown(limit)]
+        rest = self.not_shown(limit)
+        if any(rest.values()):
+            lines.append(omitted_summary(rest))
+        return "\n".join(lines)
+
+
+def omitted_summary(counts: dict[str, int]) -> str:
+    """``… and 1,203 more issues not shown (1,200 errors, 3 warnings)``."""
+    total = sum(counts.values())
+    parts = [
+        f"{count:,} {severity}{'s' if count != 1 else ''}"
+        for severity, count in counts.items()
+        if count
+    ]
+    noun = "issue" if total == 1 else "issues"
+    return f"… and {total:,} more {noun} not shown ({', '.join(parts)})"
 
 
 class SakipError(Exception):
@@ -157,6 +207,21 @@ class PeriodError(SakipError, ValueError):
         super().__init__(
             f"invalid period {text!r}: write a year such as 2022 or a quarter such as 2022-Q3"
         )
+
+
+class ArgumentError(SakipError, TypeError, ValueError):
+    """A public function was called with a wrong argument; the message names the argument.
+
+    Mostly a wrong type (hence TypeError); a value outside a fixed set, such as
+    an unknown locale, is a ValueError too, which callers already caught.
+    """
+
+
+class OutputError(SakipError, OSError):
+    """An output file could not be written. The message names the path and the reason."""
+
+    def __str__(self) -> str:  # OSError would show its args as a tuple when given several
+        return str(self.args[0]) if self.args else ""
 
 
 class EvaluationError(SakipError, KeyError):

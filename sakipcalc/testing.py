@@ -15,10 +15,12 @@ Requires Hypothesis (``pip install "sakipcalc[testing]"``).
 
 from __future__ import annotations
 
+import contextlib
 import decimal
 import os
 import random
-from collections.abc import Callable, Iterable, Mapping
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TextIO
@@ -26,6 +28,7 @@ from typing import Any, TextIO
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from ._loader import load
 from ._progress import progress
@@ -55,6 +58,8 @@ __all__ = [
 ]
 
 PERIOD = "2022"
+# The units the loader reads as a percentage (its _PERCENT_UNITS); generated values lie in 0–100.
+_PERCENT_UNITS = frozenset({"%", "persen", "percent"})
 _BIG_COUNT = 10**12
 
 
@@ -173,7 +178,7 @@ def _data(draw: Any, spec: Spec, plan: _Plan, edges: bool, period: str) -> DataS
         if indicator.scale is not None:
             scale = spec.compiled_scales[indicator.scale]
             values[indicator.id] = Grade(draw(st.sampled_from(scale.labels)))
-        elif indicator.unit.strip() == "%":
+        elif indicator.unit.strip().lower() in _PERCENT_UNITS:
             values[indicator.id] = draw(_number(Domain.PERCENTAGE, edges))
         else:
             values[indicator.id] = draw(_number(Domain.COUNT, edges))
@@ -498,7 +503,38 @@ def run_invariants(
     draws constants from the local modules that are imported, so the same seed
     can explore differently from another program that imports other modules.)
     ``progress_stream`` shows a progress bar there when it is a terminal.
+    Hypothesis keeps its caches in a temporary directory for the run, so that
+    nothing is left in the working directory (often the spec's own folder).
     """
+    with _private_hypothesis_home():
+        return _run_invariants(spec, max_examples, seed, period, indicators, progress_stream)
+
+
+@contextlib.contextmanager
+def _private_hypothesis_home() -> Iterator[None]:
+    """Point Hypothesis's storage (``.hypothesis/`` in the working directory) at a temporary one.
+
+    A location the user chose with HYPOTHESIS_STORAGE_DIRECTORY is kept.
+    """
+    if os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="sakipcalc-hypothesis-") as home:
+        set_hypothesis_home_dir(home)
+        try:
+            yield
+        finally:
+            set_hypothesis_home_dir(None)
+
+
+def _run_invariants(
+    spec: Spec,
+    max_examples: int,
+    seed: int,
+    period: str,
+    indicators: tuple[str, ...] | None,
+    progress_stream: TextIO | None,
+) -> InvariantOutcome:
     checked: list[tuple[str, str]] = []
     failures: list[InvariantFailure] = []
     chosen = indicators or tuple(spec.indicators)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import decimal
 from typing import TextIO
 
+from .._args import require_data, require_period, require_spec
 from .._spec import DataSet, Spec
 from .._types import Period
 from ..results import EvaluationReport
@@ -45,6 +46,7 @@ def evaluate(
     ``period`` is a year (``"2022"``) or a quarter (``"2022-Q3"``).
     ``progress_stream`` shows a progress bar there, when it is a terminal.
     """
+    spec, data, period = require_spec(spec), require_data(data), require_period(period)
     parsed = Period(period)  # raises PeriodError for a malformed period
     with decimal.localcontext(DECIMAL_CONTEXT):
         evaluator = Evaluator(spec, data if data is not None else spec.data)
