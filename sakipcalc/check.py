@@ -19,12 +19,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ._jsonable import to_jsonable
 from ._scales import CompiledScale
 from ._spec import Spec, budget_lines, line_totals
 from .engine import _Evaluator, achievement
 from .formula import CompiledFormula, compile_formula
 from .models import AchievementFrom, BudgetLine, Reported, Rounding, RoundingMode, TargetSpec
-from .render import to_jsonable
 from .results import Figure, Status
 from .rounding import DECIMAL_CONTEXT, round_value
 

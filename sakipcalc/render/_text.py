@@ -14,14 +14,11 @@ line breaks so that a name cannot break a table.
 
 from __future__ import annotations
 
-import dataclasses
-import enum
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from decimal import Decimal
-from typing import Any
 
+from .._jsonable import to_jsonable
 from ..i18n import Locale, format_number, label
 from ..results import (
     AgreementItemResult,
@@ -34,37 +31,6 @@ from ..results import (
 from ._safety import printable
 
 __all__ = ["render_json", "render_markdown", "render_table", "to_jsonable"]
-
-
-def to_jsonable(value: Any) -> Any:
-    """Results as plain JSON data: Decimals become strings, enums their values.
-
-    An indicator's ``children`` (cascading) become the list of their ids.
-    """
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, IndicatorResult):
-        # Children are listed by id: each child's full result is in the report's
-        # indicator list already, and nesting them would repeat a shared child
-        # under every parent (exponentially, for a deep cascade).
-        out = {
-            f.name: to_jsonable(getattr(value, f.name))
-            for f in dataclasses.fields(value)
-            if f.name != "children"
-        }
-        out["children"] = [child.indicator for child in value.children]
-        return out
-    if hasattr(value, "as_dict"):
-        return to_jsonable(value.as_dict())
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [to_jsonable(v) for v in value]
-    return value
 
 
 def _list_cell(names: Sequence[str], limit: int = 4) -> str:

@@ -1,0 +1,48 @@
+"""Results as plain JSON data (Decimals as exact strings, enums as their values).
+
+A leaf below ``check`` and the renderers: both turn results into JSON, and
+``check`` must not import the renderers to do it. :mod:`sakipcalc.render`
+re-exports :func:`to_jsonable`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from decimal import Decimal
+from typing import Any
+
+from .results import IndicatorResult
+
+__all__ = ["to_jsonable"]
+
+
+def to_jsonable(value: Any) -> Any:
+    """Results as plain JSON data: Decimals become strings, enums their values.
+
+    An indicator's ``children`` (cascading) become the list of their ids.
+    """
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, IndicatorResult):
+        # Children are listed by id: each child's full result is in the report's
+        # indicator list already, and nesting them would repeat a shared child
+        # under every parent (exponentially, for a deep cascade).
+        out = {
+            f.name: to_jsonable(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.name != "children"
+        }
+        out["children"] = [child.indicator for child in value.children]
+        return out
+    if hasattr(value, "as_dict"):
+        return to_jsonable(value.as_dict())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    return value
