@@ -18,6 +18,7 @@ from typing import Literal
 
 __all__ = [
     "LOCALES",
+    "MAX_PLAIN_DIGITS",
     "MISSING",
     "AmbiguousNumber",
     "Locale",
@@ -25,6 +26,7 @@ __all__ = [
     "format_rupiah",
     "label",
     "parse_number",
+    "plain_digits",
 ]
 
 Locale = Literal["id", "en"]
@@ -57,6 +59,24 @@ class AmbiguousNumber(ValueError):
     """A number whose meaning depends on the locale, read without one."""
 
 
+#: Reports show a number in positional form up to this many digits (``123.45``
+#: has 5); past it, renderers switch to scientific notation (``1E+960000``).
+#: The engine works to 60 significant digits, so every figure of a sensible
+#: magnitude stays positional.
+MAX_PLAIN_DIGITS = 100
+
+
+def plain_digits(value: Decimal) -> int:
+    """How many digits ``value`` has written out in positional form (``0.05`` has 3)."""
+    sign_digits_exponent = value.as_tuple()
+    digits, exponent = len(sign_digits_exponent.digits), sign_digits_exponent.exponent
+    if not isinstance(exponent, int):
+        return 0  # NaN or infinity: no digits
+    if exponent >= 0:
+        return digits + exponent
+    return max(digits, -exponent + 1)
+
+
 def format_number(value: Decimal, locale: Locale = "en", *, grouping: bool = False) -> str:
     """``41.42`` as ``41,42`` (id) or ``41.42`` (en); digits are kept as they are."""
     thousands, decimal = _SEPARATORS[locale]
@@ -77,12 +97,10 @@ def format_rupiah(value: Decimal, locale: Locale = "id") -> str:
 
 
 def _group(digits: str, separator: str) -> str:
-    groups = []
-    while len(digits) > 3:
-        groups.append(digits[-3:])
-        digits = digits[:-3]
-    groups.append(digits)
-    return separator.join(reversed(groups))
+    # One pass over the digits: linear in their number, however many there are.
+    head = len(digits) % 3 or 3
+    groups = [digits[:head], *(digits[i : i + 3] for i in range(head, len(digits), 3))]
+    return separator.join(groups)
 
 
 _RUPIAH_PREFIX = re.compile(r"^\s*Rp\.?\s*", re.IGNORECASE)

@@ -30,10 +30,10 @@ import html
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-from ..i18n import Locale, format_number, format_rupiah, label
+from ..i18n import Locale, label
 from ..results import (
     AgreementResult,
     BudgetResult,
@@ -44,6 +44,7 @@ from ..results import (
     RollupResult,
 )
 from ..rounding import DECIMAL_CONTEXT
+from ._format import figure_text, number_text, rupiah_text, target_number, target_range, target_text
 
 __all__ = ["render_html"]
 
@@ -181,51 +182,24 @@ def _t(key: str, locale: Locale) -> str:
 
 # ------------------------------------------------------------ number formats
 
-_NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
-_DECIMAL_IN_TEXT = re.compile(r"(?<![0-9.])-?[0-9]+\.[0-9]+(?![0-9.])")
-
 
 def _num(value: Decimal, locale: Locale) -> str:
     """A figure as printed: thousands grouped, the locale's decimal separator."""
-    return format_number(value, locale, grouping=True)
+    return number_text(value, locale, grouping=True)
 
 
 def _pct(value: Decimal, locale: Locale) -> str:
     return _num(value, locale) + "%"
 
 
-def _as_decimal(text: str | None) -> Decimal | None:
-    """A declared target (``25``, ``12.5``) as a Decimal; None for grades and ranges."""
-    if text is None or not _NUMBER.fullmatch(text.strip()):
-        return None
-    try:
-        return Decimal(text.strip())
-    except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
-        return None
-
-
 def _declared(text: str | None, locale: Locale) -> str:
     """A declared text (target ``12.5``, range ``80–90``, grade ``BB``) in the locale."""
-    if text is None or not text.strip():
-        return "–"
-    value = _as_decimal(text)
-    if value is not None:
-        return _num(value, locale)
-    if _is_range(text):
-        low, _, high = text.partition("–")
-        return _declared(low, locale) + "–" + _declared(high, locale)
-    # Anything else (a grade, "29.17 (2018)"): only decimal points change.
-    return _DECIMAL_IN_TEXT.sub(lambda m: format_number(Decimal(m.group()), locale), text)
+    return target_text(text, locale, grouping=True, missing="–")
 
 
 def _figure(figure: Figure | None, locale: Locale) -> str:
     """A computed figure as printed, or a dash when it has none."""
-    if figure is None or not figure.ok:
-        return "–"
-    if figure.rounded is None:
-        return figure.grade or "–"
-    text = _num(figure.rounded, locale)
-    return f"{text} ({figure.grade})" if figure.grade is not None else text
+    return figure_text(figure, locale, grouping=True, unavailable="–")
 
 
 def _numeric(figure: Figure | None) -> Decimal | None:
@@ -573,12 +547,12 @@ def _budget_rows(
             if line.declared_ceiling is not None and line.declared_ceiling != line.ceiling:
                 notes.append(
                     f"{label('ceiling', locale)} {_t('declared', locale)} "
-                    f"{format_rupiah(line.declared_ceiling, locale)}"
+                    f"{rupiah_text(line.declared_ceiling, locale)}"
                 )
             if line.declared_spent is not None and line.declared_spent != line.spent:
                 notes.append(
                     f"{label('spent', locale)} {_t('declared', locale)} "
-                    f"{format_rupiah(line.declared_spent, locale)}"
+                    f"{rupiah_text(line.declared_spent, locale)}"
                 )
             if not line.absorption.ok:
                 notes.append(line.absorption.reason or _t(line.absorption.status.value, locale))
@@ -589,8 +563,8 @@ def _budget_rows(
                     id=line.id,
                     name=line.name,
                     level=_LABELS[level_key][locale] if level_key in _LABELS else line.level,
-                    ceiling=format_rupiah(line.ceiling, locale),
-                    spent=format_rupiah(line.spent, locale),
+                    ceiling=rupiah_text(line.ceiling, locale),
+                    spent=rupiah_text(line.spent, locale),
                     absorption=_figure(line.absorption, locale),
                     absorption_trace=line.absorption.trace,
                     efficiency=_figure(line.efficiency, locale) if line.efficiency else "",
@@ -613,8 +587,8 @@ def _budget_total(report: EvaluationReport, locale: Locale) -> _BudgetTotal | No
     total = report.budget_totals[0]
     absorption = total.absorption.rounded if total.absorption.ok else None
     return _BudgetTotal(
-        ceiling=format_rupiah(total.ceiling, locale),
-        spent=format_rupiah(total.spent, locale),
+        ceiling=rupiah_text(total.ceiling, locale),
+        spent=rupiah_text(total.spent, locale),
         absorption=_num(absorption, locale) if absorption is not None else "–",
         absorption_decimal=absorption,
     )
@@ -783,15 +757,14 @@ class _Pair:
 
 
 def _is_range(text: str | None) -> bool:
-    low, dash, high = (text or "").partition("–")
-    return bool(dash) and _as_decimal(low) is not None and _as_decimal(high) is not None
+    return target_range(text) is not None
 
 
 def _is_grade(result: IndicatorResult) -> bool:
     """A grade indicator: its realisation or its target is a grade label (BB)."""
     target = result.target
     return result.realisation.grade is not None or (
-        target is not None and _as_decimal(target) is None and not _is_range(target)
+        target is not None and target_number(target) is None and not _is_range(target)
     )
 
 
@@ -812,7 +785,7 @@ def _chart_target_realisation(report: EvaluationReport, locale: Locale) -> _Char
     pairs: list[_Pair] = []
     skipped: list[str] = []
     for number, result in enumerate(report.indicators, start=1):
-        target, real = _as_decimal(result.target), _numeric(result.realisation)
+        target, real = target_number(result.target), _numeric(result.realisation)
         if target is None or real is None or not result.achievement.ok:
             skipped.append(f"{number}. {result.name} ({_why_not_drawn(result, locale)})")
         else:
@@ -1001,7 +974,7 @@ def _trends(report: EvaluationReport) -> list[_Trend]:
         history = [
             _Point(
                 p.period,
-                _as_decimal(p.target),
+                target_number(p.target),
                 _numeric(p.realisation),
                 _numeric(p.achievement),
             )
@@ -1012,7 +985,7 @@ def _trends(report: EvaluationReport) -> list[_Trend]:
             continue
         current = _Point(
             result.period,
-            _as_decimal(result.target),
+            target_number(result.target),
             _numeric(result.realisation),
             _numeric(result.achievement),
         )
@@ -1022,7 +995,7 @@ def _trends(report: EvaluationReport) -> list[_Trend]:
                 result.name,
                 result.unit,
                 (*history, current),
-                _as_decimal(result.end_target),
+                target_number(result.end_target),
             )
         )
     return trends
@@ -1205,7 +1178,7 @@ def _chart_absorption(report: EvaluationReport, locale: Locale) -> _Chart:
         shown = min(max(value, Decimal(0)), hundred)  # the bar stops at 100 %; the label does not
         body.append("<g>")
         body.append(
-            f"<title>{_esc(f'{line.name}: {_pct(value, locale)} ({format_rupiah(line.spent, locale)} / {format_rupiah(line.ceiling, locale)})')}</title>"
+            f"<title>{_esc(f'{line.name}: {_pct(value, locale)} ({rupiah_text(line.spent, locale)} / {rupiah_text(line.ceiling, locale)})')}</title>"
         )
         body.append(
             _text(label_right, row_top + 17, _fit(line.name, label_right - 8, 11), anchor="end")
@@ -1241,8 +1214,8 @@ def _chart_absorption(report: EvaluationReport, locale: Locale) -> _Chart:
         rows=tuple(
             (
                 line.name,
-                format_rupiah(line.ceiling, locale),
-                format_rupiah(line.spent, locale),
+                rupiah_text(line.ceiling, locale),
+                rupiah_text(line.spent, locale),
                 _figure(line.absorption, locale),
             )
             for line in report.budget

@@ -16,17 +16,24 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from .._jsonable import to_jsonable
-from ..i18n import Locale, format_number, label
+from ..i18n import Locale, label
 from ..results import (
     AgreementItemResult,
-    BudgetResult,
     CategoryRef,
     EvaluationReport,
     Figure,
     IndicatorResult,
+)
+from ._format import (
+    category_text,
+    figure_text,
+    number_text,
+    reason_text,
+    target_text,
+    walk_budget,
 )
 from ._safety import printable
 
@@ -47,60 +54,8 @@ def render_json(report: EvaluationReport) -> str:
 # Used by the CSV and XLSX renderers too.
 
 
-def _figure_text(figure: Figure | None, locale: Locale) -> str:
-    """:meth:`Figure.display` in ``locale``: ``41,42``, ``BB``, ``80,00 (BB)``, ``n/a``."""
-    if figure is None:
-        return ""
-    if not figure.ok:
-        return label("n_a", locale)
-    if figure.grade is not None and figure.rounded is None:
-        return figure.grade
-    text = format_number(figure.rounded, locale) if figure.rounded is not None else ""
-    return f"{text} ({figure.grade})" if figure.grade is not None else text
-
-
-_DECIMAL_POINT = re.compile(r"(?<=[0-9])\.(?=[0-9])")
-
-
-def _target_text(target: str | None, locale: Locale) -> str:
-    """A declared target (``12.5``, ``BB``, ``80–90``) with the locale's decimal separator."""
-    if target is None:
-        return "—"
-    return _DECIMAL_POINT.sub(",", target) if locale == "id" else target
-
-
-def _category_text(category: CategoryRef | None) -> str:
-    if category is None:
-        return ""
-    return category.name or category.label
-
-
-def _reason(figures: Sequence[Figure | None]) -> Figure | None:
-    """The first figure that could not be computed: the one whose reason a row shows."""
-    for figure in figures:
-        if figure is not None and not figure.ok:
-            return figure
-    return None
-
-
-def _note(figures: Sequence[Figure | None]) -> str:
-    failed = _reason(figures)
-    if failed is None:
-        return ""
-    return failed.reason or failed.status.value
-
-
-def _walk_budget(
-    lines: Sequence[BudgetResult], parent: BudgetResult | None = None, depth: int = 0
-) -> Iterator[tuple[BudgetResult, BudgetResult | None, int]]:
-    """Every budget line, depth first, with its parent and depth."""
-    for line in lines:
-        yield line, parent, depth
-        yield from _walk_budget(line.children, line, depth + 1)
-
-
 def _has_efficiency(report: EvaluationReport) -> bool:
-    return any(line.efficiency is not None for line, _, _ in _walk_budget(report.budget))
+    return any(line.efficiency is not None for line, _, _ in walk_budget(report.budget))
 
 
 def _warning_summary(report: EvaluationReport, locale: Locale) -> str | None:
@@ -182,11 +137,11 @@ def _indicator_table(
             (
                 result.indicator,
                 result.unit,
-                _target_text(result.target, locale),
-                _figure_text(result.realisation, locale),
-                _figure_text(result.achievement, locale),
-                _category_text(result.category),
-                _note((result.realisation, result.achievement)),
+                target_text(result.target, locale),
+                figure_text(result.realisation, locale),
+                figure_text(result.achievement, locale),
+                category_text(result.category),
+                reason_text((result.realisation, result.achievement)),
             )
         )
         code = _ansi(result.category, result.achievement) if colour else None
@@ -221,8 +176,8 @@ def render_table(report: EvaluationReport, *, locale: Locale = "en", colour: boo
                     r.kind,
                     r.id,
                     r.rule,
-                    _figure_text(r.achievement, locale),
-                    _category_text(r.category),
+                    figure_text(r.achievement, locale),
+                    category_text(r.category),
                     _list_cell(r.excluded),
                 )
             )
@@ -245,19 +200,19 @@ def render_table(report: EvaluationReport, *, locale: Locale = "en", colour: boo
             budget_keys += ("efficiency", "category")
         budget_rows = []
         budget_colours: list[dict[int, str]] = []
-        for line, _, depth in _walk_budget(report.budget):
+        for line, _, depth in walk_budget(report.budget):
             row = [
                 "  " * depth + line.id,
                 line.level,
-                format_number(line.ceiling, locale),
-                format_number(line.spent, locale),
-                _figure_text(line.absorption, locale),
+                number_text(line.ceiling, locale),
+                number_text(line.spent, locale),
+                figure_text(line.absorption, locale),
             ]
             code = None
             if efficiency:
                 row += [
-                    _figure_text(line.efficiency, locale),
-                    _category_text(line.efficiency_category),
+                    figure_text(line.efficiency, locale),
+                    category_text(line.efficiency_category),
                 ]
                 code = _ansi(line.efficiency_category, line.efficiency) if colour else None
             budget_rows.append(row)
@@ -315,11 +270,11 @@ def _item_row(item: IndicatorResult | AgreementItemResult, locale: Locale) -> tu
         item.indicator,
         item.name,
         item.unit,
-        _target_text(item.target, locale),
-        _figure_text(item.realisation, locale),
-        _figure_text(item.achievement, locale),
-        _category_text(item.category),
-        _note((item.realisation, item.achievement)),
+        target_text(item.target, locale),
+        figure_text(item.realisation, locale),
+        figure_text(item.achievement, locale),
+        category_text(item.category),
+        reason_text((item.realisation, item.achievement)),
     )
 
 
@@ -353,8 +308,8 @@ def render_markdown(report: EvaluationReport, *, locale: Locale = "en") -> str:
                     r.id,
                     r.name,
                     r.rule,
-                    _figure_text(r.achievement, locale),
-                    _category_text(r.category),
+                    figure_text(r.achievement, locale),
+                    category_text(r.category),
                     _list_cell(r.excluded),
                 )
                 for r in report.rollups
@@ -380,9 +335,9 @@ def render_markdown(report: EvaluationReport, *, locale: Locale = "en") -> str:
                 [_item_row(item, locale) for item in agreement.items],
                 _ITEM_RIGHT,
             )
-            rollup = _figure_text(agreement.rollup, locale)
+            rollup = figure_text(agreement.rollup, locale)
             if not agreement.rollup.ok:
-                rollup += f" ({_md(_note((agreement.rollup,)))})"
+                rollup += f" ({_md(reason_text((agreement.rollup,)))})"
             lines += ["", f"**{label('agreement_rollup', locale)}**: {rollup}"]
     if report.budget:
         lines += heading("budget")
@@ -398,19 +353,19 @@ def render_markdown(report: EvaluationReport, *, locale: Locale = "en") -> str:
         if efficiency:
             budget_keys += ("efficiency", "category")
         rows = []
-        for line, _, _ in _walk_budget(report.budget):
+        for line, _, _ in walk_budget(report.budget):
             row = [
                 line.id,
                 line.name,
                 line.level,
-                format_number(line.ceiling, locale, grouping=True),
-                format_number(line.spent, locale, grouping=True),
-                _figure_text(line.absorption, locale),
+                number_text(line.ceiling, locale, grouping=True),
+                number_text(line.spent, locale, grouping=True),
+                figure_text(line.absorption, locale),
             ]
             if efficiency:
                 row += [
-                    _figure_text(line.efficiency, locale),
-                    _category_text(line.efficiency_category),
+                    figure_text(line.efficiency, locale),
+                    category_text(line.efficiency_category),
                 ]
             rows.append(row)
         lines += _md_table([label(k, locale) for k in budget_keys], rows, frozenset({3, 4, 5, 6}))
