@@ -12,6 +12,7 @@ import enum
 from decimal import Decimal
 from typing import Any
 
+from .i18n import MAX_PLAIN_DIGITS, plain_digits
 from .results import IndicatorResult
 
 __all__ = ["to_jsonable"]
@@ -20,10 +21,14 @@ __all__ = ["to_jsonable"]
 def to_jsonable(value: Any) -> Any:
     """Results as plain JSON data: Decimals become strings, enums their values.
 
+    A Decimal is written positionally (``"41.42"``), or in exact scientific
+    form (``"1E+960000"``) past :data:`~sakipcalc.i18n.MAX_PLAIN_DIGITS` digits.
+
     An indicator's ``children`` (cascading) become the list of their ids.
     """
     if isinstance(value, Decimal):
-        return format(value, "f")
+        # Exact either way; past the limit the positional form would be megabytes.
+        return format(value, "f") if plain_digits(value) <= MAX_PLAIN_DIGITS else str(value)
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, IndicatorResult):

@@ -60,10 +60,9 @@ def number_text(value: Decimal, locale: Locale, *, grouping: bool = False) -> st
         return str(value)
     if plain_digits(value) <= MAX_PLAIN_DIGITS:
         return format_number(value, locale, grouping=grouping)
-    approximate = len(value.as_tuple().digits) > MAX_PLAIN_DIGITS
-    if approximate:
-        value = _SIGNIFICANT.plus(value)
-    text = format(value, "E")
+    shown = _SIGNIFICANT.plus(value)  # exact unless the coefficient is longer than the limit
+    approximate = shown != value
+    text = format(shown.normalize(_SIGNIFICANT), "E")
     if locale == "id":
         text = text.replace(".", ",")
     return ("≈" if approximate else "") + text

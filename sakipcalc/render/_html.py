@@ -654,27 +654,40 @@ def _tick(value: Decimal, locale: Locale) -> str:
     return _num(value.normalize(DECIMAL_CONTEXT), locale)
 
 
+def _char_width(char: str) -> float:
+    """A rough width of one character, in ems of a sans-serif font."""
+    if char in "iIl.,:;'|!()[] ":
+        return 0.32
+    if char.isupper() or char in "mw%&@":
+        return 0.74
+    return 0.58
+
+
 def _text_width(text: str, size: float, bold: bool = False) -> float:
     """A rough width of ``text`` in a sans-serif font, enough to keep labels inside a chart."""
     width = 0.0
     for char in text:
-        if char in "iIl.,:;'|!()[] ":
-            width += 0.32
-        elif char.isupper() or char in "mw%&@":
-            width += 0.74
-        else:
-            width += 0.58
+        width += _char_width(char)
     return width * size * (1.12 if bold else 1.0)
 
 
 def _fit(text: str, max_width: float, size: float, bold: bool = False) -> str:
-    """``text`` on one line, cut with an ellipsis where it would be wider than ``max_width``."""
+    """``text`` on one line, cut with an ellipsis where it would be wider than ``max_width``.
+
+    One pass over the text, stopping once it is too wide: linear in the
+    length kept, however long the name.
+    """
     text = " ".join(text.split())
-    if _text_width(text, size, bold) <= max_width:
-        return text
-    while text and _text_width(text + "…", size, bold) > max_width:
-        text = text[:-1]
-    return text.rstrip() + "…"
+    factor = 1.12 if bold else 1.0
+    ellipsis = _char_width("…")
+    width, kept = 0.0, 0  # kept: the longest prefix that fits with the ellipsis after it
+    for index, char in enumerate(text):
+        if (width + ellipsis) * size * factor <= max_width:
+            kept = index
+        width += _char_width(char)
+        if width * size * factor > max_width:
+            return text[:kept].rstrip() + "…"
+    return text
 
 
 def _text(

@@ -2,14 +2,15 @@
 
 The table and Markdown take a ``locale`` (``"en"`` or ``"id"``): headings come
 from :func:`sakipcalc.i18n.label` and numbers from
-:func:`sakipcalc.i18n.format_number` (``41.42`` or ``41,42``). JSON is the same
+:func:`._format.number_text` (``41.42`` or ``41,42``). JSON is the same
 in every locale and keeps every Decimal as a string so that no consumer turns
 it into a binary float by accident.
 
 Text from the spec (names, units, category names) is untrusted: control
 characters are spelled out (see :mod:`._safety`) so that a spec cannot send
 escape sequences to a terminal, and Markdown escapes pipes, backslashes and
-line breaks so that a name cannot break a table.
+line breaks so that a name cannot break a table, and ``&``, ``<`` and ``>``
+so that a name cannot carry HTML into it.
 """
 
 from __future__ import annotations
@@ -87,6 +88,7 @@ _ANSI_COLOURS: dict[str, str] = {
     "gray": "90",
 }
 _RESET = "\x1b[0m"
+_MAX_COLUMN = 400
 
 
 def _ansi(category: CategoryRef | None, figure: Figure | None) -> str | None:
@@ -107,12 +109,17 @@ def _table(
     """An aligned table; columns in ``right`` are right-aligned; ``colours[row][col]`` is SGR."""
     headers = [printable(h) for h in headers]
     cells = [[printable(c) for c in row] for row in rows]
-    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
+    # A column is as wide as its widest cell, up to _MAX_COLUMN: a longer cell is
+    # printed whole but does not pad every other row (one 200,000-character unit
+    # would otherwise make the table rows × 200,000 characters).
+    widths = [
+        min(max([len(h), *(len(r[i]) for r in cells)]), _MAX_COLUMN) for i, h in enumerate(headers)
+    ]
 
     def line(row: Sequence[str], colour: Mapping[int, str]) -> str:
         parts = []
         for i, text in enumerate(row):
-            pad = " " * (widths[i] - len(text))
+            pad = " " * max(widths[i] - len(text), 0)
             if i in colour and text:
                 text = f"\x1b[{colour[i]}m{text}{_RESET}"
             parts.append(pad + text if i in right else text + pad)
@@ -237,7 +244,13 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def _md(text: str) -> str:
-    """Text for a Markdown table cell or heading: ``|`` and ``\\`` escaped, breaks as ``<br>``."""
+    """Text for a Markdown table cell or heading, inert as HTML and as table syntax.
+
+    ``&``, ``<`` and ``>`` become entities (Markdown passes raw HTML through,
+    so a name must not become a tag), ``|`` and ``\\`` are escaped, and line
+    breaks become ``<br>``.
+    """
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = text.replace("\\", "\\\\").replace("|", "\\|")
     return printable(_LINE_BREAK.sub("<br>", text))
 
