@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from ..i18n import Locale, label
+from ..i18n import LABEL_KEYS, Locale, label
 from ..results import (
     AgreementResult,
     BudgetResult,
@@ -49,136 +49,6 @@ from ._format import figure_text, number_text, rupiah_text, target_number, targe
 __all__ = ["render_html"]
 
 _JINJA_MISSING = 'the HTML report needs Jinja2: pip install "sakipcalc[html]"'
-
-# --------------------------------------------------------------------- labels
-
-# Labels only this report needs; the shared ones come from sakipcalc.i18n.label.
-_LABELS: dict[str, dict[Locale, str]] = {
-    "chapter": {"id": "BAB III", "en": "CHAPTER III"},
-    "chapter_name": {"id": "AKUNTABILITAS KINERJA", "en": "PERFORMANCE ACCOUNTABILITY"},
-    "year": {"id": "Tahun", "en": "Year"},
-    "quarter": {"id": "Triwulan", "en": "Quarter"},
-    "table": {"id": "Tabel", "en": "Table"},
-    "figure": {"id": "Grafik", "en": "Figure"},
-    "no": {"id": "No", "en": "No."},
-    "owner": {"id": "Penanggung jawab", "en": "Responsible"},
-    "previous_hint": {
-        "id": "realisasi / target (capaian)",
-        "en": "realisation / target (achievement)",
-    },
-    "end_progress": {"id": "capaian", "en": "achieved"},
-    "baseline": {"id": "kondisi awal", "en": "baseline"},
-    "section_measurement": {
-        "id": "A. Pengukuran Capaian Kinerja",
-        "en": "A. Performance measurement",
-    },
-    "table_measurement": {
-        "id": "Pengukuran kinerja",
-        "en": "Performance measurement",
-    },
-    "summary_agency": {"id": "Capaian kinerja organisasi", "en": "Agency achievement"},
-    "summary_computed": {"id": "Indikator yang dapat dihitung", "en": "Indicators computed"},
-    "summary_absorption": {"id": "Penyerapan anggaran", "en": "Budget absorption"},
-    "of": {"id": "dari", "en": "of"},
-    "section_analysis": {
-        "id": "B. Analisis Capaian Kinerja",
-        "en": "B. Analysis of performance",
-    },
-    "table_rollups": {
-        "id": "Capaian per tujuan, sasaran dan unit kerja",
-        "en": "Achievement by goal, objective and organisational unit",
-    },
-    "kind_agency": {"id": "Organisasi", "en": "Agency"},
-    "kind_goal": {"id": "Tujuan", "en": "Goals"},
-    "kind_objective": {"id": "Sasaran", "en": "Objectives"},
-    "kind_org_unit": {"id": "Unit kerja", "en": "Organisational units"},
-    "name": {"id": "Uraian", "en": "Name"},
-    "members": {"id": "Jumlah indikator", "en": "Indicators"},
-    "section_agreements": {
-        "id": "C. Capaian Perjanjian Kinerja",
-        "en": "C. Performance agreements",
-    },
-    "echelon": {"id": "Eselon", "en": "Echelon"},
-    "agreement_rollup": {"id": "Capaian Perjanjian Kinerja", "en": "Agreement achievement"},
-    "section_budget": {"id": "D. Akuntabilitas Keuangan", "en": "D. Financial accountability"},
-    "table_budget": {
-        "id": "Pagu dan realisasi anggaran",
-        "en": "Budget ceiling and spending",
-    },
-    "supports": {"id": "Indikator (no.)", "en": "Indicators (no.)"},
-    "total": {"id": "Jumlah", "en": "Total"},
-    "declared": {"id": "tercatat", "en": "declared"},
-    "total_note": {
-        "id": "Jumlah adalah total program; penyerapannya dibulatkan menurut aturan spec.",
-        "en": "Totals are the sum of the programs; absorption is rounded by the spec's policy.",
-    },
-    "rule_mean": {"id": "rata-rata", "en": "mean"},
-    "rule_weighted_mean": {"id": "rata-rata tertimbang", "en": "weighted mean"},
-    "rule_min": {"id": "terendah", "en": "minimum"},
-    "rule_ratio_of_sums": {"id": "rasio jumlah", "en": "ratio of sums"},
-    "level_program": {"id": "Program", "en": "Program"},
-    "level_kegiatan": {"id": "Kegiatan", "en": "Activity"},
-    "level_sub_kegiatan": {"id": "Sub kegiatan", "en": "Sub-activity"},
-    "chart_target": {
-        "id": "Target dan realisasi per indikator",
-        "en": "Target and realisation by indicator",
-    },
-    "chart_target_desc": {
-        "id": "Batang berpasangan per indikator, dikelompokkan per satuan: "
-        "batang abu-abu untuk target, batang biru untuk realisasi.",
-        "en": "Paired bars per indicator, grouped by unit: "
-        "grey bars for the target, blue bars for the realisation.",
-    },
-    "chart_categories": {
-        "id": "Jumlah indikator per kategori capaian",
-        "en": "Number of indicators per achievement category",
-    },
-    "chart_categories_desc": {
-        "id": "Satu batang per kategori capaian, berwarna sesuai kategori; "
-        "batang abu-abu untuk indikator yang capaiannya tidak dapat dihitung.",
-        "en": "One bar per achievement category, in the category's colour; "
-        "a grey bar for indicators whose achievement cannot be computed.",
-    },
-    "chart_absorption": {
-        "id": "Penyerapan anggaran per program",
-        "en": "Budget absorption by program",
-    },
-    "chart_absorption_desc": {
-        "id": "Batang mendatar 0–100 % per program: realisasi dibagi pagu.",
-        "en": "Horizontal bars from 0 to 100 % per program: spent divided by ceiling.",
-    },
-    "chart_trend": {
-        "id": "Tren realisasi dan target terhadap target akhir Renstra",
-        "en": "Trend of realisation and targets against the end-of-plan target",
-    },
-    "chart_trend_desc": {
-        "id": "Satu panel per indikator: garis biru realisasi, garis putus-putus abu-abu "
-        "target tahunan, garis putus-putus merah target akhir Renstra.",
-        "en": "One panel per indicator: blue line for the realisation, grey dashed line "
-        "for the yearly targets, red dashed line for the end-of-plan target.",
-    },
-    "chart_data": {"id": "Data grafik", "en": "Chart data"},
-    "not_drawn": {"id": "Tidak digambarkan", "en": "Not drawn"},
-    "reason_grade": {"id": "indikator berupa predikat", "en": "grade indicator"},
-    "reason_range": {"id": "target berupa rentang", "en": "range target"},
-    "reason_no_target": {"id": "tidak ada target", "en": "no target"},
-    "no_category": {"id": "Tanpa kategori", "en": "No category"},
-    "count": {"id": "Jumlah indikator", "en": "Number of indicators"},
-    "end_target_short": {"id": "Target akhir", "en": "End target"},
-    "nothing_to_draw": {"id": "Tidak ada data untuk digambarkan.", "en": "Nothing to draw."},
-    "program": {"id": "Program", "en": "Program"},
-    "trend_end": {"id": "Target akhir Renstra", "en": "End-of-plan target"},
-    "generated": {
-        "id": "Disusun dengan sakipcalc dari spesifikasi",
-        "en": "Generated by sakipcalc from the spec",
-    },
-}
-
-
-def _t(key: str, locale: Locale) -> str:
-    entry = _LABELS.get(key)
-    return entry[locale] if entry is not None else label(key, locale)
-
 
 # ------------------------------------------------------------ number formats
 
@@ -214,7 +84,7 @@ def _status_note(figures: Iterable[Figure | None], locale: Locale) -> tuple[str,
     for figure in figures:
         if figure is not None and not figure.ok:
             status = figure.status.value
-            return status, _t(status, locale), figure.reason or ""
+            return status, label(status, locale), figure.reason or ""
     return "ok", "", ""
 
 
@@ -222,8 +92,8 @@ def _period_text(period: str, locale: Locale) -> str:
     year, _, quarter = period.partition("-")
     if quarter.startswith("Q") and quarter[1:] in ("1", "2", "3", "4"):
         roman = ("I", "II", "III", "IV")[int(quarter[1:]) - 1]
-        return f"{_t('quarter', locale)} {roman} {year}"
-    return f"{_t('year', locale)} {period}"
+        return f"{label('quarter', locale)} {roman} {year}"
+    return f"{label('year', locale)} {period}"
 
 
 # ------------------------------------------------------------------- colours
@@ -481,7 +351,7 @@ def _rollup_groups(
             _RollupRow(
                 id=r.id,
                 name=r.name,
-                rule=_LABELS[f"rule_{r.rule}"][locale] if f"rule_{r.rule}" in _LABELS else r.rule,
+                rule=label(f"rule_{r.rule}", locale) if f"rule_{r.rule}" in LABEL_KEYS else r.rule,
                 achievement=_figure(r.achievement, locale),
                 trace=r.achievement.trace,
                 category=_badge(r.category),
@@ -493,7 +363,7 @@ def _rollup_groups(
             if r.kind == kind
         )
         if rows:
-            title = _LABELS[f"kind_{kind}"][locale] if f"kind_{kind}" in _LABELS else kind
+            title = label(f"kind_{kind}", locale) if f"kind_{kind}" in LABEL_KEYS else kind
             groups.append(_RollupGroup(title, rows))
     return tuple(groups)
 
@@ -546,23 +416,23 @@ def _budget_rows(
             notes = []
             if line.declared_ceiling is not None and line.declared_ceiling != line.ceiling:
                 notes.append(
-                    f"{label('ceiling', locale)} {_t('declared', locale)} "
+                    f"{label('ceiling', locale)} {label('declared', locale)} "
                     f"{rupiah_text(line.declared_ceiling, locale)}"
                 )
             if line.declared_spent is not None and line.declared_spent != line.spent:
                 notes.append(
-                    f"{label('spent', locale)} {_t('declared', locale)} "
+                    f"{label('spent', locale)} {label('declared', locale)} "
                     f"{rupiah_text(line.declared_spent, locale)}"
                 )
             if not line.absorption.ok:
-                notes.append(line.absorption.reason or _t(line.absorption.status.value, locale))
+                notes.append(line.absorption.reason or label(line.absorption.status.value, locale))
             level_key = f"level_{line.level}"
             rows.append(
                 _BudgetRow(
                     depth=depth,
                     id=line.id,
                     name=line.name,
-                    level=_LABELS[level_key][locale] if level_key in _LABELS else line.level,
+                    level=label(level_key, locale) if level_key in LABEL_KEYS else line.level,
                     ceiling=rupiah_text(line.ceiling, locale),
                     spent=rupiah_text(line.spent, locale),
                     absorption=_figure(line.absorption, locale),
@@ -783,14 +653,14 @@ def _is_grade(result: IndicatorResult) -> bool:
 
 def _why_not_drawn(result: IndicatorResult, locale: Locale) -> str:
     if _is_grade(result):
-        return _t("reason_grade", locale)
+        return label("reason_grade", locale)
     if not result.realisation.ok:
-        return _t(result.realisation.status.value, locale)
+        return label(result.realisation.status.value, locale)
     if result.target is None:
-        return _t("reason_no_target", locale)
+        return label("reason_no_target", locale)
     if _is_range(result.target):
-        return _t("reason_range", locale)
-    return _t(result.achievement.status.value, locale)  # e.g. a target of 0
+        return label("reason_range", locale)
+    return label(result.achievement.status.value, locale)  # e.g. a target of 0
 
 
 def _chart_target_realisation(report: EvaluationReport, locale: Locale) -> _Chart:
@@ -858,17 +728,17 @@ def _chart_target_realisation(report: EvaluationReport, locale: Locale) -> _Char
         body.append(_line(zero, top, zero, bottom, "#333"))
         y = bottom + axis_h
     if not pairs:
-        body.append(_text(8, y + 16, _t("nothing_to_draw", locale)))
+        body.append(_text(8, y + 16, label("nothing_to_draw", locale)))
         y += 24
-    title = _t("chart_target", locale)
-    svg = _svg("chart-target", width, y + 4, title, _t("chart_target_desc", locale), body)
+    title = label("chart_target", locale)
+    svg = _svg("chart-target", width, y + 4, title, label("chart_target_desc", locale), body)
     return _Chart(
         id="chart-target",
         number=1,
         title=title,
         svg=svg,
         headers=(
-            _t("no", locale),
+            label("no", locale),
             label("indicator", locale),
             label("unit", locale),
             label("target", locale),
@@ -905,7 +775,7 @@ def _chart_categories(report: EvaluationReport, locale: Locale) -> _Chart:
         for k in sorted(counts, key=lambda k: (k[0], lowest[k]))
     ]
     if uncategorised:
-        bars.append((_t("no_category", locale), uncategorised, _NEUTRAL))
+        bars.append((label("no_category", locale), uncategorised, _NEUTRAL))
 
     width, height = 640, 300
     plot_x, plot_y, plot_w, plot_h = 56.0, 20.0, 564.0, 210.0
@@ -942,22 +812,22 @@ def _chart_categories(report: EvaluationReport, locale: Locale) -> _Chart:
         _text(
             plot_x + plot_w / 2,
             height - 22,
-            _t("count", locale),
+            label("count", locale),
             anchor="middle",
             size=10,
             fill="#555",
         )
     )
-    title = _t("chart_categories", locale)
+    title = label("chart_categories", locale)
     svg = _svg(
-        "chart-categories", width, height - 14, title, _t("chart_categories_desc", locale), body
+        "chart-categories", width, height - 14, title, label("chart_categories_desc", locale), body
     )
     return _Chart(
         id="chart-categories",
         number=2,
         title=title,
         svg=svg,
-        headers=(label("category", locale), _t("count", locale)),
+        headers=(label("category", locale), label("count", locale)),
         rows=tuple((name, str(count)) for name, count, _ in bars),
     )
 
@@ -1027,7 +897,7 @@ def _chart_trend(report: EvaluationReport, locale: Locale) -> _Chart:
         [
             ("line", _REALISATION_FILL, label("realisation", locale)),
             ("dash", _TARGET_FILL, label("target", locale)),
-            ("dash", _END_TARGET, _t("trend_end", locale)),
+            ("dash", _END_TARGET, label("trend_end", locale)),
         ],
     )
     rows: list[tuple[str, ...]] = []
@@ -1053,7 +923,7 @@ def _chart_trend(report: EvaluationReport, locale: Locale) -> _Chart:
             for p in trend.points
         )
         if trend.end_target is not None:
-            summary += f"; {_t('trend_end', locale)} {_num(trend.end_target, locale)}"
+            summary += f"; {label('trend_end', locale)} {_num(trend.end_target, locale)}"
         body.append('<g class="panel">')
         body.append(
             f"<title>{_esc(f'{trend.number}. {trend.name} ({trend.unit}). {summary}')}</title>"
@@ -1114,21 +984,21 @@ def _chart_trend(report: EvaluationReport, locale: Locale) -> _Chart:
             for p in trend.points
         )
         if trend.end_target is not None:
-            end_row = (_t("trend_end", locale), _num(trend.end_target, locale), "", "")
+            end_row = (label("trend_end", locale), _num(trend.end_target, locale), "", "")
             rows.append((str(trend.number), trend.name, *end_row))
     height = origin_y + panel_h * ((len(trends) + columns - 1) // columns)
     if not trends:
-        body.append(_text(8, origin_y + 16, _t("nothing_to_draw", locale)))
+        body.append(_text(8, origin_y + 16, label("nothing_to_draw", locale)))
         height = origin_y + 24
-    title = _t("chart_trend", locale)
-    svg = _svg("chart-trend", width, height, title, _t("chart_trend_desc", locale), body)
+    title = label("chart_trend", locale)
+    svg = _svg("chart-trend", width, height, title, label("chart_trend_desc", locale), body)
     return _Chart(
         id="chart-trend",
         number=3,
         title=title,
         svg=svg,
         headers=(
-            _t("no", locale),
+            label("no", locale),
             label("indicator", locale),
             label("period", locale),
             label("target", locale),
@@ -1171,7 +1041,7 @@ def _chart_absorption(report: EvaluationReport, locale: Locale) -> _Chart:
     """Horizontal bars 0–100 %: absorption of each program (top-level budget line)."""
     drawn = [line for line in report.budget if line.absorption.rounded is not None]
     skipped = tuple(
-        f"{line.name} ({line.absorption.reason or _t(line.absorption.status.value, locale)})"
+        f"{line.name} ({line.absorption.reason or label(line.absorption.status.value, locale)})"
         for line in report.budget
         if line.absorption.rounded is None
     )
@@ -1209,17 +1079,19 @@ def _chart_absorption(report: EvaluationReport, locale: Locale) -> _Chart:
     body.append(_line(plot_x, top - 4, plot_x, bottom, "#333"))
     height = bottom + 10
     if not drawn:
-        body.append(_text(8, top + 16, _t("nothing_to_draw", locale)))
+        body.append(_text(8, top + 16, label("nothing_to_draw", locale)))
         height = top + 28
-    title = _t("chart_absorption", locale)
-    svg = _svg("chart-absorption", width, height, title, _t("chart_absorption_desc", locale), body)
+    title = label("chart_absorption", locale)
+    svg = _svg(
+        "chart-absorption", width, height, title, label("chart_absorption_desc", locale), body
+    )
     return _Chart(
         id="chart-absorption",
         number=4,
         title=title,
         svg=svg,
         headers=(
-            _t("program", locale),
+            label("program", locale),
             label("ceiling", locale),
             label("spent", locale),
             label("absorption", locale),
@@ -1254,8 +1126,7 @@ def _context(report: EvaluationReport, locale: Locale) -> dict[str, Any]:
     total = _budget_total(report, locale)
     return {
         "lang": locale,
-        "t": {key: _t(key, locale) for key in _LABELS},
-        "l": {key: label(key, locale) for key in _SHARED_LABELS},
+        "t": {key: label(key, locale) for key in LABEL_KEYS},
         "report": report,
         "period_text": _period_text(report.period, locale),
         "agency": agency,
@@ -1276,32 +1147,6 @@ def _context(report: EvaluationReport, locale: Locale) -> dict[str, Any]:
         },
         "warnings": tuple(f"{w.code}: {w.message}" for w in report.warnings),
     }
-
-
-_SHARED_LABELS = (
-    "indicator",
-    "unit",
-    "target",
-    "realisation",
-    "achievement",
-    "category",
-    "note",
-    "period",
-    "rule",
-    "excluded",
-    "level",
-    "ceiling",
-    "spent",
-    "absorption",
-    "efficiency",
-    "official",
-    "warnings",
-    "previous",
-    "end_target",
-    "chapter_iii",
-    "budget_line",
-    "agreements",
-)
 
 
 def _has_efficiency(line: BudgetResult) -> bool:
