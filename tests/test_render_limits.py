@@ -25,6 +25,7 @@ from sakipcalc.render import (
     render_table,
     render_xlsx,
 )
+from sakipcalc.render._chart_geometry import fit
 from sakipcalc.render._format import (
     figure_text,
     number_text,
@@ -33,7 +34,6 @@ from sakipcalc.render._format import (
     target_range,
     target_text,
 )
-from sakipcalc.render._html import _fit
 from sakipcalc.results import Figure, Status
 
 
@@ -76,14 +76,14 @@ def test_markdown_line_breaks_still_become_br(report: EvaluationReport) -> None:
 
 
 def test_fit_cuts_a_very_long_name_to_the_width() -> None:
-    fitted = _fit("x" * 200_000, 300.0, 11)
+    fitted = fit("x" * 200_000, 300.0, 11)
     assert fitted.endswith("…")
     assert len(fitted) < 100
 
 
 def test_fit_keeps_a_short_name_and_collapses_spaces() -> None:
-    assert _fit("  Angka   kemiskinan ", 300.0, 11) == "Angka kemiskinan"
-    assert _fit("MMMMMMMM", 1.0, 11) == "…"
+    assert fit("  Angka   kemiskinan ", 300.0, 11) == "Angka kemiskinan"
+    assert fit("MMMMMMMM", 1.0, 11) == "…"
 
 
 def test_a_200000_character_name_renders_in_every_format(

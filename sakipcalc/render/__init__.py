@@ -6,6 +6,21 @@ Optional: XLSX (``pip install "sakipcalc[xlsx]"``) and HTML
 
 Each renderer's module is imported when its name is first used, so that
 ``import sakipcalc`` (and a submodule such as :mod:`._safety`) stays cheap.
+
+Layout:
+
+- ``_format``: numbers, figures, targets, categories and reasons as text, the one
+  formatter every renderer calls (and the only reader of target text);
+- ``_safety``: untrusted text made safe for terminals and spreadsheets;
+- ``_text``: the terminal table, Markdown and JSON;
+- ``_csv`` and ``_xlsx``: one row per indicator, and the workbook;
+- ``_html``: the HTML report (Jinja2 environment and entry point);
+- ``_html_view``: the HTML report's view model (rows, cells, badges);
+- ``_html_style``: how the HTML report writes numbers and colours;
+- ``_charts`` and ``_chart_trend``: the four charts as shapes;
+- ``_chart_geometry``: chart numbers only (scales, ticks, pixels, text widths);
+- ``_svg``: the shape types; ``templates/svg.html.j2`` draws them;
+- ``sakipcalc._jsonable``: :func:`to_jsonable`, a leaf below ``check``, re-exported here.
 """
 
 from __future__ import annotations
