@@ -8,7 +8,7 @@ from decimal import Decimal
 from ..i18n import Locale, label
 from ..results import EvaluationReport
 from ._chart_geometry import axis, fit, px, segments
-from ._charts import is_grade, is_range, legend, polylines, tick_text
+from ._charts import is_grade, is_range, legend, make_chart, polylines, tick_text
 from ._format import target_number
 from ._html_style import END_TARGET, REALISATION_FILL, TARGET_FILL, figure_number, html_number
 from ._svg import Chart, Circle, Close, Line, Open, Rect, Text
@@ -169,15 +169,13 @@ def chart_trend(report: EvaluationReport, locale: Locale) -> Chart:
     if not trends:
         body.append(Text(8, origin_y + 16, label("nothing_to_draw", locale)))
         height = origin_y + 24
-    title = label("chart_trend", locale)
-    return Chart(
-        id="chart-trend",
-        number=3,
-        title=title,
-        desc=label("chart_trend_desc", locale),
+    return make_chart(
+        "trend",
+        3,
+        locale,
         width=width,
         height=height,
-        shapes=tuple(body),
+        shapes=body,
         headers=(
             label("no", locale),
             label("indicator", locale),

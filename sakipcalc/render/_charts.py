@@ -41,9 +41,37 @@ __all__ = [
     "is_grade",
     "is_range",
     "legend",
+    "make_chart",
     "polylines",
     "tick_text",
 ]
+
+
+def make_chart(
+    key: str,
+    number: int,
+    locale: Locale,
+    *,
+    width: int,
+    height: float,
+    shapes: Sequence[Shape],
+    headers: tuple[str, ...],
+    rows: Iterable[tuple[str, ...]],
+    skipped: Iterable[str] = (),
+) -> Chart:
+    """Figure 3.``number``: titled and described by the labels ``chart_<key>[_desc]``."""
+    return Chart(
+        id=f"chart-{key}",
+        number=number,
+        title=label(f"chart_{key}", locale),
+        desc=label(f"chart_{key}_desc", locale),
+        width=width,
+        height=height,
+        shapes=tuple(shapes),
+        headers=headers,
+        rows=tuple(rows),
+        skipped=tuple(skipped),
+    )
 
 
 def tick_text(value: Decimal, locale: Locale) -> str:
@@ -170,15 +198,13 @@ def chart_target_realisation(report: EvaluationReport, locale: Locale) -> Chart:
     if not pairs:
         body.append(Text(8, y + 16, label("nothing_to_draw", locale)))
         y += 24
-    title = label("chart_target", locale)
-    return Chart(
-        id="chart-target",
-        number=1,
-        title=title,
-        desc=label("chart_target_desc", locale),
+    return make_chart(
+        "target",
+        1,
+        locale,
         width=width,
         height=y + 4,
-        shapes=tuple(body),
+        shapes=body,
         headers=(
             label("no", locale),
             label("indicator", locale),
@@ -265,15 +291,13 @@ def chart_categories(report: EvaluationReport, locale: Locale) -> Chart:
             fill="#555",
         )
     )
-    title = label("chart_categories", locale)
-    return Chart(
-        id="chart-categories",
-        number=2,
-        title=title,
-        desc=label("chart_categories_desc", locale),
+    return make_chart(
+        "categories",
+        2,
+        locale,
         width=width,
         height=height - 14,
-        shapes=tuple(body),
+        shapes=body,
         headers=(label("category", locale), label("count", locale)),
         rows=tuple((name, str(count)) for name, count, _ in bars),
     )
@@ -331,15 +355,13 @@ def chart_absorption(report: EvaluationReport, locale: Locale) -> Chart:
     if not drawn:
         body.append(Text(8, top + 16, label("nothing_to_draw", locale)))
         height = top + 28
-    title = label("chart_absorption", locale)
-    return Chart(
-        id="chart-absorption",
-        number=4,
-        title=title,
-        desc=label("chart_absorption_desc", locale),
+    return make_chart(
+        "absorption",
+        4,
+        locale,
         width=width,
         height=height,
-        shapes=tuple(body),
+        shapes=body,
         headers=(
             label("program", locale),
             label("ceiling", locale),
