@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SEED_SPEC, SPECS
+from conftest import ROOT, SEED_SPEC, SPECS
 
 import sakipcalc
 from sakipcalc import EvaluationReport
@@ -721,3 +721,13 @@ def test_report_renders_in_headless_chromium(seed_html: str, tmp_path: Path) -> 
     finally:
         driver.quit()
     assert (ARTIFACTS / "report.png").stat().st_size > 10_000
+
+
+def test_no_svg_markup_is_built_in_python() -> None:
+    # The charts are data (sakipcalc.render._svg) drawn by Jinja macros, so that
+    # autoescaping covers every chart label; Python builds no SVG tags itself.
+    tags = re.compile(r"<(svg|rect|line|polyline|circle|text|title|desc|g)[\s>/]")
+    for path in (ROOT / "sakipcalc" / "render").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        code = re.sub(r'"""(?s:.*?)"""', "", source)  # docstrings may name the tags
+        assert not tags.search(code), path.name
