@@ -25,7 +25,6 @@ from pathlib import Path
 
 from ._spec import DataSet, DataValue, Grade
 from .i18n import Locale, format_number
-from .render._safety import spreadsheet_text
 
 __all__ = ["data_rows", "write_data"]
 
@@ -77,6 +76,8 @@ def write_data(
 
 
 def _csv(data: DataSet, locale: Locale) -> str:
+    from .render._safety import spreadsheet_text
+
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";" if locale == "id" else ",", lineterminator="\r\n")
     writer.writerow(_HEADER)
@@ -92,6 +93,8 @@ def _xlsx(data: DataSet, path: Path, locale: Locale) -> None:
         from openpyxl import Workbook  # type: ignore[import-untyped,unused-ignore]
     except ImportError as exc:
         raise ImportError('writing XLSX needs openpyxl: pip install "sakipcalc[xlsx]"') from exc
+    from .render._safety import spreadsheet_text
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "realisasi"

@@ -38,7 +38,6 @@ from .errors import (
     SpecError,
 )
 from .i18n import LOCALES, Locale
-from .render import render_json, render_markdown, render_table
 from .results import EvaluationReport
 
 EXIT_OK = 0
@@ -395,6 +394,9 @@ def _latest_year(spec: Spec) -> str:
 
 
 def _render(report: EvaluationReport, fmt: str, locale: Locale, *, colour: bool) -> str:
+    # Renderers are imported when used: `import sakipcalc` and `--help` stay quick.
+    from .render import render_json, render_markdown, render_table
+
     if fmt == "json":
         return render_json(report)
     if fmt == "markdown":

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import difflib
 import enum
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ._types import Period
 from .errors import EvaluationError, Issue
-from .i18n import Locale
 from .models import Baseline, OrgLevel, Polarity, Rollup, TargetSpec
 
 __all__ = [
@@ -60,20 +58,15 @@ class BudgetLevel(enum.StrEnum):
     SUB_KEGIATAN = "sub_kegiatan"
 
 
-_DECIMAL_POINT = re.compile(r"(?<=[0-9])\.(?=[0-9])")
+def target_text(target: TargetSpec | Baseline) -> str:
+    """A declared target as the spec wrote it: ``25``, ``BB``, ``80–90``; a baseline ``29.17 (2018)``.
 
-
-def target_text(target: TargetSpec | Baseline, locale: Locale = "en") -> str:
-    """A declared target as printed: ``25``, ``BB``, ``80–90``; a baseline ``29.17 (2018)``.
-
-    In Indonesian (``locale="id"``) a decimal point between digits becomes a
-    comma (``12,5``, ``80,5–90``); nothing else changes.
+    The canonical text (JSON, ``check``, tests). Reports format targets in
+    their locale through the renderers' one formatter instead.
     """
     if isinstance(target, Baseline):
-        text = f"{target.value.describe()} ({target.period})"
-    else:
-        text = target.describe()
-    return _DECIMAL_POINT.sub(",", text) if locale == "id" else text
+        return f"{target.value.describe()} ({target.period})"
+    return target.describe()
 
 
 @dataclass(frozen=True, slots=True)

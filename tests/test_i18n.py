@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sakipcalc.i18n import (
+    LABEL_KEYS,
     LOCALES,
     MISSING,
     AmbiguousNumber,
@@ -213,6 +214,22 @@ def test_labels() -> None:
     assert label("realisation", "id") == "Realisasi"
     assert label("realisation") == "Realisation"
     assert label("missing_data", "id") == "data tidak tersedia"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_language_has_every_label(locale: Locale) -> None:
+    for key in LABEL_KEYS:
+        assert label(key, locale).strip()
+
+
+def test_one_key_names_one_thing() -> None:
+    # These three keys once had two wordings each (the HTML report's own table).
+    assert label("name", "id") == "Nama"  # a column of names
+    assert label("description", "id") == "Uraian"  # the HTML roll-up column
+    assert label("members", "id") == "Anggota"  # the member ids
+    assert label("member_count", "id") == "Jumlah indikator"
+    assert label("agreement_rollup", "id") == "Capaian PK (%)"  # a column, in %
+    assert label("agreement_total", "id") == "Capaian Perjanjian Kinerja"  # the total row
 
 
 # ------------------------------------------------------------------ round trip

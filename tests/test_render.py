@@ -845,3 +845,29 @@ def test_progress_shortens_long_labels() -> None:
     list(progress([1], total=1, label="x" * 100, stream=stream))
     assert "x" * 31 + "…" in stream.getvalue()
     assert "x" * 33 not in stream.getvalue()
+
+
+def test_importing_the_package_loads_no_renderer_nor_optional_library() -> None:
+    # `import sakipcalc` (and so `sakipcalc --help`) stays quick: renderers,
+    # Jinja2 and openpyxl are imported when a report is first rendered.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, sakipcalc\n"
+        "print(sorted(m for m in sys.modules if m.startswith("
+        "('sakipcalc.render', 'jinja2', 'openpyxl', 'markupsafe'))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
+
+
+def test_render_names_load_on_first_use() -> None:
+    import sakipcalc.render as render
+
+    assert callable(render.render_table)
+    assert render.to_jsonable(Decimal("1.50")) == "1.50"
+    with pytest.raises(AttributeError):
+        render.render_pdf  # noqa: B018

@@ -3,12 +3,37 @@
 Core (no extra dependencies): plain-text table, Markdown, JSON, CSV.
 Optional: XLSX (``pip install "sakipcalc[xlsx]"``) and HTML
 (``pip install "sakipcalc[html]"``).
+
+Each renderer's module is imported when its name is first used, so that
+``import sakipcalc`` (and a submodule such as :mod:`._safety`) stays cheap.
+
+Layout:
+
+- ``_format``: numbers, figures, targets, categories and reasons as text, the one
+  formatter every renderer calls (and the only reader of target text);
+- ``_safety``: untrusted text made safe for terminals and spreadsheets;
+- ``_text``: the terminal table, Markdown and JSON;
+- ``_csv`` and ``_xlsx``: one row per indicator, and the workbook;
+- ``_html``: the HTML report (Jinja2 environment and entry point);
+- ``_html_view``: the HTML report's view model (rows, cells, badges);
+- ``_html_style``: how the HTML report writes numbers and colours;
+- ``_charts`` and ``_chart_trend``: the four charts as shapes;
+- ``_chart_geometry``: chart numbers only (scales, ticks, pixels, text widths);
+- ``_svg``: the shape types; ``templates/svg.html.j2`` draws them;
+- ``sakipcalc._jsonable``: :func:`to_jsonable`, a leaf below ``check``, re-exported here.
 """
 
-from ._csv import CSV_COLUMNS, render_csv
-from ._html import render_html
-from ._text import render_json, render_markdown, render_table, to_jsonable
-from ._xlsx import render_xlsx
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .._jsonable import to_jsonable
+    from ._csv import CSV_COLUMNS, render_csv
+    from ._html import render_html
+    from ._text import render_json, render_markdown, render_table
+    from ._xlsx import render_xlsx
 
 __all__ = [
     "CSV_COLUMNS",
@@ -20,3 +45,28 @@ __all__ = [
     "render_xlsx",
     "to_jsonable",
 ]
+
+# Public name -> the module (relative to this package) that defines it.
+_HOMES: dict[str, str] = {
+    "CSV_COLUMNS": "._csv",
+    "render_csv": "._csv",
+    "render_html": "._html",
+    "render_json": "._text",
+    "render_markdown": "._text",
+    "render_table": "._text",
+    "render_xlsx": "._xlsx",
+    "to_jsonable": ".._jsonable",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home, __name__), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from decimal import Decimal
 
-from ..i18n import Locale, format_number
+from ..i18n import Locale
 from ..models import TargetSpec
-from ..results import EvaluationReport, Figure, IndicatorResult, target_text
+from ..results import EvaluationReport, Figure, IndicatorResult
+from ._format import category_text, first_failed, number_text, target_number, target_text
 from ._safety import spreadsheet_text
-from ._text import _category_text, _reason, _target_text
 
 __all__ = ["CSV_COLUMNS", "render_csv"]
 
@@ -32,9 +31,6 @@ CSV_COLUMNS: tuple[str, ...] = (
     "category",
 )
 
-# A declared target that is a plain number ("25", "-2", "12.5") is written as one.
-_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
-
 Cell = Decimal | str | None
 
 
@@ -45,14 +41,15 @@ def _number(value: Decimal | None) -> Decimal | None:
 def _target(target: TargetSpec | None, locale: Locale) -> Cell:
     if target is None:
         return None
-    if _NUMBER.fullmatch(target_text(target)):
-        return Decimal(target_text(target))
-    return _target_text(target, locale)  # a grade or a range: 80,5–90 in id
+    value = target_number(target)  # a plain number is written as one
+    if value is not None:
+        return value
+    return target_text(target, locale)  # a grade or a range: 80,5–90 in id
 
 
 def _row(result: IndicatorResult, locale: Locale) -> list[Cell]:
     realisation, achievement = result.realisation, result.achievement
-    failed: Figure | None = _reason((realisation, achievement))
+    failed: Figure | None = first_failed((realisation, achievement))
     return [
         result.indicator,
         result.name,
@@ -66,7 +63,7 @@ def _row(result: IndicatorResult, locale: Locale) -> list[Cell]:
         _number(achievement.rounded),
         (failed or achievement).status.value,
         failed.reason if failed is not None else None,
-        _category_text(result.category) or None,
+        category_text(result.category) or None,
     ]
 
 
@@ -75,7 +72,7 @@ def _text(cell: Cell, locale: Locale) -> str:
         return ""
     if isinstance(cell, Decimal):
         # Numbers are never escaped: -3 is a number, not a formula.
-        return format_number(cell, locale)
+        return number_text(cell, locale)
     return spreadsheet_text(cell)
 
 

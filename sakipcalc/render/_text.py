@@ -2,73 +2,43 @@
 
 The table and Markdown take a ``locale`` (``"en"`` or ``"id"``): headings come
 from :func:`sakipcalc.i18n.label` and numbers from
-:func:`sakipcalc.i18n.format_number` (``41.42`` or ``41,42``). JSON is the same
+:func:`._format.number_text` (``41.42`` or ``41,42``). JSON is the same
 in every locale and keeps every Decimal as a string so that no consumer turns
 it into a binary float by accident.
 
 Text from the spec (names, units, category names) is untrusted: control
 characters are spelled out (see :mod:`._safety`) so that a spec cannot send
 escape sequences to a terminal, and Markdown escapes pipes, backslashes and
-line breaks so that a name cannot break a table.
+line breaks so that a name cannot break a table, and ``&``, ``<`` and ``>``
+so that a name cannot carry HTML into it.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import enum
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
-from decimal import Decimal
-from typing import Any
+from collections.abc import Mapping, Sequence
 
-from ..i18n import Locale, format_number, label
-from ..models import Baseline, TargetSpec
+from .._jsonable import to_jsonable
+from ..i18n import Locale, label
 from ..results import (
     AgreementItemResult,
-    BudgetResult,
     CategoryRef,
     EvaluationReport,
     Figure,
     IndicatorResult,
+)
+from ._format import (
+    category_text,
+    figure_text,
+    number_text,
+    reason_text,
     target_text,
+    walk_budget,
 )
 from ._safety import printable
 
 __all__ = ["render_json", "render_markdown", "render_table", "to_jsonable"]
-
-
-def to_jsonable(value: Any) -> Any:
-    """Results as plain JSON data: Decimals become strings, enums their values.
-
-    An indicator's ``children`` (cascading) become the list of their ids.
-    """
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, (TargetSpec, Baseline)):
-        return target_text(value)
-    if isinstance(value, IndicatorResult):
-        # Children are listed by id: each child's full result is in the report's
-        # indicator list already, and nesting them would repeat a shared child
-        # under every parent (exponentially, for a deep cascade).
-        out = {
-            f.name: to_jsonable(getattr(value, f.name))
-            for f in dataclasses.fields(value)
-            if f.name != "children"
-        }
-        out["children"] = [child.indicator for child in value.children]
-        return out
-    if hasattr(value, "as_dict"):
-        return to_jsonable(value.as_dict())
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [to_jsonable(v) for v in value]
-    return value
 
 
 def _list_cell(names: Sequence[str], limit: int = 4) -> str:
@@ -85,55 +55,8 @@ def render_json(report: EvaluationReport) -> str:
 # Used by the CSV and XLSX renderers too.
 
 
-def _figure_text(figure: Figure | None, locale: Locale) -> str:
-    """:meth:`Figure.display` in ``locale``: ``41,42``, ``BB``, ``80,00 (BB)``, ``n/a``."""
-    if figure is None:
-        return ""
-    if not figure.ok:
-        return label("n_a", locale)
-    if figure.grade is not None and figure.rounded is None:
-        return figure.grade
-    text = format_number(figure.rounded, locale) if figure.rounded is not None else ""
-    return f"{text} ({figure.grade})" if figure.grade is not None else text
-
-
-def _target_text(target: TargetSpec | None, locale: Locale) -> str:
-    """A declared target (``12.5``, ``BB``, ``80–90``) with the locale's decimal separator."""
-    return "—" if target is None else target_text(target, locale)
-
-
-def _category_text(category: CategoryRef | None) -> str:
-    if category is None:
-        return ""
-    return category.name or category.label
-
-
-def _reason(figures: Sequence[Figure | None]) -> Figure | None:
-    """The first figure that could not be computed: the one whose reason a row shows."""
-    for figure in figures:
-        if figure is not None and not figure.ok:
-            return figure
-    return None
-
-
-def _note(figures: Sequence[Figure | None]) -> str:
-    failed = _reason(figures)
-    if failed is None:
-        return ""
-    return failed.reason or failed.status.value
-
-
-def _walk_budget(
-    lines: Sequence[BudgetResult], parent: BudgetResult | None = None, depth: int = 0
-) -> Iterator[tuple[BudgetResult, BudgetResult | None, int]]:
-    """Every budget line, depth first, with its parent and depth."""
-    for line in lines:
-        yield line, parent, depth
-        yield from _walk_budget(line.children, line, depth + 1)
-
-
 def _has_efficiency(report: EvaluationReport) -> bool:
-    return any(line.efficiency is not None for line, _, _ in _walk_budget(report.budget))
+    return any(line.efficiency is not None for line, _, _ in walk_budget(report.budget))
 
 
 def _warning_summary(report: EvaluationReport, locale: Locale) -> str | None:
@@ -165,6 +88,7 @@ _ANSI_COLOURS: dict[str, str] = {
     "gray": "90",
 }
 _RESET = "\x1b[0m"
+_MAX_COLUMN = 400
 
 
 def _ansi(category: CategoryRef | None, figure: Figure | None) -> str | None:
@@ -185,12 +109,17 @@ def _table(
     """An aligned table; columns in ``right`` are right-aligned; ``colours[row][col]`` is SGR."""
     headers = [printable(h) for h in headers]
     cells = [[printable(c) for c in row] for row in rows]
-    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
+    # A column is as wide as its widest cell, up to _MAX_COLUMN: a longer cell is
+    # printed whole but does not pad every other row (one 200,000-character unit
+    # would otherwise make the table rows × 200,000 characters).
+    widths = [
+        min(max([len(h), *(len(r[i]) for r in cells)]), _MAX_COLUMN) for i, h in enumerate(headers)
+    ]
 
     def line(row: Sequence[str], colour: Mapping[int, str]) -> str:
         parts = []
         for i, text in enumerate(row):
-            pad = " " * (widths[i] - len(text))
+            pad = " " * max(widths[i] - len(text), 0)
             if i in colour and text:
                 text = f"\x1b[{colour[i]}m{text}{_RESET}"
             parts.append(pad + text if i in right else text + pad)
@@ -215,11 +144,11 @@ def _indicator_table(
             (
                 result.indicator,
                 result.unit,
-                _target_text(result.target, locale),
-                _figure_text(result.realisation, locale),
-                _figure_text(result.achievement, locale),
-                _category_text(result.category),
-                _note((result.realisation, result.achievement)),
+                target_text(result.target, locale),
+                figure_text(result.realisation, locale),
+                figure_text(result.achievement, locale),
+                category_text(result.category),
+                reason_text((result.realisation, result.achievement)),
             )
         )
         code = _ansi(result.category, result.achievement) if colour else None
@@ -254,8 +183,8 @@ def render_table(report: EvaluationReport, *, locale: Locale = "en", colour: boo
                     r.kind,
                     r.id,
                     r.rule,
-                    _figure_text(r.achievement, locale),
-                    _category_text(r.category),
+                    figure_text(r.achievement, locale),
+                    category_text(r.category),
                     _list_cell(r.excluded),
                 )
             )
@@ -278,19 +207,19 @@ def render_table(report: EvaluationReport, *, locale: Locale = "en", colour: boo
             budget_keys += ("efficiency", "category")
         budget_rows = []
         budget_colours: list[dict[int, str]] = []
-        for line, _, depth in _walk_budget(report.budget):
+        for line, _, depth in walk_budget(report.budget):
             row = [
                 "  " * depth + line.id,
                 line.level,
-                format_number(line.ceiling, locale),
-                format_number(line.spent, locale),
-                _figure_text(line.absorption, locale),
+                number_text(line.ceiling, locale),
+                number_text(line.spent, locale),
+                figure_text(line.absorption, locale),
             ]
             code = None
             if efficiency:
                 row += [
-                    _figure_text(line.efficiency, locale),
-                    _category_text(line.efficiency_category),
+                    figure_text(line.efficiency, locale),
+                    category_text(line.efficiency_category),
                 ]
                 code = _ansi(line.efficiency_category, line.efficiency) if colour else None
             budget_rows.append(row)
@@ -315,7 +244,13 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def _md(text: str) -> str:
-    """Text for a Markdown table cell or heading: ``|`` and ``\\`` escaped, breaks as ``<br>``."""
+    """Text for a Markdown table cell or heading, inert as HTML and as table syntax.
+
+    ``&``, ``<`` and ``>`` become entities (Markdown passes raw HTML through,
+    so a name must not become a tag), ``|`` and ``\\`` are escaped, and line
+    breaks become ``<br>``.
+    """
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = text.replace("\\", "\\\\").replace("|", "\\|")
     return printable(_LINE_BREAK.sub("<br>", text))
 
@@ -348,11 +283,11 @@ def _item_row(item: IndicatorResult | AgreementItemResult, locale: Locale) -> tu
         item.indicator,
         item.name,
         item.unit,
-        _target_text(item.target, locale),
-        _figure_text(item.realisation, locale),
-        _figure_text(item.achievement, locale),
-        _category_text(item.category),
-        _note((item.realisation, item.achievement)),
+        target_text(item.target, locale),
+        figure_text(item.realisation, locale),
+        figure_text(item.achievement, locale),
+        category_text(item.category),
+        reason_text((item.realisation, item.achievement)),
     )
 
 
@@ -386,8 +321,8 @@ def render_markdown(report: EvaluationReport, *, locale: Locale = "en") -> str:
                     r.id,
                     r.name,
                     r.rule,
-                    _figure_text(r.achievement, locale),
-                    _category_text(r.category),
+                    figure_text(r.achievement, locale),
+                    category_text(r.category),
                     _list_cell(r.excluded),
                 )
                 for r in report.rollups
@@ -413,9 +348,9 @@ def render_markdown(report: EvaluationReport, *, locale: Locale = "en") -> str:
                 [_item_row(item, locale) for item in agreement.items],
                 _ITEM_RIGHT,
             )
-            rollup = _figure_text(agreement.rollup, locale)
+            rollup = figure_text(agreement.rollup, locale)
             if not agreement.rollup.ok:
-                rollup += f" ({_md(_note((agreement.rollup,)))})"
+                rollup += f" ({_md(reason_text((agreement.rollup,)))})"
             lines += ["", f"**{label('agreement_rollup', locale)}**: {rollup}"]
     if report.budget:
         lines += heading("budget")
@@ -431,19 +366,19 @@ def render_markdown(report: EvaluationReport, *, locale: Locale = "en") -> str:
         if efficiency:
             budget_keys += ("efficiency", "category")
         rows = []
-        for line, _, _ in _walk_budget(report.budget):
+        for line, _, _ in walk_budget(report.budget):
             row = [
                 line.id,
                 line.name,
                 line.level,
-                format_number(line.ceiling, locale, grouping=True),
-                format_number(line.spent, locale, grouping=True),
-                _figure_text(line.absorption, locale),
+                number_text(line.ceiling, locale, grouping=True),
+                number_text(line.spent, locale, grouping=True),
+                figure_text(line.absorption, locale),
             ]
             if efficiency:
                 row += [
-                    _figure_text(line.efficiency, locale),
-                    _category_text(line.efficiency_category),
+                    figure_text(line.efficiency, locale),
+                    category_text(line.efficiency_category),
                 ]
             rows.append(row)
         lines += _md_table([label(k, locale) for k in budget_keys], rows, frozenset({3, 4, 5, 6}))

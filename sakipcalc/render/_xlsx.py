@@ -17,16 +17,24 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, BinaryIO
 
-from ..i18n import Locale, label
+from ..i18n import MAX_PLAIN_DIGITS, Locale, label, plain_digits
 from ..models import TargetSpec
-from ..results import CategoryRef, EvaluationReport, Figure, target_text
+from ..results import CategoryRef, EvaluationReport, Figure
+from ._format import (
+    category_text,
+    first_failed,
+    reason_text,
+    target_number,
+    target_text,
+    walk_budget,
+)
 from ._safety import xlsx_text
-from ._text import _category_text, _reason, _target_text, _walk_budget
 
 __all__ = ["render_xlsx"]
 
+# Excel shows at most 30 decimals; a longer number format only makes the file bigger.
+_MAX_FORMAT_PLACES = 30
 _MISSING_OPENPYXL = 'the XLSX output needs openpyxl: pip install "sakipcalc[xlsx]"'
-_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 # Cell values as the sheets are built: a Decimal is a number cell, shown with
 # ``places`` decimals when ``places`` is given (a rounded figure) and in the
@@ -49,6 +57,7 @@ _Cell = _Num | str | int | None
 def _places_format(value: Decimal, *, grouping: bool = False) -> str:
     exponent = value.as_tuple().exponent
     places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    places = min(places, _MAX_FORMAT_PLACES)
     whole = "#,##0" if grouping else "0"
     return whole + ("." + "0" * places if places else "")
 
@@ -72,28 +81,25 @@ def _rupiah(value: Decimal) -> _Num:
 def _target(target: TargetSpec | None, locale: Locale) -> _Cell:
     if target is None:
         return None
-    if _NUMBER.fullmatch(target_text(target)):
-        value = Decimal(target_text(target))
+    value = target_number(target)
+    if value is not None:
         return _Num(value, _places_format(value))
-    return _target_text(target, locale)
+    return target_text(target, locale)
 
 
 def _status(figures: Sequence[Figure | None], locale: Locale) -> str:
-    failed = _reason(figures)
+    failed = first_failed(figures)
     if failed is None:
         return label("ok", locale)
     return label(failed.status.value, locale)
 
 
 def _note(figures: Sequence[Figure | None]) -> str | None:
-    failed = _reason(figures)
-    if failed is None:
-        return None
-    return failed.reason or failed.status.value
+    return reason_text(figures) or None
 
 
 def _category(category: CategoryRef | None) -> str | None:
-    return _category_text(category) or None
+    return category_text(category) or None
 
 
 class _Sheet:
@@ -206,7 +212,7 @@ def _sheets(report: EvaluationReport, locale: Locale) -> list[_Sheet]:
             "note",
         ),
     )
-    for line, parent, _ in _walk_budget(report.budget):
+    for line, parent, _ in walk_budget(report.budget):
         budget.rows.append(
             [
                 line.id,
@@ -334,7 +340,8 @@ def _put(cell: Any, value: _Cell) -> None:
     if value is None:
         return
     if isinstance(value, _Num):
-        if not value.value.is_finite():
+        if not value.value.is_finite() or plain_digits(value.value) > MAX_PLAIN_DIGITS:
+            # Exact and short (1E+960000); Excel could not hold it as a number anyway.
             cell.value = xlsx_text(str(value.value))
             return
         # Not cell.value = Decimal(...): openpyxl would write it as "%.16g" of a float.
