@@ -3,9 +3,10 @@
 A formula is parsed once, at load time, checked against a whitelist, and
 compiled into a chain of closures over *slots*: every input (a scalar
 variable, an indicator, or a ``sum(...)`` over a breakdown) gets a slot, and
-evaluation is a call with the slot values. The same checked tree also runs
-through simpleeval's ``eval(previously_parsed=...)`` (``evaluate_simpleeval``),
-which the benchmark and the differential tests use as a second opinion.
+evaluation is a call with the slot values. The same formula also runs through
+simpleeval's ``eval(previously_parsed=...)`` (:func:`simpleeval_tree`), which
+the benchmark and the differential tests use as a second opinion; that tree is
+built only when asked for, so loading a spec never pays for it.
 
 Formula language::
 
@@ -29,7 +30,6 @@ backend. This module checks the text before parsing and ties them together.
 from __future__ import annotations
 
 import ast
-import copy
 import dataclasses
 import re
 import warnings
@@ -37,9 +37,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from . import _simpleeval
 from ._inputs import NameInfo, NameKind, Position, Slot
 from ._operators import MAX_POWER, Evaluator, ZeroDenominator
-from ._simpleeval import SimpleevalTree, simpleeval_tree
+from ._simpleeval import SimpleevalTree
 from ._syntax import MAX_FORMULA_DEPTH, MAX_FORMULA_NODES, Checker, Refused, Unparser
 
 __all__ = [
@@ -51,9 +52,11 @@ __all__ = [
     "FormulaProblem",
     "NameInfo",
     "NameKind",
+    "SimpleevalTree",
     "Slot",
     "ZeroDenominator",
     "compile_formula",
+    "simpleeval_tree",
 ]
 
 MAX_FORMULA_LENGTH = 1000
@@ -81,7 +84,6 @@ class CompiledFormula:
     references: frozenset[str]  # every variable or indicator named
     _tree: ast.Expression = field(repr=False)
     _evaluate: Evaluator = field(repr=False)
-    _simpleeval_tree: SimpleevalTree = field(repr=False)
     _node_slot: Mapping[Position, int] = field(repr=False)
     _numbers: Mapping[Position, Decimal] = field(repr=False)
 
@@ -95,8 +97,8 @@ class CompiledFormula:
         return self._evaluate(slot_values)
 
     def evaluate_simpleeval(self, slot_values: Sequence[Decimal]) -> Decimal:
-        """The same evaluation through simpleeval, reusing the checked tree."""
-        return self._simpleeval_tree.evaluate(slot_values)
+        """The same evaluation through simpleeval (builds :func:`simpleeval_tree` each call)."""
+        return simpleeval_tree(self).evaluate(slot_values)
 
     def substitute(self, slot_values: Sequence[Decimal | None]) -> str:
         """The formula with numbers in place of its inputs, e.g. ``31356 / 75695 × 100``."""
@@ -152,16 +154,14 @@ def compile_formula(text: str, names: Mapping[str, NameInfo]) -> CompiledFormula
         references=frozenset(slot.name for slot in checker.slots),
         _tree=tree,
         _evaluate=evaluate,
-        _simpleeval_tree=simpleeval_tree(
-            text, _copy_tree(tree), checker.node_slot, checker.numbers
-        ),
         _node_slot=checker.node_slot,
         _numbers=checker.numbers,
     )
 
 
-def _copy_tree(tree: ast.Expression) -> ast.Expression:
-    return copy.deepcopy(tree)
+def simpleeval_tree(formula: CompiledFormula) -> SimpleevalTree:
+    """``formula`` prepared for simpleeval: build once, then ``.evaluate(slot_values)`` often."""
+    return _simpleeval.build(formula.source, formula._node_slot, formula._numbers)
 
 
 def _refuse_text(text: str) -> FormulaProblem | None:

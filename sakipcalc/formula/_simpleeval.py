@@ -19,7 +19,7 @@ import simpleeval
 from ._inputs import Position, position
 from ._operators import BINARY, FUNCTIONS, UNARY
 
-__all__ = ["SimpleevalTree", "simpleeval_tree"]
+__all__ = ["SimpleevalTree", "build"]
 
 _OPERATORS: dict[type, Callable[..., object]] = {
     **{op: rule.apply for op, rule in BINARY.items()},
@@ -50,14 +50,16 @@ class SimpleevalTree:
         return result
 
 
-def simpleeval_tree(
-    source: str,
-    tree: ast.Expression,
-    node_slot: Mapping[Position, int],
-    numbers: Mapping[Position, Decimal],
+def build(
+    source: str, node_slot: Mapping[Position, int], numbers: Mapping[Position, Decimal]
 ) -> SimpleevalTree:
-    """Rewrite ``tree`` (a parse of ``source`` the caller owns; it is changed in place)."""
+    """Parse a checked formula again and rewrite it for simpleeval.
+
+    A fresh parse costs less than a deep copy of the kept tree, and it is done
+    only when this backend is asked for, never when a spec loads.
+    """
     constants = {_constant_name(pos): value for pos, value in numbers.items()}
+    tree = ast.parse(source, mode="eval")
     body = _SlotRewriter(node_slot).visit(tree).body
     ast.fix_missing_locations(body)
     return SimpleevalTree(source, body, constants)
