@@ -22,7 +22,7 @@ from ._scales import CompiledScale
 from ._spec import DataSet, Grade, Spec
 from ._types import split_period
 from .errors import Issue, Location, Severity
-from .formula import CompiledFormula, ZeroDenominator
+from .formula import CompiledFormula, InexactResult, ZeroDenominator
 from .models import (
     AchievementFrom,
     Budget,
@@ -302,6 +302,8 @@ class _Evaluator:
             return Figure.not_computable(
                 f"zero denominator: {zero.denominator} is 0", trace=f"{substituted} = n/a"
             )
+        except InexactResult as inexact:
+            return Figure.not_computable(inexact.message, trace=f"{substituted} = n/a")
         except decimal.Overflow:
             return Figure.not_computable(f"arithmetic out of range: {substituted} overflows")
         except decimal.InvalidOperation:

@@ -14,7 +14,7 @@ Formula language::
     name        a scalar variable or another indicator's realisation
     sum(v)      sum over every category of breakdown variable v
     sum(v, c…)  sum over the named categories or named subsets of v
-    + - * /     arithmetic; unary minus; parentheses
+    + - * /     arithmetic; unary minus; parentheses (+ - * exact, / to 60 digits)
     x ** n      power with a whole-number literal n from 0 to 10
     min(a, b…)  max(a, b…)  abs(a)
 
@@ -39,17 +39,26 @@ from decimal import Decimal
 
 from . import _simpleeval
 from ._inputs import NameInfo, NameKind, Position, Slot
-from ._operators import MAX_POWER, Evaluator, ZeroDenominator
+from ._operators import (
+    MAX_EXACT_DIGITS,
+    MAX_POWER,
+    Evaluator,
+    InexactResult,
+    ZeroDenominator,
+    exactly,
+)
 from ._simpleeval import SimpleevalTree
 from ._syntax import MAX_FORMULA_DEPTH, MAX_FORMULA_NODES, Checker, Refused, Unparser
 
 __all__ = [
+    "MAX_EXACT_DIGITS",
     "MAX_FORMULA_DEPTH",
     "MAX_FORMULA_LENGTH",
     "MAX_FORMULA_NODES",
     "MAX_POWER",
     "CompiledFormula",
     "FormulaProblem",
+    "InexactResult",
     "NameInfo",
     "NameKind",
     "SimpleevalTree",
@@ -88,13 +97,13 @@ class CompiledFormula:
     _numbers: Mapping[Position, Decimal] = field(repr=False)
 
     def evaluate(self, slot_values: Sequence[Decimal]) -> Decimal:
-        """Evaluate with one Decimal per slot. Raises :class:`ZeroDenominator`.
+        """Evaluate with one Decimal per slot, whatever the caller's Decimal context.
 
-        Call under a Decimal context that traps overflow and invalid operations
-        (the engine does); this function sets no context itself so that a
-        roll-up of millions of formulas pays for the context once.
+        ``+ - *`` and powers are exact and division keeps 60 significant digits
+        (see ``_operators``). Raises :class:`ZeroDenominator`,
+        :class:`InexactResult`, ``decimal.Overflow`` or ``decimal.InvalidOperation``.
         """
-        return self._evaluate(slot_values)
+        return exactly(self.source, self._evaluate, slot_values)
 
     def evaluate_simpleeval(self, slot_values: Sequence[Decimal]) -> Decimal:
         """The same evaluation through simpleeval (builds :func:`simpleeval_tree` each call)."""

@@ -5,18 +5,40 @@ function name) to what sakipcalc does with it: the Decimal operation, the
 symbol and binding strength a trace prints, and for functions the argument
 count. The syntax checker (``_syntax``), the traces and the simpleeval
 backend all read these tables; an operator missing here is refused.
+
+Every operation is a method of one of sakipcalc's own ``decimal.Context``
+objects, never an operator on the caller's thread context, so an embedding
+program's precision, rounding or traps cannot change a result:
+
+* ``+ - *``, unary ``-``/``+``, ``abs`` and ``** n`` are exact. Each is done
+  first at ``PRECISION`` (60) digits with ``Inexact`` trapped, which gives the
+  same Decimal, trailing zeros and all, as sakipcalc always gave when the
+  result fits; only a result that does not fit is done again with up to
+  ``MAX_EXACT_DIGITS`` digits. A result that would need more (or lies below
+  the smallest Decimal) is refused as :class:`InexactResult`, never rounded.
+* ``/`` is correctly rounded (half-even) to ``PRECISION`` (60) significant
+  digits, the documented behaviour; a zero denominator is a
+  :class:`ZeroDenominator`.
+* ``min`` and ``max`` compare and return one operand unchanged (comparing
+  finite Decimals neither rounds nor signals).
+* Overflow beyond 1E+999999 and undefined operations such as ``0 ** 0`` trap
+  as ``decimal.Overflow`` and ``decimal.InvalidOperation``.
 """
 
 from __future__ import annotations
 
 import ast
+import decimal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..rounding import PRECISION
+
 __all__ = [
     "BINARY",
     "FUNCTIONS",
+    "MAX_EXACT_DIGITS",
     "MAX_POWER",
     "REFUSED_OPERATORS",
     "UNARY",
@@ -24,12 +46,61 @@ __all__ = [
     "BinaryOperator",
     "Evaluator",
     "Function",
+    "InexactResult",
     "UnaryOperator",
     "ZeroDenominator",
     "divide",
+    "exactly",
 ]
 
 MAX_POWER = 10
+
+# The most significant digits an exact sum, difference, product or power may have.
+# Realistic counts and quotients need well under 200; the bound stops a formula
+# such as x ** 10 ** … on a long input from building an unbounded number.
+MAX_EXACT_DIGITS = 1000
+
+# The exponent range of every context here (the decimal module's default, spelled
+# out so that a changed decimal.DefaultContext does not leak in).
+_EMAX = 999_999
+
+# Exact operations: first try _SHORT, then _WIDE (see the module docstring).
+_SHORT = decimal.Context(
+    prec=PRECISION,
+    rounding=decimal.ROUND_HALF_EVEN,
+    Emax=_EMAX,
+    Emin=-_EMAX,
+    capitals=1,
+    clamp=0,
+    flags=[],
+    traps=[decimal.Inexact, decimal.Overflow, decimal.InvalidOperation, decimal.DivisionByZero],
+)
+_WIDE = decimal.Context(
+    prec=MAX_EXACT_DIGITS,
+    rounding=decimal.ROUND_HALF_EVEN,
+    Emax=_EMAX,
+    Emin=-_EMAX,
+    capitals=1,
+    clamp=0,
+    flags=[],
+    traps=[
+        decimal.Inexact,
+        decimal.Underflow,
+        decimal.Overflow,
+        decimal.InvalidOperation,
+        decimal.DivisionByZero,
+    ],
+)
+_QUOTIENT = decimal.Context(
+    prec=PRECISION,
+    rounding=decimal.ROUND_HALF_EVEN,
+    Emax=_EMAX,
+    Emin=-_EMAX,
+    capitals=1,
+    clamp=0,
+    flags=[],
+    traps=[decimal.Overflow, decimal.InvalidOperation, decimal.DivisionByZero],
+)
 
 # A compiled formula, or part of one: slot values in, a Decimal out.
 Evaluator = Callable[[Sequence[Decimal]], Decimal]
@@ -43,11 +114,44 @@ class ZeroDenominator(ArithmeticError):
         self.denominator = denominator
 
 
+class InexactResult(ArithmeticError):
+    """Internal signal: an exact operation has no result within ``MAX_EXACT_DIGITS`` digits."""
+
+    def __init__(self, formula: str, *, underflow: bool = False) -> None:
+        super().__init__(formula)
+        self.formula = formula
+        self.underflow = underflow
+
+    @property
+    def message(self) -> str:
+        if self.underflow:
+            return f"arithmetic out of range: {self.formula} is too small to hold exactly"
+        return (
+            f"arithmetic not exact: {self.formula} needs more than {MAX_EXACT_DIGITS}"
+            " significant digits"
+        )
+
+
+def exactly(formula: str, evaluate: Evaluator, slot_values: Sequence[Decimal]) -> Decimal:
+    """Run ``evaluate``, turning a trapped inexact operation into :class:`InexactResult`."""
+    try:
+        return evaluate(slot_values)
+    except decimal.Overflow:
+        raise
+    except decimal.Underflow as underflow:
+        raise InexactResult(formula, underflow=True) from underflow
+    except decimal.Inexact as inexact:
+        raise InexactResult(formula) from inexact
+
+
+_quotient = _QUOTIENT.divide
+
+
 def divide(a: Decimal, b: Decimal) -> Decimal:
     """``a / b``; a zero ``b`` is a :class:`ZeroDenominator`, not a Decimal signal."""
     if not b:
         raise ZeroDenominator("denominator")
-    return a / b
+    return _quotient(a, b)
 
 
 def _compile_division(left: Evaluator, right: Evaluator, denominator: str) -> Evaluator:
@@ -56,7 +160,7 @@ def _compile_division(left: Evaluator, right: Evaluator, denominator: str) -> Ev
         b = right(slots)
         if not b:
             raise ZeroDenominator(denominator)
-        return left(slots) / b
+        return _quotient(left(slots), b)
 
     return quotient
 
@@ -96,28 +200,34 @@ class Function:
     apply: Callable[..., Decimal]
 
 
-def _add(a: Decimal, b: Decimal) -> Decimal:
-    return a + b
+def _exact_binary(
+    short: Callable[[Decimal, Decimal], Decimal], wide: Callable[[Decimal, Decimal], Decimal]
+) -> Callable[[Decimal, Decimal], Decimal]:
+    def exact(a: Decimal, b: Decimal) -> Decimal:
+        try:
+            return short(a, b)
+        except decimal.Inexact:
+            return wide(a, b)
+
+    return exact
 
 
-def _subtract(a: Decimal, b: Decimal) -> Decimal:
-    return a - b
+def _exact_unary(
+    short: Callable[[Decimal], Decimal], wide: Callable[[Decimal], Decimal]
+) -> Callable[[Decimal], Decimal]:
+    def exact(a: Decimal) -> Decimal:
+        try:
+            return short(a)
+        except decimal.Inexact:
+            return wide(a)
+
+    return exact
 
 
-def _multiply(a: Decimal, b: Decimal) -> Decimal:
-    return a * b
-
-
-def _power(a: Decimal, b: Decimal) -> Decimal:
-    return a**b
-
-
-def _minus(a: Decimal) -> Decimal:
-    return -a
-
-
-def _plus(a: Decimal) -> Decimal:
-    return +a
+_add = _exact_binary(_SHORT.add, _WIDE.add)
+_subtract = _exact_binary(_SHORT.subtract, _WIDE.subtract)
+_multiply = _exact_binary(_SHORT.multiply, _WIDE.multiply)
+_power = _exact_binary(_SHORT.power, _WIDE.power)
 
 
 BINARY: dict[type[ast.operator], BinaryOperator] = {
@@ -128,8 +238,8 @@ BINARY: dict[type[ast.operator], BinaryOperator] = {
     ast.Pow: BinaryOperator("^", 4, _power, _compiler(_power)),
 }
 UNARY: dict[type[ast.unaryop], UnaryOperator] = {
-    ast.USub: UnaryOperator("−", _minus),
-    ast.UAdd: UnaryOperator("+", _plus),
+    ast.USub: UnaryOperator("−", _exact_unary(_SHORT.minus, _WIDE.minus)),
+    ast.UAdd: UnaryOperator("+", _exact_unary(_SHORT.plus, _WIDE.plus)),
 }
 # How a refusal names an operator that is in neither table.
 REFUSED_OPERATORS: dict[type[ast.AST], str] = {
@@ -151,5 +261,5 @@ FUNCTIONS: dict[str, Function | None] = {
     "sum": None,  # checked and compiled as a slot by the syntax checker
     "min": Function(2, None, "min() takes two or more arguments", min),
     "max": Function(2, None, "max() takes two or more arguments", max),
-    "abs": Function(1, 1, "abs() takes exactly one argument", abs),
+    "abs": Function(1, 1, "abs() takes exactly one argument", _exact_unary(_SHORT.abs, _WIDE.abs)),
 }

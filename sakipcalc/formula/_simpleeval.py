@@ -17,7 +17,7 @@ from decimal import Decimal
 import simpleeval
 
 from ._inputs import Position, position
-from ._operators import BINARY, FUNCTIONS, UNARY
+from ._operators import BINARY, FUNCTIONS, UNARY, exactly
 
 __all__ = ["SimpleevalTree", "build"]
 
@@ -39,6 +39,9 @@ class SimpleevalTree:
     constants: Mapping[str, Decimal]
 
     def evaluate(self, slot_values: Sequence[Decimal]) -> Decimal:
+        return exactly(self.source, self._evaluate, slot_values)
+
+    def _evaluate(self, slot_values: Sequence[Decimal]) -> Decimal:
         names: dict[str, object] = {f"s{i}": v for i, v in enumerate(slot_values)}
         names.update(self.constants)
         evaluator = simpleeval.SimpleEval(operators=_OPERATORS, functions=_FUNCTIONS, names=names)
