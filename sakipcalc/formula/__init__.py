@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import decimal
 import re
 import warnings
 from collections.abc import Mapping, Sequence
@@ -45,7 +46,6 @@ from ._operators import (
     Evaluator,
     InexactResult,
     ZeroDenominator,
-    exactly,
 )
 from ._simpleeval import SimpleevalTree
 from ._syntax import MAX_FORMULA_DEPTH, MAX_FORMULA_NODES, Checker, Refused, Unparser
@@ -103,7 +103,12 @@ class CompiledFormula:
         (see ``_operators``). Raises :class:`ZeroDenominator`,
         :class:`InexactResult`, ``decimal.Overflow`` or ``decimal.InvalidOperation``.
         """
-        return exactly(self.source, self._evaluate, slot_values)
+        try:
+            return self._evaluate(slot_values)
+        except decimal.Inexact as inexact:
+            if isinstance(inexact, decimal.Overflow):
+                raise
+            raise InexactResult.of(self.source, inexact) from inexact
 
     def evaluate_simpleeval(self, slot_values: Sequence[Decimal]) -> Decimal:
         """The same evaluation through simpleeval (builds :func:`simpleeval_tree` each call)."""

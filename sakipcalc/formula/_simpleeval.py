@@ -9,6 +9,7 @@ tables, as the compiled closures.
 from __future__ import annotations
 
 import ast
+import decimal
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from decimal import Decimal
 import simpleeval
 
 from ._inputs import Position, position
-from ._operators import BINARY, FUNCTIONS, UNARY, exactly
+from ._operators import BINARY, FUNCTIONS, UNARY, InexactResult
 
 __all__ = ["SimpleevalTree", "build"]
 
@@ -39,7 +40,12 @@ class SimpleevalTree:
     constants: Mapping[str, Decimal]
 
     def evaluate(self, slot_values: Sequence[Decimal]) -> Decimal:
-        return exactly(self.source, self._evaluate, slot_values)
+        try:
+            return self._evaluate(slot_values)
+        except decimal.Inexact as inexact:
+            if isinstance(inexact, decimal.Overflow):
+                raise
+            raise InexactResult.of(self.source, inexact) from inexact
 
     def _evaluate(self, slot_values: Sequence[Decimal]) -> Decimal:
         names: dict[str, object] = {f"s{i}": v for i, v in enumerate(slot_values)}
