@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import decimal
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -20,6 +21,7 @@ from sakipcalc.formula import (
     NameKind,
     Slot,
     ZeroDenominator,
+    simpleeval_tree,
 )
 from sakipcalc.rounding import DECIMAL_CONTEXT
 
@@ -584,6 +586,17 @@ def test_evaluate_and_simpleeval_agree(text: str) -> None:
     slots = slot_values(formula, {**values, "pmks_handled": HANDLED})
     with decimal.localcontext(DECIMAL_CONTEXT):
         assert formula.evaluate_simpleeval(slots) == formula.evaluate(slots)
+
+
+def test_the_simpleeval_tree_is_built_on_demand_not_kept() -> None:
+    formula = compiled("sum(pmks_handled, anak) / x * 100")
+    # Loading keeps one tree (for traces); simpleeval gets a fresh one when asked.
+    assert [f.name for f in dataclasses.fields(formula) if "simpleeval" in f.name] == []
+    tree = simpleeval_tree(formula)
+    assert tree is not simpleeval_tree(formula)
+    slots = [Decimal(3), Decimal(4)]
+    assert tree.evaluate(slots) == formula.evaluate(slots) == Decimal(75)
+    assert formula.substitute(slots) == "3 / 4 × 100"
 
 
 def test_both_backends_signal_a_zero_denominator() -> None:
