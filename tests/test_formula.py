@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import concurrent.futures
+import dataclasses
 import decimal
 from collections.abc import Callable, Mapping
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
 import sakipcalc
 from sakipcalc import CompiledFormula, FormulaProblem, MissingInput, Status, compile_formula
-from sakipcalc.formula import NameInfo, NameKind, Slot, ZeroDenominator
+from sakipcalc.formula import (
+    MAX_EXACT_DIGITS,
+    InexactResult,
+    NameInfo,
+    NameKind,
+    Slot,
+    ZeroDenominator,
+    simpleeval_tree,
+)
 from sakipcalc.rounding import DECIMAL_CONTEXT
 
 WriteSpec = Callable[[dict[str, str]], Path]
@@ -616,6 +627,17 @@ def test_evaluate_and_simpleeval_agree(text: str) -> None:
         assert formula.evaluate_simpleeval(slots) == formula.evaluate(slots)
 
 
+def test_the_simpleeval_tree_is_built_on_demand_not_kept() -> None:
+    formula = compiled("sum(pmks_handled, anak) / x * 100")
+    # Loading keeps one tree (for traces); simpleeval gets a fresh one when asked.
+    assert [f.name for f in dataclasses.fields(formula) if "simpleeval" in f.name] == []
+    tree = simpleeval_tree(formula)
+    assert tree is not simpleeval_tree(formula)
+    slots = [Decimal(3), Decimal(4)]
+    assert tree.evaluate(slots) == formula.evaluate(slots) == Decimal(75)
+    assert formula.substitute(slots) == "3 / 4 × 100"
+
+
 def test_both_backends_signal_a_zero_denominator() -> None:
     formula = compiled("x / (y - y)")
     with decimal.localcontext(DECIMAL_CONTEXT):
@@ -624,3 +646,187 @@ def test_both_backends_signal_a_zero_denominator() -> None:
         with pytest.raises(ZeroDenominator):
             formula.evaluate_simpleeval([Decimal(1), Decimal(2)])
     assert compiled_error.value.denominator == "y - y"
+
+
+# ---------------------------------------------- exact and isolated arithmetic
+
+# Two 40-digit counts (the longest count the loader accepts).
+COUNT_X = 1234567890123456789012345678901234567891
+COUNT_Y = 9876543210987654321098765432109876543211
+
+
+def test_a_product_of_two_40_digit_counts_is_exact() -> None:
+    result = run("x * y", x=Decimal(COUNT_X), y=Decimal(COUNT_Y))
+    # Python's int arithmetic is the oracle: all 80 digits, none rounded away.
+    assert result == Decimal(COUNT_X * COUNT_Y)
+    assert str(result) == str(COUNT_X * COUNT_Y)
+    assert len(str(result)) == 80
+
+
+def test_a_sum_across_78_orders_of_magnitude_is_exact() -> None:
+    # (1E+39 + 1E-39) - 1E+39 is 1E-39 exactly; at 60 digits the sum lost its 1E-39 and
+    # the difference came out 0.
+    result = run("(x + y) - x", x=Decimal("1E+39"), y=Decimal("1E-39"))
+    assert Fraction(result) == Fraction(1, 10**39)
+    total = run("x + y", x=Decimal("1E+39"), y=Decimal("1E-39"))
+    assert Fraction(total) == Fraction(10**39) + Fraction(1, 10**39)
+
+
+def test_exact_results_keep_the_form_they_always_had() -> None:
+    # A result that fits in 60 digits is the Decimal sakipcalc always gave, trailing
+    # zeros included: an inexact quotient times 100 has 60 digits, not 62.
+    assert run("1.50 * 2") == Decimal("3.00")
+    assert str(run("1.50 * 2")) == "3.00"
+    assert len(run("2 / 3 * 100").as_tuple().digits) == 60
+    assert str(run("x - x", x=Decimal("1E+39"))) == "0E+39"
+
+
+def test_a_power_is_exact() -> None:
+    base = Decimal("1.0000000001")  # 11 digits: the 10th power has 101
+    result = run("x ** 10", x=base)
+    assert Fraction(result) == Fraction(base) ** 10
+    assert len(result.as_tuple().digits) == 101
+
+
+def test_division_keeps_60_significant_digits() -> None:
+    result = run("1 / 3")
+    assert result == Decimal("0." + "3" * 60)
+
+
+def test_an_exact_result_may_have_up_to_MAX_EXACT_DIGITS_digits() -> None:
+    assert MAX_EXACT_DIGITS == 1000
+    nines = 10**500 - 1  # 500 digits; its square has exactly 1,000
+    result = run("x * x", x=Decimal(nines))
+    assert result == Decimal(nines * nines)
+    assert len(str(result)) == 1000
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("x * x", {"x": Decimal(10**501 - 1)}),  # 1,002 digits
+        ("x + y", {"x": Decimal("1E+600"), "y": Decimal("1E-600")}),  # 1,201 digits
+        ("-x", {"x": Decimal(10**1001 - 1)}),  # an input longer than the bound
+    ],
+)
+def test_a_longer_exact_result_is_refused_naming_the_formula(
+    text: str, values: dict[str, Decimal]
+) -> None:
+    formula = compiled(text)
+    slots = slot_values(formula, values)
+    with pytest.raises(InexactResult) as compiled_error:
+        formula.evaluate(slots)
+    with pytest.raises(InexactResult) as simpleeval_error:
+        formula.evaluate_simpleeval(slots)
+    message = f"arithmetic not exact: {text} needs more than 1000 significant digits"
+    assert compiled_error.value.formula == text
+    assert compiled_error.value.message == message
+    assert simpleeval_error.value.message == message
+
+
+def test_an_exact_result_below_the_smallest_decimal_is_refused() -> None:
+    formula = compiled("x * y")
+    with pytest.raises(InexactResult) as error:
+        formula.evaluate([Decimal("1.5E-999999"), Decimal("1E-999")])
+    assert error.value.message == "arithmetic out of range: x * y is too small to hold exactly"
+
+
+def test_a_result_beyond_the_exact_bound_is_not_computable(write_spec: WriteSpec) -> None:
+    spec = SPEC.replace("formula: pct_served * 2", "formula: ((served ** 10) ** 10) ** 3")
+    data = FULL_DATA.replace("served: 31356", "served: 3")  # 3 ** 300: 144 digits
+    directory = write_spec({"spec.yaml": spec, "data.yaml": data})
+    figure = sakipcalc.evaluate(sakipcalc.load(directory), period="2022").indicator("double_pct")
+    assert figure.realisation.status is Status.OK
+    assert figure.realisation.raw == Decimal(3**300)
+    data = FULL_DATA.replace("served: 31356", "served: 31357")  # 31357 ** 300: 1,350 digits
+    directory = write_spec({"spec.yaml": spec, "data.yaml": data})
+    figure = sakipcalc.evaluate(sakipcalc.load(directory), period="2022").indicator("double_pct")
+    assert figure.realisation.status is Status.NOT_COMPUTABLE
+    assert figure.realisation.reason == (
+        "arithmetic not exact: ((served ** 10) ** 10) ** 3 needs more than 1000 significant digits"
+    )
+    assert figure.realisation.trace == "((31357 ^ 10) ^ 10) ^ 3 = n/a"
+
+
+ISOLATION_CASES = [
+    ("x / y * 100", {"x": Decimal(31356), "y": Decimal(75695)}),
+    ("x * y", {"x": Decimal(COUNT_X), "y": Decimal(COUNT_Y)}),
+    ("(x + y) - x", {"x": Decimal("1E+39"), "y": Decimal("1E-39")}),
+    ("-x + y ** 2 - abs(z)", {"x": Decimal("1.23456789"), "y": Decimal("-7.5"), "z": Decimal(-3)}),
+    ("min(x / 7, y / 11) + max(x, z)", {"x": Decimal(19964), "y": Decimal(31356), "z": Decimal(1)}),
+    ("x / (y - y)", {"x": Decimal(1), "y": Decimal(2)}),
+]
+
+
+def hostile_context() -> decimal.Context:
+    return decimal.Context(
+        prec=5,
+        rounding=decimal.ROUND_FLOOR,
+        Emax=10,
+        Emin=-10,
+        traps=[
+            decimal.Inexact,
+            decimal.Rounded,
+            decimal.FloatOperation,
+            decimal.Clamped,
+            decimal.Subnormal,
+            decimal.Underflow,
+            decimal.Overflow,
+        ],
+    )
+
+
+def outcome(text: str, values: Mapping[str, Decimal], backend: str = "evaluate") -> str:
+    """The result's exact text, or the exception's type and text."""
+    formula = compiled(text)
+    slots = slot_values(formula, values)
+    try:
+        return str(getattr(formula, backend)(slots))
+    except ArithmeticError as error:
+        return f"{type(error).__name__}: {error}"
+
+
+@pytest.mark.parametrize("backend", ["evaluate", "evaluate_simpleeval"])
+def test_the_callers_decimal_context_changes_nothing(backend: str) -> None:
+    with decimal.localcontext(decimal.Context()):
+        expected = [outcome(text, values, backend) for text, values in ISOLATION_CASES]
+    assert expected[1] == str(COUNT_X * COUNT_Y)  # exact, as tested above
+    assert expected[-1].startswith("ZeroDenominator")
+    with decimal.localcontext(hostile_context()):
+        assert [outcome(text, values, backend) for text, values in ISOLATION_CASES] == expected
+
+
+def test_a_product_of_two_40_digit_counts_is_exact_in_a_loaded_spec(
+    write_spec: WriteSpec,
+) -> None:
+    spec = SPEC.replace("formula: pct_served * 2", "formula: served * total")
+    data = FULL_DATA.replace("served: 31356", f"served: {COUNT_X}").replace(
+        "total: 75695", f"total: {COUNT_Y}"
+    )
+    directory = write_spec({"spec.yaml": spec, "data.yaml": data})
+    with decimal.localcontext(hostile_context()):
+        report = sakipcalc.evaluate(sakipcalc.load(directory), period="2022")
+    figure = report.indicator("double_pct").realisation
+    assert figure.status is Status.OK
+    assert figure.raw == Decimal(COUNT_X * COUNT_Y)
+
+
+def test_threads_with_different_contexts_get_the_same_results() -> None:
+    with decimal.localcontext(decimal.Context()):
+        expected = [outcome(text, values) for text, values in ISOLATION_CASES]
+    contexts = [
+        hostile_context(),
+        decimal.Context(prec=1, rounding=decimal.ROUND_UP),
+        decimal.Context(prec=999, rounding=decimal.ROUND_DOWN, traps=[decimal.Inexact]),
+        decimal.Context(prec=28, rounding=decimal.ROUND_05UP, traps=[]),
+    ]
+
+    def work(index: int) -> list[list[str]]:
+        with decimal.localcontext(contexts[index % len(contexts)]):
+            return [[outcome(text, values) for text, values in ISOLATION_CASES] for _ in range(50)]
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=16) as pool:
+        runs = list(pool.map(work, range(16)))
+    for per_thread in runs:
+        for got in per_thread:
+            assert got == expected

@@ -226,9 +226,10 @@ environments = st.fixed_dictionaries(dict.fromkeys(VARIABLES, values))
 class Oracle:
     """Two models of a formula's value, evaluated side by side over the tree.
 
-    * ``emulated``: each operation done exactly on the Decimal model's operands and then
-      rounded half-even to 60 significant digits, as Decimal does in DECIMAL_CONTEXT. It
-      predicts the engine's result digit for digit, and which faults it meets.
+    * ``emulated``: each operation done exactly on the Decimal model's operands; a
+      quotient is then rounded half-even to 60 significant digits, as Decimal does in
+      DECIMAL_CONTEXT (+ - * are exact). It predicts the engine's result digit for digit,
+      and which faults it meets.
     * ``exact``: plain Fraction arithmetic, with ``err`` a proven bound on
       |emulated - exact| carried through every operation.
     """
@@ -284,12 +285,12 @@ class Oracle:
             return emulated, fl / fr, err + abs(emulated - z)
         if node.op == "*":
             z = dl * dr
-            emulated = round_significant(z)
+            emulated = z  # products are exact
             # d_l*d_r - f_l*f_r = d_l*(d_r-f_r) + d_r*(d_l-f_l) - (d_l-f_l)*(d_r-f_r)
             err = abs(dl) * er + abs(dr) * el + el * er
             return emulated, fl * fr, err + abs(emulated - z)
         z = dl + dr if node.op == "+" else dl - dr
-        emulated = round_significant(z)
+        emulated = z  # sums and differences are exact
         exact = fl + fr if node.op == "+" else fl - fr
         return emulated, exact, el + er + abs(emulated - z)
 

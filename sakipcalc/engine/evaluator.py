@@ -18,7 +18,7 @@ from .._progress import progress
 from .._spec import DataSet, Grade, Spec
 from .._types import Period
 from ..errors import Issue, Location, Severity
-from ..formula import CompiledFormula, ZeroDenominator
+from ..formula import CompiledFormula, InexactResult, ZeroDenominator
 from ..models import AchievementFrom, Indicator, Rounding, TargetSpec
 from ..results import (
     CategoryRef,
@@ -226,6 +226,8 @@ class Evaluator:
             return Figure.not_computable(
                 f"zero denominator: {zero.denominator} is 0", trace=f"{substituted} = n/a"
             )
+        except InexactResult as inexact:
+            return Figure.not_computable(inexact.message, trace=f"{substituted} = n/a")
         except Overflow:
             return Figure.not_computable(f"arithmetic out of range: {substituted} overflows")
         except InvalidOperation:
