@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import io
 import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn, TextIO
+from typing import Any, NoReturn, TextIO, cast
 
 from . import __version__
 from ._atomic import write_atomically, write_bytes_atomically
@@ -181,8 +182,35 @@ def _parser() -> _Parser:
     return parser
 
 
+class _StandardOutput:
+    """A stream whose write errors name it: "cannot write standard output: No space left…"."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError as exc:
+            raise OutputError(
+                f"cannot write standard output: {exc.strerror or exc or type(exc).__name__}"
+            ) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            raise OutputError(
+                f"cannot write standard output: {exc.strerror or exc or type(exc).__name__}"
+            ) from None
+
+    def __getattr__(self, name: str) -> Any:  # isatty, encoding …
+        return getattr(self._stream, name)
+
+
 def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     """Run the CLI with ``argv`` (without the program name)."""
+    stdout = cast(TextIO, _StandardOutput(stdout))
     try:
         args = _parser().parse_args(list(argv))
     except _UsageError as exc:
@@ -194,18 +222,18 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         return exc.status
     try:
         if args.command == "validate":
-            return _validate(args, stdout)
+            return _flushed(_validate(args, stdout), stdout)
         if args.command == "schema":
             from ._schema import schema_text
 
             stdout.write(schema_text())
-            return EXIT_OK
+            return _flushed(EXIT_OK, stdout)
         if args.command == "evaluate":
-            return _evaluate(args, stdout, stderr)
+            return _flushed(_evaluate(args, stdout, stderr), stdout)
         if args.command == "check":
-            return _check(args, stdout, stderr)
+            return _flushed(_check(args, stdout, stderr), stdout)
         if args.command == "test":
-            return _test(args, stdout, stderr)
+            return _flushed(_test(args, stdout, stderr), stdout)
         if args.command == "data":
             return _data(args, stderr)
     except SakipError as exc:
@@ -215,6 +243,11 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         stderr.write(f"sakipcalc: {printable(_os_error_text(exc))}\n")
         return EXIT_USAGE
     raise AssertionError(f"unhandled command {args.command}")  # pragma: no cover
+
+
+def _flushed(code: int, stdout: TextIO) -> int:
+    stdout.flush()
+    return code
 
 
 def _os_error_text(exc: OSError) -> str:
@@ -474,7 +507,10 @@ def _test(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        return run(sys.argv[1:] if argv is None else argv, sys.stdout, sys.stderr)
+        code = run(sys.argv[1:] if argv is None else argv, sys.stdout, sys.stderr)
+        if code == EXIT_USAGE:
+            _silence_stdout()  # what could not be written must not fail again at exit
+        return code
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a bug in sakipcalc, not in the input: say so, briefly
@@ -483,3 +519,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"the command you ran\n"
         )
         return 70
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so that Python's flush at exit cannot fail loudly."""
+    try:
+        sys.stdout.flush()
+    except OSError:
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        except (OSError, ValueError, io.UnsupportedOperation):
+            pass
