@@ -25,7 +25,7 @@ from ._atomic import write_atomically, write_bytes_atomically
 from ._loader import load_issues
 from ._paths import special_kind
 from ._spec import Spec
-from ._terminal import printable
+from ._terminal import printable, printable_json, printable_lines
 from ._types import split_period
 from .engine import evaluate
 from .errors import (
@@ -305,7 +305,7 @@ def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
         not_shown = report.not_shown()
         if any(not_shown.values()):
             payload["not_shown"] = not_shown
-        stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        stdout.write(printable_json(json.dumps(payload, ensure_ascii=False, indent=2)) + "\n")
     else:
         _print_issues(report, stdout)
         if spec is not None:
@@ -462,7 +462,10 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         return merged
     spec = merged
     result = check(spec)
-    stdout.write(render_check_json(result) if args.format == "json" else render_check_table(result))
+    if args.format == "json":
+        stdout.write(printable_json(render_check_json(result)))
+    else:
+        stdout.write(printable_lines(render_check_table(result)))
     return EXIT_PROBLEMS if result.discrepancies else EXIT_OK
 
 
@@ -501,7 +504,7 @@ def _test(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     outcome = run_invariants(
         spec, max_examples=args.examples, seed=args.seed, progress_stream=stderr
     )
-    stdout.write(outcome.render())
+    stdout.write(printable_lines(outcome.render()))
     return EXIT_OK if outcome.passed else EXIT_PROBLEMS
 
 
