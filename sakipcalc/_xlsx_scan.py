@@ -122,7 +122,7 @@ def _scan(archive: zipfile.ZipFile, max_rows: int) -> None:
     strings: int | None = None
     for info in members:
         name = info.filename
-        is_sheet = name in sheets or name.startswith("xl/worksheets/")
+        is_sheet = _is_sheet(name, sheets)
         is_strings = name.lower().endswith("sharedstrings.xml")
         if not is_sheet and not is_strings and info.file_size > MAX_XLSX_PART_BYTES:
             raise _Refused(
@@ -138,8 +138,12 @@ def _scan(archive: zipfile.ZipFile, max_rows: int) -> None:
     budget = _Budget(MAX_XLSX_CELLS)
     for info in members:
         name = info.filename
-        if name.endswith(".xml") and (name in sheets or name.startswith("xl/worksheets/")):
+        if _is_sheet(name, sheets):
             _Sheet(sheets.get(name, name), max_rows, budget, strings).run(archive, name)
+
+
+def _is_sheet(name: str, sheets: dict[str, str]) -> bool:
+    return name in sheets or (name.startswith("xl/worksheets/") and name.endswith(".xml"))
 
 
 # ------------------------------------------------------------------ streaming
