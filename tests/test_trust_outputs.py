@@ -199,3 +199,12 @@ def test_standard_output_on_a_full_disk_is_one_line_naming_it(command: str) -> N
         "sakipcalc: cannot write standard output: No space left on device"
     )
     assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+
+
+def test_a_new_output_file_gets_the_usual_mode(tmp_path: Path) -> None:
+    umask = os.umask(0o027)
+    try:
+        write_bytes_atomically(tmp_path / "new.txt", b"x")
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "new.txt").stat().st_mode & 0o777 == 0o640
