@@ -6,10 +6,12 @@ Every expected figure is worked out by hand in the comment next to it.
 from __future__ import annotations
 
 import concurrent.futures
+import gc
 import json
 import os
 import pickle
 import textwrap
+import weakref
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -27,6 +29,7 @@ from sakipcalc import (
     Status,
     evaluate,
 )
+from sakipcalc.engine.shared import shared_for
 from sakipcalc.render import render_json
 from sakipcalc.results import target_text
 
@@ -1072,3 +1075,14 @@ def test_traces_are_written_when_read_and_read_the_same(build: Build) -> None:
     assert result.realisation.trace == "50 / 100 × 100 = 50 → 50.00"
     assert result.achievement.trace == "50 / 60 × 100 = 83.333333… → 83.33"
     assert result.achievement == pickle.loads(pickle.dumps(result.achievement))
+
+
+def test_shared_computations_go_with_the_data(build: Build) -> None:
+    spec = build(SHARED)
+    data = sakipcalc.DataSet(spec.data.values, spec.data.origins)
+    evaluate(spec, data, period="2023")
+    shared = weakref.ref(shared_for(spec, data))
+    assert shared() is not None
+    del data
+    gc.collect()
+    assert shared() is None

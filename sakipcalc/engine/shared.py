@@ -39,7 +39,7 @@ class Computed:
     events: tuple[Event, ...] = ()
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, weakref_slot=True)
 class Shared:
     """Everything computed so far for one spec and data set.
 
@@ -51,19 +51,21 @@ class Shared:
     earlier: dict[tuple[str, Period], PeriodFigure] = field(default_factory=dict)
 
 
-_registry: dict[tuple[int, int], Shared] = {}
+# Spec id -> data id -> what evaluations of that pair computed. An id is reused
+# only after its object is gone, and by then its finaliser has removed the entry.
+_registry: dict[int, dict[int, Shared]] = {}
 _lock = threading.Lock()
 
 
 def shared_for(spec: Spec, data: DataSet) -> Shared:
     """The shared computations of ``spec`` on ``data``, kept while both objects live."""
-    key = (id(spec), id(data))
     with _lock:
-        found = _registry.get(key)
+        per_spec = _registry.get(id(spec))
+        if per_spec is None:
+            per_spec = _registry[id(spec)] = {}
+            weakref.finalize(spec, _registry.pop, id(spec), None)
+        found = per_spec.get(id(data))
         if found is None:
-            found = _registry[key] = Shared()
-            # An id is reused only after its object is gone, and by then the
-            # finaliser has removed the entry.
-            weakref.finalize(spec, _registry.pop, key, None)
-            weakref.finalize(data, _registry.pop, key, None)
+            found = per_spec[id(data)] = Shared()
+            weakref.finalize(data, per_spec.pop, id(data), None)
     return found
