@@ -20,7 +20,7 @@ from typing import Any, NoReturn, TextIO
 from . import __version__
 from ._loader import load_issues
 from ._spec import Spec
-from ._types import split_period
+from ._types import Period
 from .engine import evaluate
 from .errors import IssueReport, PeriodError, SakipError, SpecError
 from .i18n import LOCALES, Locale
@@ -72,12 +72,11 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _period(text: str) -> str:
+def _period(text: str) -> Period:
     try:
-        split_period(text)
+        return Period(text)
     except PeriodError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
-    return text
 
 
 FORMATS = ("table", "json", "markdown", "csv", "xlsx", "html")

@@ -53,6 +53,24 @@ def achievement(
     Pure: it depends only on its arguments, so tests and embedding tools can
     call it directly.
     """
+    with decimal.localcontext(DECIMAL_CONTEXT):
+        return achievement_in_context(
+            indicator, target, realisation, rounding, scale, cap, period=period
+        )
+
+
+def achievement_in_context(
+    indicator: Indicator,
+    target: TargetSpec | None,
+    realisation: Figure,
+    rounding: Rounding,
+    scale: CompiledScale | None = None,
+    cap: Decimal | None = None,
+    *,
+    period: str = "",
+) -> Figure:
+    """:func:`achievement` in the caller's Decimal context, which must be the
+    engine's (``DECIMAL_CONTEXT``): the evaluator sets it once for a whole report."""
     no_target = f"no target for {period}" if period else "no target"
     if target is None and realisation.status is Status.MISSING_DATA:
         return Figure(
@@ -68,36 +86,33 @@ def achievement(
                 Status.MISSING_DATA, reason=realisation.reason, missing=realisation.missing
             )
         return Figure.not_computable(f"realisation is not computable: {realisation.reason}")
-    with decimal.localcontext(DECIMAL_CONTEXT):
-        if target.grade is not None or (realisation.grade is not None and realisation.raw is None):
-            if realisation.raw is not None and rounding.achievement_from is AchievementFrom.ROUNDED:
-                # A score's grade follows the printed (rounded) score under this policy.
-                realisation = dataclasses.replace(realisation, raw=realisation.rounded)
-            raw, describe = _grade_achievement(indicator, target, realisation, scale)
-        else:
-            r = (
-                realisation.rounded
-                if rounding.achievement_from is AchievementFrom.ROUNDED
-                else realisation.raw
-            )
-            assert r is not None
-            raw, describe = _numeric_achievement(indicator, target, r)
-        if raw is None:
-            return Figure.not_computable(describe())
-        capped = ""
-        if cap is not None and raw > cap:
-            capped = f", capped at {cap}"
-            raw = cap
-        rounded = round_value(raw, rounding.places, rounding.mode)
-        places, value = rounding.places, raw
-        return LazyTraceFigure(
-            Status.OK,
-            raw=raw,
-            rounded=rounded,
-            trace=lambda: (
-                f"{describe()} = {show_raw(value, places)}{capped} → {format(rounded, 'f')}"
-            ),
+    if target.grade is not None or (realisation.grade is not None and realisation.raw is None):
+        if realisation.raw is not None and rounding.achievement_from is AchievementFrom.ROUNDED:
+            # A score's grade follows the printed (rounded) score under this policy.
+            realisation = dataclasses.replace(realisation, raw=realisation.rounded)
+        raw, describe = _grade_achievement(indicator, target, realisation, scale)
+    else:
+        r = (
+            realisation.rounded
+            if rounding.achievement_from is AchievementFrom.ROUNDED
+            else realisation.raw
         )
+        assert r is not None
+        raw, describe = _numeric_achievement(indicator, target, r)
+    if raw is None:
+        return Figure.not_computable(describe())
+    capped = ""
+    if cap is not None and raw > cap:
+        capped = f", capped at {cap}"
+        raw = cap
+    rounded = round_value(raw, rounding.places, rounding.mode)
+    places, value = rounding.places, raw
+    return LazyTraceFigure(
+        Status.OK,
+        raw=raw,
+        rounded=rounded,
+        trace=lambda: f"{describe()} = {show_raw(value, places)}{capped} → {format(rounded, 'f')}",
+    )
 
 
 # The text of a computation, written only when a trace is read.

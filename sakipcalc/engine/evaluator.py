@@ -7,7 +7,7 @@ evaluations use it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from itertools import chain
 from typing import TextIO
 
@@ -24,7 +24,7 @@ from ..results import (
     IndicatorResult,
     PeriodFigure,
 )
-from .achievement import achievement, category_in
+from .achievement import achievement_in_context, category_in
 from .agreements import agreement_results
 from .budget import budget_results, budget_total
 from .periods import earlier_years
@@ -105,23 +105,28 @@ class Evaluator(Realiser):
         self._asked[key] = found
         return found
 
-    def _unasked_dependencies(self, indicator_id: str, period: Period) -> list[str]:
+    def _unasked_dependencies(self, indicator_id: str, period: Period) -> Sequence[str]:
         """Indicators ``indicator_id`` needs (transitively) not yet asked for, in spec order."""
+        if not self._indicator_refs(indicator_id):
+            return ()  # most formulas name only variables
         found: set[str] = set()
         stack = [indicator_id]
         while stack:
-            formula = self.spec.formulas.get(stack.pop())
-            if formula is None:
-                continue
-            for ref in formula.references:
-                if (
-                    ref in self.spec.indicators
-                    and ref not in found
-                    and (ref, period) not in self._asked
-                ):
+            for ref in self._indicator_refs(stack.pop()):
+                if ref not in found and (ref, period) not in self._asked:
                     found.add(ref)
                     stack.append(ref)
         return sorted(found, key=self._order_index.__getitem__)
+
+    def _indicator_refs(self, indicator_id: str) -> tuple[str, ...]:
+        """The indicators the formula of ``indicator_id`` names."""
+        refs = self.shared.indicator_refs.get(indicator_id)
+        if refs is None:
+            formula = self.spec.formulas.get(indicator_id)
+            names = formula.references if formula is not None else ()
+            refs = tuple(ref for ref in names if ref in self.spec.indicators)
+            self.shared.indicator_refs[indicator_id] = refs
+        return refs
 
     # -------------------------------------------------------- achievement
 
@@ -131,7 +136,9 @@ class Evaluator(Realiser):
         rounding = self.rounding(indicator)
         scale = self.spec.compiled_scales.get(indicator.scale) if indicator.scale else None
         cap = indicator.cap if indicator.cap is not None else self.spec.info.cap
-        return achievement(indicator, target, realisation, rounding, scale, cap, period=period)
+        return achievement_in_context(
+            indicator, target, realisation, rounding, scale, cap, period=period
+        )
 
     def category_of(self, indicator: Indicator | None, value: Figure) -> CategoryRef | None:
         scale_id = (

@@ -49,6 +49,7 @@ class Shared:
 
     realisations: dict[tuple[str, Period], Computed] = field(default_factory=dict)
     earlier: dict[tuple[str, Period], PeriodFigure] = field(default_factory=dict)
+    indicator_refs: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 # Spec id -> data id -> what evaluations of that pair computed. An id is reused
