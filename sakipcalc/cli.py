@@ -26,7 +26,7 @@ from ._loader import load_issues
 from ._paths import special_kind
 from ._spec import Spec
 from ._terminal import printable, printable_json, printable_lines
-from ._types import split_period
+from ._types import Period
 from .engine import evaluate
 from .errors import (
     Issue,
@@ -104,12 +104,11 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _period(text: str) -> str:
+def _period(text: str) -> Period:
     try:
-        split_period(text)
+        return Period(text)
     except PeriodError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
-    return text
 
 
 FORMATS = ("table", "json", "markdown", "csv", "xlsx", "html")
