@@ -219,7 +219,9 @@ def roots_of(
         if real.is_dir():
             named.append((real, display(Path(raw))))
         else:
-            named.append((real.parent, display(Path(raw).parent)))
+            # A file's directory, as named and, for a symlink, where it really is.
+            named.append((real_path(Path(raw).parent), display(Path(raw).parent)))
+            named.append((real.parent, display(real.parent)))
     for raw in allow_roots:
         real = real_path(raw)
         if real.is_dir():
@@ -304,14 +306,14 @@ def _follow_imports(reader: _Reader, entry: _Entry, doc: SourceDoc) -> list[_Ent
     reader.issues.extend(entry_issues)
     for index, target in entries:
         path_key: PathKey = ("imports", index)
-        packaged = entry.packaged
-        if target.startswith(PACKAGED_PREFIX):
+        named_packaged = target.startswith(PACKAGED_PREFIX)
+        if named_packaged:
             base = package_dir() / target.removeprefix(PACKAGED_PREFIX)
-            packaged = True
         else:
             base = entry.path.parent / target
+        packaged = entry.packaged or named_packaged
         outcome = confine(base, reader.roots)
-        if packaged and not reader.roots.packaged(real_path(base)):
+        if named_packaged and not reader.roots.packaged(real_path(base)):
             looked = display(Path(os.path.abspath(base)))
             outcome = Refusal(
                 "import-not-found",

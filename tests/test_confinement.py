@@ -350,3 +350,14 @@ def test_a_directory_imported_many_times_is_searched_once(
     monkeypatch.setattr(os, "scandir", scandir)
     assert sakipcalc.validate("kabupaten").issues == ()
     assert searched == [(tree / "kabupaten").resolve()]
+
+
+@posix_only
+def test_a_spec_file_given_through_a_symlink_reads_beside_the_link(tree: Path) -> None:
+    # The caller named the link: its directory, and the file's own, are the spec's.
+    (tree / "kabupaten" / "lib").mkdir()
+    (tree / "kabupaten" / "lib" / "scales.yaml").write_text(SCALES, encoding="utf-8")
+    write(tree / "province", "lib/scales.yaml", name="spec.yaml")
+    (tree / "kabupaten" / "main.yaml").symlink_to(tree / "province" / "spec.yaml")
+    spec = sakipcalc.load("kabupaten/main.yaml")
+    assert spec.files == ("kabupaten/main.yaml", "kabupaten/lib/scales.yaml")
