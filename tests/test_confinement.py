@@ -307,7 +307,19 @@ def test_total_size_is_limited_before_reading(
         "the spec's files come to more than 200 bytes, the limit; "
         "this file and the rest were not read"
     )
-    assert [p.name for p in reads] == ["a.yaml"]
+    assert reads == []  # the sizes are added up while searching, before anything is read
+
+
+def test_an_import_past_the_total_size_is_not_read(
+    tree: Path, reads: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sakipcalc._files, "MAX_TOTAL_BYTES", 300)  # spec.yaml + one SCALES
+    (tree / "province" / "more.yaml").write_text(SCALES, encoding="utf-8")
+    write(tree / "kabupaten", "../province/scales.yaml, ../province/more.yaml")
+    report = sakipcalc.validate("kabupaten", allow_roots=["province"])
+    assert only(report, "spec-too-large").location.file == "province/more.yaml"
+    # Both imports are counted as soon as they are named, so neither is read.
+    assert [p.name for p in reads] == ["spec.yaml"]
 
 
 def test_directory_entries_are_limited(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -332,7 +344,7 @@ def test_directory_depth_is_limited(tree: Path, monkeypatch: pytest.MonkeyPatch)
 
 def test_limits_are_generous_for_real_specs() -> None:
     assert sakipcalc._files.MAX_FILES >= 500
-    assert sakipcalc._files.MAX_TOTAL_BYTES >= 16 * 1024 * 1024
+    assert sakipcalc._files.MAX_TOTAL_BYTES >= 4 * 1024 * 1024
     assert sakipcalc._files.MAX_ENTRIES >= 10_000
 
 
@@ -361,3 +373,15 @@ def test_a_spec_file_given_through_a_symlink_reads_beside_the_link(tree: Path) -
     (tree / "kabupaten" / "main.yaml").symlink_to(tree / "province" / "spec.yaml")
     spec = sakipcalc.load("kabupaten/main.yaml")
     assert spec.files == ("kabupaten/main.yaml", "kabupaten/lib/scales.yaml")
+
+
+def test_a_spec_over_a_limit_is_not_checked_further(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What was read is only part of the spec: its problems would be noise, and cost time.
+    monkeypatch.setattr(sakipcalc._files, "MAX_TOTAL_BYTES", 100)
+    write(tree / "kabupaten", "")
+    (tree / "kabupaten" / "z.yaml").write_text(SCALES, encoding="utf-8")
+    (tree / "kabupaten" / "a.yaml").write_text("indicators: [{id: x}]\n", encoding="utf-8")
+    report = sakipcalc.validate("kabupaten")
+    assert [i.code for i in report] == ["spec-too-large"]
