@@ -129,6 +129,17 @@ def _data_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _spec_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="+", metavar="PATH")
+    parser.add_argument(
+        "--allow-root",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a directory outside the spec that its imports may read (repeatable)",
+    )
+
+
 def _parser() -> _Parser:
     parser = _Parser(
         prog="sakipcalc",
@@ -140,13 +151,13 @@ def _parser() -> _Parser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     validate = sub.add_parser("validate", help="check spec files; print every issue")
-    validate.add_argument("paths", nargs="+", metavar="PATH")
+    _spec_arguments(validate)
     validate.add_argument("--format", choices=("text", "json"), default="text")
 
     sub.add_parser("schema", help="print the JSON Schema of spec files")
 
     ev = sub.add_parser("evaluate", help="evaluate a spec for a period")
-    ev.add_argument("paths", nargs="+", metavar="PATH")
+    _spec_arguments(ev)
     ev.add_argument(
         "--period", type=_period, help="2022 or 2022-Q3 (default: the latest year that has data)"
     )
@@ -160,21 +171,21 @@ def _parser() -> _Parser:
     _data_arguments(ev)
 
     check = sub.add_parser("check", help="reconcile reported figures against recomputation")
-    check.add_argument("paths", nargs="+", metavar="PATH")
+    _spec_arguments(check)
     check.add_argument("--format", choices=("table", "json"), default="table")
     _data_arguments(check)
 
     data = sub.add_parser(
         "data", help="write the spec's realisation data as CSV or XLSX (the long layout)"
     )
-    data.add_argument("paths", nargs="+", metavar="PATH")
+    _spec_arguments(data)
     data.add_argument("-o", "--output", required=True, help="FILE.csv or FILE.xlsx")
     data.add_argument("--locale", choices=LOCALES, default="en", help="number format")
     data.add_argument("--period", type=_period, help="only this period (default: all)")
     _data_arguments(data)
 
     test = sub.add_parser("test", help="property-test every indicator's invariants")
-    test.add_argument("paths", nargs="+", metavar="PATH")
+    _spec_arguments(test)
     test.add_argument("--examples", type=_positive_int, default=100, help="examples per invariant")
     test.add_argument("--seed", type=int, default=0)
     return parser
@@ -292,7 +303,9 @@ def _is_io_only(report: IssueReport) -> bool:
 
 def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
     special = _special_paths(args.paths)
-    spec, report = (None, special) if special else load_issues(args.paths)
+    spec, report = (
+        (None, special) if special else load_issues(args.paths, allow_roots=args.allow_root)
+    )
     if args.format == "json":
         payload = {
             "valid": not report.has_errors,
@@ -321,9 +334,13 @@ def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
     return EXIT_PROBLEMS if report.has_errors else EXIT_OK
 
 
-def _load_or_report(paths: Sequence[str], stderr: TextIO) -> tuple[Spec | None, int]:
-    special = _special_paths(paths)
-    spec, report = (None, special) if special else load_issues(paths, progress_stream=stderr)
+def _load_or_report(args: argparse.Namespace, stderr: TextIO) -> tuple[Spec | None, int]:
+    special = _special_paths(args.paths)
+    spec, report = (
+        (None, special)
+        if special
+        else load_issues(args.paths, progress_stream=stderr, allow_roots=args.allow_root)
+    )
     if spec is None:
         _print_issues(report, stderr)
         stderr.write(
@@ -380,7 +397,7 @@ def _with_data(spec: Spec, args: argparse.Namespace, stderr: TextIO, verb: str) 
 
 
 def _evaluate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    spec, code = _load_or_report(args.paths, stderr)
+    spec, code = _load_or_report(args, stderr)
     if spec is None:
         return code
     merged = _with_data(spec, args, stderr, "evaluated")
@@ -455,7 +472,7 @@ def _colour(stream: TextIO) -> bool:
 def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from .check import check, render_check_json, render_check_table
 
-    spec, code = _load_or_report(args.paths, stderr)
+    spec, code = _load_or_report(args, stderr)
     if spec is None:
         return code
     merged = _with_data(spec, args, stderr, "checked")
@@ -474,7 +491,7 @@ def _data(args: argparse.Namespace, stderr: TextIO) -> int:
     from ._export import write_data
     from ._spec import DataSet
 
-    spec, code = _load_or_report(args.paths, stderr)
+    spec, code = _load_or_report(args, stderr)
     if spec is None:
         return code
     merged = _with_data(spec, args, stderr, "written")
@@ -499,7 +516,7 @@ def _test(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         stderr.write('sakipcalc: `test` needs Hypothesis: pip install "sakipcalc[testing]"\n')
         return EXIT_USAGE
 
-    spec, code = _load_or_report(args.paths, stderr)
+    spec, code = _load_or_report(args, stderr)
     if spec is None:
         return code
     outcome = run_invariants(

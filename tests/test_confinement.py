@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 
 import sakipcalc
 import sakipcalc._files
@@ -385,3 +386,24 @@ def test_a_spec_over_a_limit_is_not_checked_further(
     (tree / "kabupaten" / "a.yaml").write_text("indicators: [{id: x}]\n", encoding="utf-8")
     report = sakipcalc.validate("kabupaten")
     assert [i.code for i in report] == ["spec-too-large"]
+
+
+def test_the_cli_widens_the_roots_with_allow_root(tmp_path: Path) -> None:
+    # A province's shared scales beside its kabupaten specs: refused by default,
+    # read when the command names the shared directory with --allow-root.
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "kinds.yaml").write_text(
+        "sakipcalc: 1\nbreakdowns:\n  - {id: kinds, categories: [a, b]}\n", encoding="utf-8"
+    )
+    spec = tmp_path / "kab"
+    spec.mkdir()
+    (spec / "spec.yaml").write_text(
+        "sakipcalc: 1\nimports: [../shared]\n"
+        "spec: {id: k, name: K, plan: {start: 2020, end: 2024}}\n",
+        encoding="utf-8",
+    )
+    refused = run_cli("validate", str(spec))
+    assert refused.code == 1 and "outside-spec" in refused.out
+    allowed = run_cli("validate", str(spec), "--allow-root", str(shared))
+    assert allowed.code == 0, allowed.out
