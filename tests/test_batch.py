@@ -237,3 +237,33 @@ def test_parquet_decimal_input_matches_the_engine(tmp_path: Path) -> None:
     result = sakipcalc.evaluate(spec, data, period="2022").indicator("ratio")
     assert row["realisation"] == result.realisation.rounded == Decimal("13.32")
     assert row["achievement"] == result.achievement.rounded
+
+
+def test_bundled_multi_unit_example_agrees_with_the_engine() -> None:
+    import csv
+
+    folder = Path(__file__).parent.parent / "examples" / "multi-unit"
+    spec = sakipcalc.load(folder / "spec")
+    data_path = folder / "data-made-up.csv"
+    table = evaluate_batch(spec, data_path)  # the spec's targets only
+    rows = {(r["unit"], r["indicator"]): r for r in table.to_pylist()}
+    with open(data_path, newline="") as handle:
+        records = list(csv.DictReader(handle))
+    units = sorted({r["unit"] for r in records})
+    assert len(rows) == len(units) * len(spec.indicators)
+    for unit in units:
+        values: dict[str, Any] = {}
+        for r in records:
+            if r["unit"] == unit:
+                if r["category"]:
+                    values.setdefault(r["name"], {})[r["category"]] = Decimal(r["value"])
+                else:
+                    values[r["name"]] = Decimal(r["value"])
+        report = sakipcalc.evaluate(spec, DataSet(values={"2022": values}), period="2022")
+        for result in report.indicators:
+            got = rows[(unit, result.indicator)]
+            assert got["status"] == result.achievement.status.value
+            assert got["reason"] == result.achievement.reason
+            assert got["realisation"] == result.realisation.rounded
+            assert got["achievement"] == result.achievement.rounded
+            assert got["category"] == (result.category.label if result.category else None)
