@@ -24,6 +24,7 @@ from decimal import Decimal
 import sqlglot
 from sqlglot import exp
 
+from ..formula import NameKind
 from ..models import ExactRule, LowerRule, Polarity
 from ..rounding import effective_rounding, show_raw
 from .._spec import Spec
@@ -95,6 +96,10 @@ def refusals(spec: Spec) -> list[Refusal]:
                 if variable is not None and variable.quarters is not None:
                     reason = f"variable '{ref}' derives its year from quarters, not compiled yet"
                     break
+        if reason is None and formula is not None:
+            for ref in sorted(formula.references):
+                if ref in spec.variables and len(spec.variable_categories(ref)) > 62:
+                    reason = f"variable '{ref}' has more than 62 categories, not compiled yet"
         if reason is not None:
             refused.add(ind_id)
             out.append(Refusal(ind_id, reason))
@@ -158,8 +163,19 @@ class _Builder:
             self.seen_vars.add(name)
             where = f"name = {quote(name)}"
             self.agg.append(f"count(*) FILTER (WHERE {where}) AS {col}_rows")
-            self.agg.append(f"list(category) FILTER (WHERE {where} AND v IS NOT NULL) AS {col}_have")
             self.agg.append(f"max(v) FILTER (WHERE {where}) AS {col}_val")
+            info = self.spec.names.get(name)
+            if info is not None and info.kind is NameKind.BREAKDOWN:
+                # Which categories have a value, as a bit mask: cheap to aggregate and
+                # test; the list of missing ones is built only for rows that lack some.
+                bits = " ".join(
+                    f"WHEN {quote(c)} THEN CAST({1 << i} AS BIGINT)"
+                    for i, c in enumerate(self.spec.variable_categories(name))
+                )
+                self.agg.append(
+                    f"bit_or(CASE category {bits} END) FILTER (WHERE {where} AND v IS NOT NULL) "
+                    f"AS {col}_mask"
+                )
         return col
 
     def leaf(self, name: str, cats: tuple[str, ...] | None) -> tuple[Rational, int]:
@@ -171,12 +187,11 @@ class _Builder:
             col = self._var(name)
             index = len(self.slots)
             slot = f"s{index}"
+            whole = f"[{quote(name + ' in ')} || period]"
             if cats is None:
                 self.layer0.append(f"{col}_val AS {slot}_n")
-                miss = (
-                    f"CASE WHEN {col}_val IS NULL THEN [{quote(name + ' in ')} || period] "
-                    f"ELSE CAST([] AS VARCHAR[]) END"
-                )
+                ok = f"{col}_val IS NOT NULL"
+                lacking = whole
             else:
                 listed = ", ".join(quote(c) for c in cats) or "NULL"
                 self.agg.append(
@@ -184,15 +199,24 @@ class _Builder:
                     f"({listed})), 0) AS {slot}_sum"
                 )
                 self.layer0.append(f"{slot}_sum AS {slot}_n")
-                cat_list = "[" + ", ".join(quote(c) for c in cats) + "]"
-                miss = (
-                    f"CASE WHEN COALESCE({col}_rows, 0) = 0 THEN [{quote(name + ' in ')} || period] "
-                    f"ELSE list_transform(list_filter(CAST({cat_list} AS VARCHAR[]), lambda c: NOT "
-                    f"list_contains(COALESCE({col}_have, CAST([] AS VARCHAR[])), c)), lambda c: "
-                    f"{quote(name + '[')} || c || '] in ' || period) END"
+                order = self.spec.variable_categories(name)
+                mask = sum(1 << order.index(c) for c in cats)
+                have = f"COALESCE({col}_mask, 0)"
+                ok = f"(COALESCE({col}_rows, 0) > 0 AND ({have} & {mask}) = {mask})"
+                each = ", ".join(
+                    f"CASE WHEN ({have} & {1 << order.index(c)}) = 0 THEN "
+                    f"{quote(f'{name}[{c}] in ')} || period END"
+                    for c in cats
                 )
-            self.layer0.append(f"{miss} AS {slot}_miss")
-            self.slots[key] = (Rational(f"{slot}_n", self.scale_den), f"{slot}_miss")
+                lacking = (
+                    f"CASE WHEN COALESCE({col}_rows, 0) = 0 THEN {whole} "
+                    f"ELSE list_filter([{each}], lambda m: m IS NOT NULL) END"
+                )
+            self.layer0.append(f"{ok} AS {slot}_ok")
+            self.layer0.append(
+                f"CASE WHEN {ok} THEN CAST([] AS VARCHAR[]) ELSE {lacking} END AS {slot}_miss"
+            )
+            self.slots[key] = (Rational(f"{slot}_n", self.scale_den), slot)
         return self.slots[key][0], 0
 
     # -------------------------------------------------------- indicators
@@ -229,6 +253,7 @@ class _Builder:
         root = nodes.root
         # Missing inputs in slot order, then what referenced indicators lack.
         parts: list[str] = []
+        clear: list[str] = []
         blocked: list[str] = []
         base = nodes.level
         for slot in formula.slots:
@@ -239,14 +264,19 @@ class _Builder:
                     f"CASE WHEN {ref}_st = 'missing_data' THEN {ref}_mi "
                     f"ELSE CAST([] AS VARCHAR[]) END"
                 )
+                clear.append(f"{ref}_st <> 'missing_data'")
                 blocked.append(
                     f"CASE WHEN {ref}_st = 'not_computable' THEN "
                     f"{quote(repr_name(slot.name) + ' is not computable (')} || {ref}_why || ')' END"
                 )
             else:
-                parts.append(self.slots[(slot.name, slot.categories)][1])
+                name = self.slots[(slot.name, slot.categories)][1]
+                parts.append(f"{name}_miss")
+                clear.append(f"{name}_ok")
         first = base + 1
         concat = "list_concat(" + ", ".join([*parts, "CAST([] AS VARCHAR[])"]) + ")"
+        # Lists are built only on rows that lack something.
+        concat = f"CASE WHEN {' AND '.join(clear or ['TRUE'])} THEN CAST([] AS VARCHAR[]) ELSE {concat} END"
         self._add(first, f"{pre}_mc", concat)
         block = f"NULLIF(concat_ws('; ', {', '.join(blocked)}), '')" if blocked else "NULL"
         self._add(first, f"{pre}_blk", f"CAST({block} AS VARCHAR)")
@@ -254,7 +284,8 @@ class _Builder:
         self._add(
             second,
             f"{pre}_miss",
-            f"list_filter({pre}_mc, lambda m, i: list_position({pre}_mc, m) = i)",
+            f"CASE WHEN len({pre}_mc) < 2 THEN {pre}_mc "
+            f"ELSE list_filter({pre}_mc, lambda m, i: list_position({pre}_mc, m) = i) END",
         )
         final = second + 1
         miss = f"len({pre}_miss) > 0"
@@ -323,7 +354,9 @@ def build_plan(
     for layer in range(1, top + 1):
         cols = [f"{c.sql} AS {c.name}" for c in b.columns if c.layer == layer]
         select = ",\n    ".join(["*", *cols])
-        ctes.append(f"l{layer} AS (SELECT\n    {select}\n  FROM l{layer - 1})")
+        # The last layer feeds one branch per indicator: computed once, not per branch.
+        keyword = "MATERIALIZED " if layer == top else ""
+        ctes.append(f"l{layer} AS {keyword}(SELECT\n    {select}\n  FROM l{layer - 1})")
     branches = [
         f"SELECT unit, period, {quote(i)} AS indicator, i_{i}_st AS r_st, i_{i}_why AS r_why, "
         f"i_{i}_mi AS r_mi, i_{i}_n AS r_n, i_{i}_d AS r_d FROM l{top}"
