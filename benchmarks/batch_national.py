@@ -168,10 +168,14 @@ def main() -> None:
         out_rows = units * INDICATORS * QUARTERS
         print(f"{units} agencies, {input_rows:,} input rows, {out_rows:,} indicator-quarters")
 
-        batch_s, table = timed(lambda: evaluate_batch(spec, "table:gen", connection=con), args.repeat)
+        batch_s, table = timed(
+            lambda: evaluate_batch(spec, "table:gen", connection=con), args.repeat
+        )
         hand_s, hand = timed(lambda: con.sql(HAND_WRITTEN).to_arrow_table(), args.repeat)
         # The two agree figure for figure.
-        mine = table.select(["unit", "indicator", "period", "realisation", "achievement", "category"])  # type: ignore[attr-defined]
+        mine = table.select(
+            ["unit", "indicator", "period", "realisation", "achievement", "category"]
+        )  # type: ignore[attr-defined]
         theirs = hand.to_pylist()  # type: ignore[attr-defined]
         for got, want in zip(mine.to_pylist(), theirs, strict=True):
             assert got["realisation"] == want["realisation"], (got, want)
@@ -181,7 +185,9 @@ def main() -> None:
         py_s = python_path(spec_dir, con, sample)
         py_total = py_s / len(sample) * units
         print(f"batch path (median of {args.repeat}):  {batch_s:8.3f} s")
-        print(f"hand-written exact query:      {hand_s:8.3f} s   batch / hand = {batch_s / hand_s:.2f}")
+        print(
+            f"hand-written exact query:      {hand_s:8.3f} s   batch / hand = {batch_s / hand_s:.2f}"
+        )
         print(
             f"per-unit load+evaluate:        {py_total:8.1f} s (extrapolated from {len(sample)} "
             f"agencies, {len(sample) * QUARTERS * INDICATORS / py_s:,.0f} evaluations/s)"

@@ -13,9 +13,9 @@ import sakipcalc
 from sakipcalc import DataSet
 
 pytest.importorskip("duckdb")
-import pyarrow as pa  # noqa: E402
+import pyarrow as pa
 
-from sakipcalc.batch import (  # noqa: E402
+from sakipcalc.batch import (
     BatchInputError,
     BatchOverflow,
     BatchRefused,
@@ -166,7 +166,13 @@ def test_overflow_is_reported_never_wrapped(tmp_path: Path) -> None:
     spec = _spec(
         tmp_path,
         indicators=[
-            {"id": "big", "name": "B", "unit": "x", "formula": "x ** 10 * y ** 10", "targets": {"2022": 1}}
+            {
+                "id": "big",
+                "name": "B",
+                "unit": "x",
+                "formula": "x ** 10 * y ** 10",
+                "targets": {"2022": 1},
+            }
         ],
     )
     data = "unit,name,category,period,value\nk1,x,,2022,99999.7\nk1,y,,2022,99999.3\n"
@@ -183,7 +189,7 @@ def test_overflow_is_reported_never_wrapped(tmp_path: Path) -> None:
         ("k1,served,z,2022,1\n", "line 5, column 'category': 'z' is not a category of 'served'"),
         ("k1,y,,2022,8\n", "lines 4, 5: duplicate key (k1, y, 2022)"),
         ("k1,x,,2022,abc\n", "line 5, column 'value': 'abc' is not a number"),
-        ("k1,x,,2022,\"1.234,5\"\n", "line 5, column 'value': '1.234,5' is not a number; write"),
+        ('k1,x,,2022,"1.234,5"\n', "line 5, column 'value': '1.234,5' is not a number; write"),
         ("k1,nope,,2022,1\n", "line 5, column 'name': 'nope' is not a variable or indicator"),
         ("k1,x,a,2022,1\n", "line 5, column 'category': 'x' has no breakdown"),
         ("k1,x,,22,1\n", "line 5, column 'period': '22' is not a year"),
@@ -198,7 +204,9 @@ def test_bad_data_names_file_line_and_column(tmp_path: Path, rows: str, message:
 
 def test_unit_with_no_data(tmp_path: Path) -> None:
     units = _csv(tmp_path, "unit\nk1\nk9\n", "units.csv")
-    with pytest.raises(BatchInputError, match=r"units.csv: line 3, column 'unit': unit 'k9' has no data"):
+    with pytest.raises(
+        BatchInputError, match=r"units.csv: line 3, column 'unit': unit 'k9' has no data"
+    ):
         evaluate_batch(_spec(tmp_path), _csv(tmp_path, GOOD), units=units)
 
 
@@ -224,7 +232,9 @@ def test_parquet_decimal_input_matches_the_engine(tmp_path: Path) -> None:
             "name": ["served", "served", "y"],
             "category": ["a", "b", None],
             "period": ["2022"] * 3,
-            "value": pa.array([Decimal("10086"), Decimal("0"), Decimal("75695")], pa.decimal128(12, 0)),
+            "value": pa.array(
+                [Decimal("10086"), Decimal("0"), Decimal("75695")], pa.decimal128(12, 0)
+            ),
         }
     )
     path = tmp_path / "d.parquet"

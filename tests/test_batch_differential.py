@@ -27,7 +27,7 @@ import sakipcalc
 from sakipcalc import DataSet
 
 pytest.importorskip("duckdb")
-from sakipcalc.batch import evaluate_batch  # noqa: E402
+from sakipcalc.batch import evaluate_batch
 
 CATS = ("a", "b", "c")
 PERIODS = ("2022", "2023")
@@ -149,7 +149,9 @@ def cases(draw: st.DrawFn) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     return spec, rows
 
 
-def _row(unit: str, name: str, cat: str | None, period: str, value: Decimal | None) -> dict[str, Any]:
+def _row(
+    unit: str, name: str, cat: str | None, period: str, value: Decimal | None
+) -> dict[str, Any]:
     return {
         "unit": unit,
         "name": name,
@@ -183,9 +185,13 @@ def check_case(spec_doc: dict[str, Any], rows: list[dict[str, Any]]) -> None:
         spec = sakipcalc.load(tmp)
     table = pa.Table.from_pylist(
         rows,
-        schema=pa.schema([(c, pa.string()) for c in ("unit", "name", "category", "period", "value")]),
+        schema=pa.schema(
+            [(c, pa.string()) for c in ("unit", "name", "category", "period", "value")]
+        ),
     )
-    out = {(r["unit"], r["indicator"], r["period"]): r for r in evaluate_batch(spec, table).to_pylist()}
+    out = {
+        (r["unit"], r["indicator"], r["period"]): r for r in evaluate_batch(spec, table).to_pylist()
+    }
     units = sorted({r["unit"] for r in rows})
     periods = sorted({r["period"] for r in rows})
     assert len(out) == len(units) * len(periods) * len(spec.indicators)

@@ -39,7 +39,9 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     try:
         from . import BatchInputError, BatchOverflow, BatchRefused, evaluate_batch, explain
     except ImportError as exc:  # pragma: no cover - the extra is not installed
-        stderr.write(f"sakipcalc: batch needs the 'batch' extra (pip install sakipcalc[batch]): {exc}\n")
+        stderr.write(
+            f"sakipcalc: batch needs the 'batch' extra (pip install sakipcalc[batch]): {exc}\n"
+        )
         return EXIT_USAGE
     from .. import SpecError, load
 
@@ -64,7 +66,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         stderr.write(f"sakipcalc: {exc}\n")
         return EXIT_PROBLEMS
     _write(table, output)
-    counts = {s: 0 for s in ("ok", "not_computable", "missing_data")}
+    counts = dict.fromkeys(("ok", "not_computable", "missing_data"), 0)
     for status in table.column("status").to_pylist():
         counts[status] += 1
     stderr.write(
@@ -77,18 +79,18 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 def _write(table: Any, output: Path) -> None:
     """Write through a temporary file, so a failure leaves nothing half-written."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow.compute as pc  # type: ignore[import-untyped]
 
     handle, tmp = tempfile.mkstemp(dir=output.parent or Path("."), suffix=output.suffix)
     os.close(handle)
     try:
         if output.suffix.lower() == ".parquet":
-            import pyarrow.parquet as pq
+            import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
             pq.write_table(table, tmp)
         else:
-            import pyarrow.csv as pcsv
+            import pyarrow.csv as pcsv  # type: ignore[import-untyped]
 
             # CSV has no lists: missing inputs are joined with "; ".
             for name in ("realisation_missing", "missing"):

@@ -58,7 +58,9 @@ def _relation(con: duckdb.DuckDBPyConnection, source: Source, view: str) -> tupl
             raise BatchInputError([f"{path}: no such file"])
         literal = str(path).replace("'", "''")
         if path.suffix.lower() == ".parquet":
-            con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM read_parquet('{literal}')")
+            con.execute(
+                f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM read_parquet('{literal}')"
+            )
             return str(path), "row"
         if path.suffix.lower() == ".csv":
             # All text: numbers are parsed here, exactly, never sniffed into floats.
@@ -185,7 +187,9 @@ def load_inputs(
         f"SELECT rn, name FROM {t} WHERE name IS NOT NULL AND name NOT IN "
         f"(SELECT name FROM batch_known) ORDER BY rn",
     ):
-        problems.append(f"{where} {rn + offset}, column 'name': {name!r} is not a variable or indicator of the spec")
+        problems.append(
+            f"{where} {rn + offset}, column 'name': {name!r} is not a variable or indicator of the spec"
+        )
     for rn, name, cat in _rows(
         con,
         f"SELECT rn, t.name, category FROM {t} t JOIN batch_known k ON k.name = t.name "
@@ -220,13 +224,17 @@ def load_inputs(
     scale = _scale_of(con, t, "value")
     if scale > MAX_SCALE:
         raise BatchInputError(
-            [f"{label}, column 'value': {scale} decimal places; the batch path takes at most {MAX_SCALE}"]
+            [
+                f"{label}, column 'value': {scale} decimal places; the batch path takes at most {MAX_SCALE}"
+            ]
         )
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE batch_data AS SELECT unit, name, category, period, "
         f"{_scaled('value', scale)} AS v FROM {t}"
     )
-    con.execute("CREATE OR REPLACE TEMP TABLE batch_periods AS SELECT DISTINCT period FROM batch_data")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE batch_periods AS SELECT DISTINCT period FROM batch_data"
+    )
     _load_units(con, units)
     target_scale = _load_targets(con, spec, targets)
     return InputScales(scale, target_scale)
@@ -234,7 +242,9 @@ def load_inputs(
 
 def _load_units(con: duckdb.DuckDBPyConnection, units: Source | None) -> None:
     if units is None:
-        con.execute("CREATE OR REPLACE TEMP TABLE batch_units AS SELECT DISTINCT unit FROM batch_data")
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE batch_units AS SELECT DISTINCT unit FROM batch_data"
+        )
         return
     label, word = _relation(con, units, "batch_units_raw")
     offset = 1 if word == "line" else 0
@@ -272,8 +282,10 @@ def _load_targets(con: duckdb.DuckDBPyConnection, spec: Spec, targets: Source | 
         raise BatchInputError(problems)
     for rn, ind in con.execute(f"SELECT rn, indicator FROM {t} ORDER BY rn").fetchall():
         if ind not in spec.indicators and len(problems) < _SHOWN:
-            problems.append(f"{where} {rn + offset}, column 'indicator': {ind!r} is not an indicator")
-    for rn, in _rows(con, f"SELECT rn FROM {t} WHERE target IS NULL ORDER BY rn"):
+            problems.append(
+                f"{where} {rn + offset}, column 'indicator': {ind!r} is not an indicator"
+            )
+    for (rn,) in _rows(con, f"SELECT rn FROM {t} WHERE target IS NULL ORDER BY rn"):
         problems.append(f"{where} {rn + offset}, column 'target': empty")
     problems += _check_numbers(con, t, "target", where, offset)
     for unit, ind, period, rns in _rows(

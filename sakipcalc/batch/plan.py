@@ -20,14 +20,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import sqlglot
-from sqlglot import exp
 
+from .._spec import Spec
 from ..formula import NameKind
 from ..models import ExactRule, LowerRule, Polarity
 from ..rounding import effective_rounding, show_raw
-from .._spec import Spec
 from .sql import Column, Rational, formula_nodes, quote, rational_literal
 
 __all__ = ["BatchRefused", "Plan", "Refusal", "build_plan", "explain"]
@@ -59,13 +59,13 @@ class BatchRefused(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    tree: exp.Expression
+    tree: Any  # a sqlglot expression tree
     indicators: tuple[str, ...]
     input_scale: int
     target_scale: int
 
     def sql(self, dialect: str = "duckdb", *, pretty: bool = False) -> str:
-        return self.tree.sql(dialect=dialect, pretty=pretty)
+        return str(self.tree.sql(dialect=dialect, pretty=pretty))
 
 
 def explain(spec: Spec, *, input_scale: int = DEFAULT_INPUT_SCALE) -> str:
@@ -148,11 +148,14 @@ class _Builder:
         self.spec = spec
         self.scale_den = _hi(10**input_scale)
         self.target_den = _hi(10**target_scale)
-        self.agg: list[str] = []  # aggregate columns over batch_data
+        self.agg: list[str] = []  # columns picked from the dense per-key lists
+        self.var_rows: list[tuple[str, ...]] = []  # (name, category, key, bit): variable map
+        self.slot_rows: list[tuple[str, ...]] = []  # (name, category, key): slot map
         self.layer0: list[str] = []  # per-grid-row columns of the first layer
         self.columns: list[Column] = []
         self.seen_vars: set[str] = set()
         self.slots: dict[tuple[str, tuple[str, ...] | None], tuple[Rational, str]] = {}
+        self.slot_count = 0
         self.final_layer: dict[str, int] = {}
 
     # ------------------------------------------------------------ inputs
@@ -160,22 +163,19 @@ class _Builder:
     def _var(self, name: str) -> str:
         col = "x_" + name
         if name not in self.seen_vars:
+            key = len(self.seen_vars) + 1
             self.seen_vars.add(name)
-            where = f"name = {quote(name)}"
-            self.agg.append(f"count(*) FILTER (WHERE {where}) AS {col}_rows")
-            self.agg.append(f"max(v) FILTER (WHERE {where}) AS {col}_val")
+            self.agg.append(f"COALESCE(vc[{key}], 0) AS {col}_rows")
+            self.agg.append(f"vm[{key}] AS {col}_val")
             info = self.spec.names.get(name)
             if info is not None and info.kind is NameKind.BREAKDOWN:
                 # Which categories have a value, as a bit mask: cheap to aggregate and
                 # test; the list of missing ones is built only for rows that lack some.
-                bits = " ".join(
-                    f"WHEN {quote(c)} THEN CAST({1 << i} AS BIGINT)"
-                    for i, c in enumerate(self.spec.variable_categories(name))
-                )
-                self.agg.append(
-                    f"bit_or(CASE category {bits} END) FILTER (WHERE {where} AND v IS NOT NULL) "
-                    f"AS {col}_mask"
-                )
+                for i, c in enumerate(self.spec.variable_categories(name)):
+                    self.var_rows.append((quote(name), quote(c), str(key), str(1 << i)))
+                self.agg.append(f"vk[{key}] AS {col}_mask")
+            else:
+                self.var_rows.append((quote(name), "NULL", str(key), "0"))
         return col
 
     def leaf(self, name: str, cats: tuple[str, ...] | None) -> tuple[Rational, int]:
@@ -193,11 +193,10 @@ class _Builder:
                 ok = f"{col}_val IS NOT NULL"
                 lacking = whole
             else:
-                listed = ", ".join(quote(c) for c in cats) or "NULL"
-                self.agg.append(
-                    f"COALESCE(sum(v) FILTER (WHERE name = {quote(name)} AND category IN "
-                    f"({listed})), 0) AS {slot}_sum"
-                )
+                self.slot_count += 1
+                position = self.slot_count
+                self.slot_rows.extend((quote(name), quote(c), str(position)) for c in cats)
+                self.agg.append(f"COALESCE(ss[{position}], 0) AS {slot}_sum")
                 self.layer0.append(f"{slot}_sum AS {slot}_n")
                 order = self.spec.variable_categories(name)
                 mask = sum(1 << order.index(c) for c in cats)
@@ -230,8 +229,10 @@ class _Builder:
         pre = f"i_{ind_id}"
         if formula is None:
             layer = 1
-            empty = quote(f" (given as empty)")
-            self._add(layer, f"{pre}_st", f"CASE WHEN {gn} IS NULL THEN 'missing_data' ELSE 'ok' END")
+            empty = quote(" (given as empty)")
+            self._add(
+                layer, f"{pre}_st", f"CASE WHEN {gn} IS NULL THEN 'missing_data' ELSE 'ok' END"
+            )
             self._add(
                 layer,
                 f"{pre}_why",
@@ -339,14 +340,46 @@ def build_plan(
     for ind_id in order:
         b.indicator(ind_id)
     ctes: list[str] = []
-    agg = ",\n    ".join(b.agg) if b.agg else "count(*) AS x__rows"
+    grid = "(SELECT unit, period FROM batch_units CROSS JOIN batch_periods)"
+    # Inputs are aggregated long (by unit, period and key), then turned into one dense
+    # list per unit and period indexed by key: a pivot with no per-column filter.
+    text, whole = "CAST(NULL AS VARCHAR)", "CAST(NULL AS INTEGER)"
+    var_map = _values(
+        ("name", "category", "key", "bit"), b.var_rows, [text, text, whole, "CAST(0 AS BIGINT)"]
+    )
+    slot_map = _values(("name", "category", "key"), b.slot_rows, [text, text, whole])
+    n_vars, n_slots = len(b.seen_vars), b.slot_count
+    ctes.append(f"vmap AS ({var_map})")
+    ctes.append(f"smap AS ({slot_map})")
     ctes.append(
-        f"agg AS (SELECT unit, period,\n    {agg}\n  FROM batch_data GROUP BY unit, period)"
+        "vs AS (SELECT d.unit, d.period, m.key, count(*) AS cnt, max(d.v) AS mx, "
+        "bit_or(m.bit) FILTER (WHERE d.v IS NOT NULL) AS mask FROM batch_data AS d "
+        "JOIN vmap AS m ON d.name = m.name AND d.category IS NOT DISTINCT FROM m.category "
+        "GROUP BY d.unit, d.period, m.key)"
     )
     ctes.append(
-        "l0j AS (SELECT g.unit, g.period, agg.* EXCLUDE (unit, period)"
-        + "\n  FROM (SELECT unit, period FROM batch_units CROSS JOIN batch_periods) AS g"
-        + "\n  LEFT JOIN agg ON agg.unit = g.unit AND agg.period = g.period)"
+        "sv AS (SELECT d.unit, d.period, m.key, sum(d.v) AS total FROM batch_data AS d "
+        "JOIN smap AS m ON d.name = m.name AND d.category = m.category "
+        "GROUP BY d.unit, d.period, m.key)"
+    )
+    ctes.append(
+        "vl AS (SELECT g.unit, g.period, list(vs.cnt ORDER BY k.key) AS vc, "
+        "list(vs.mx ORDER BY k.key) AS vm, list(vs.mask ORDER BY k.key) AS vk "
+        f"FROM {grid} AS g CROSS JOIN range(1, {n_vars + 1}) AS k(key) "
+        "LEFT JOIN vs ON vs.unit = g.unit AND vs.period = g.period AND vs.key = k.key "
+        "GROUP BY g.unit, g.period)"
+    )
+    ctes.append(
+        "sl AS (SELECT g.unit, g.period, list(sv.total ORDER BY k.key) AS ss "
+        f"FROM {grid} AS g CROSS JOIN range(1, {n_slots + 1}) AS k(key) "
+        "LEFT JOIN sv ON sv.unit = g.unit AND sv.period = g.period AND sv.key = k.key "
+        "GROUP BY g.unit, g.period)"
+    )
+    picked = ",\n    ".join(["g.unit", "g.period", *b.agg])
+    ctes.append(
+        f"l0j AS (SELECT\n    {picked}\n  FROM {grid} AS g"
+        "\n  LEFT JOIN vl ON vl.unit = g.unit AND vl.period = g.period"
+        "\n  LEFT JOIN sl ON sl.unit = g.unit AND sl.period = g.period)"
     )
     layer0 = ",\n    ".join(["*", *b.layer0])
     ctes.append(f"l0 AS (SELECT\n    {layer0}\n  FROM l0j)")
@@ -414,19 +447,37 @@ def _targets(spec: Spec, order: Sequence[str]) -> str:
                 low, high = target.range.min, target.range.max
                 rows.append(
                     (
-                        quote(ind_id), quote(period), "'range'", *_dec(None), _text(None),
-                        _text(None), *_dec(low), quote(str(low)), quote(show_raw(low, 4)),
-                        *_dec(high), quote(str(high)), quote(show_raw(high, 4)),
-                    )  # fmt: skip
+                        quote(ind_id),
+                        quote(period),
+                        "'range'",
+                        *_dec(None),
+                        _text(None),
+                        _text(None),
+                        *_dec(low),
+                        quote(str(low)),
+                        quote(show_raw(low, 4)),
+                        *_dec(high),
+                        quote(str(high)),
+                        quote(show_raw(high, 4)),
+                    )
                 )
             elif target.value is not None:
                 value = target.value
                 rows.append(
                     (
-                        quote(ind_id), quote(period), "'num'", *_dec(value), quote(str(value)),
-                        quote(show_raw(value, 4)), *_dec(None), _text(None), _text(None),
-                        *_dec(None), _text(None), _text(None),
-                    )  # fmt: skip
+                        quote(ind_id),
+                        quote(period),
+                        "'num'",
+                        *_dec(value),
+                        quote(str(value)),
+                        quote(show_raw(value, 4)),
+                        *_dec(None),
+                        _text(None),
+                        _text(None),
+                        *_dec(None),
+                        _text(None),
+                        _text(None),
+                    )
                 )
     dummy = [
         "CAST(NULL AS VARCHAR)" if c.endswith(("txt", "show")) or c in ("indicator", "period", "kind")
@@ -444,10 +495,13 @@ def _bands(spec: Spec) -> str:
             iv = band.interval
             rows.append(
                 (
-                    quote(scale_id), quote(band.band.label), *_dec(iv.low),
-                    "TRUE" if iv.low_inclusive else "FALSE", *_dec(iv.high),
+                    quote(scale_id),
+                    quote(band.band.label),
+                    *_dec(iv.low),
+                    "TRUE" if iv.low_inclusive else "FALSE",
+                    *_dec(iv.high),
                     "TRUE" if iv.high_inclusive else "FALSE",
-                )  # fmt: skip
+                )
             )
     dummy = ["CAST(NULL AS VARCHAR)"] * 2 + ["CAST(NULL AS HUGEINT)"] * 2 + ["FALSE"]
     dummy += ["CAST(NULL AS HUGEINT)"] * 2 + ["FALSE"]
@@ -548,7 +602,9 @@ def _achievement(target_den: str) -> list[str]:
     return [a, b, c, d, e, f, g]
 
 
-_DEC = "CAST(0.{zeros}1 AS DECIMAL(38, {scale}))".format(zeros="0" * (OUTPUT_SCALE - 1), scale=OUTPUT_SCALE)
+_DEC = "CAST(0.{zeros}1 AS DECIMAL(38, {scale}))".format(
+    zeros="0" * (OUTPUT_SCALE - 1), scale=OUTPUT_SCALE
+)
 _PAD = f"(CAST({10**OUTPUT_SCALE} AS HUGEINT) // pw)"
 
 _OUTPUT = f"""SELECT g.unit, g.indicator, g.period,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import duckdb
-import pyarrow as pa
+import pyarrow as pa  # type: ignore[import-untyped]
 
 from .._spec import Spec
 from .inputs import Source, load_inputs
