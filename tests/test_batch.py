@@ -277,3 +277,11 @@ def test_bundled_multi_unit_example_agrees_with_the_engine() -> None:
             assert got["realisation"] == result.realisation.rounded
             assert got["achievement"] == result.achievement.rounded
             assert got["category"] == (result.category.label if result.category else None)
+
+
+def test_the_plan_parses_and_transpiles_with_sqlglot(tmp_path: Path) -> None:
+    from sakipcalc.batch import build_plan
+
+    plan = build_plan(_spec(tmp_path))
+    assert "SELECT" in plan.sql("spark")
+    assert plan.tree.sql("duckdb")

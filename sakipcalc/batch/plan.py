@@ -59,12 +59,21 @@ class BatchRefused(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    tree: Any  # a sqlglot expression tree
+    """The compiled plan: DuckDB SQL, and the same as a sqlglot tree for other dialects."""
+
+    text: str  # DuckDB SQL, as generated
     indicators: tuple[str, ...]
     input_scale: int
     target_scale: int
 
+    @property
+    def tree(self) -> Any:
+        """The plan parsed by sqlglot (a few seconds for a large spec, so only on request)."""
+        return sqlglot.parse_one(self.text, read="duckdb")
+
     def sql(self, dialect: str = "duckdb", *, pretty: bool = False) -> str:
+        if dialect == "duckdb" and not pretty:
+            return self.text
         return str(self.tree.sql(dialect=dialect, pretty=pretty))
 
 
@@ -354,7 +363,7 @@ def build_plan(
     ctes.append(
         "vs AS (SELECT d.unit, d.period, m.key, count(*) AS cnt, max(d.v) AS mx, "
         "bit_or(m.bit) FILTER (WHERE d.v IS NOT NULL) AS mask FROM batch_data AS d "
-        "JOIN vmap AS m ON d.name = m.name AND d.category IS NOT DISTINCT FROM m.category "
+        "JOIN vmap AS m ON d.name = m.name AND COALESCE(d.category, '') = COALESCE(m.category, '') "
         "GROUP BY d.unit, d.period, m.key)"
     )
     ctes.append(
@@ -401,8 +410,7 @@ def build_plan(
     ctes.append("bands AS (" + _bands(spec) + ")")
     ctes.extend(_achievement(b.target_den))
     sql = "WITH " + ",\n".join(ctes) + "\n" + _OUTPUT
-    tree = sqlglot.parse_one(sql, read="duckdb")
-    return Plan(tree, order, input_scale, target_scale)
+    return Plan(sql, order, input_scale, target_scale)
 
 
 def _policy(spec: Spec, order: Sequence[str]) -> str:
