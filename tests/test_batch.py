@@ -285,3 +285,36 @@ def test_the_plan_parses_and_transpiles_with_sqlglot(tmp_path: Path) -> None:
     plan = build_plan(_spec(tmp_path))
     assert "SELECT" in plan.sql("spark")
     assert plan.tree.sql("duckdb")
+
+
+def _cli(*argv: str) -> tuple[int, str, str]:
+    import argparse
+    import io
+
+    from sakipcalc.batch import cli
+
+    parser = argparse.ArgumentParser()
+    cli.add_parser(parser.add_subparsers(dest="command"))
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code = cli.run(parser.parse_args(["batch", *argv]), stdout, stderr)
+    return code, stdout.getvalue(), stderr.getvalue()
+
+
+def test_cli_writes_parquet_and_explains(tmp_path: Path) -> None:
+    pq = pytest.importorskip("pyarrow.parquet")
+    spec_dir = str(_spec(tmp_path).files[0]).rsplit("/", 1)[0]
+    out = tmp_path / "out.parquet"
+    code, _, err = _cli(spec_dir, "--data", str(_csv(tmp_path, GOOD)), "-o", str(out))
+    assert code == 0, err
+    assert pq.read_table(out).column("realisation").to_pylist() == [Decimal("42.86")]
+    code, text, _ = _cli(spec_dir, "--explain")
+    assert code == 0 and "batch_data" in text
+
+
+def test_cli_bad_input_writes_nothing(tmp_path: Path) -> None:
+    spec_dir = str(_spec(tmp_path).files[0]).rsplit("/", 1)[0]
+    out = tmp_path / "out.csv"
+    data = _csv(tmp_path, GOOD + "k1,x,,2022,abc\n")
+    code, _, err = _cli(spec_dir, "--data", str(data), "-o", str(out))
+    assert code == 1 and "'abc' is not a number" in err
+    assert not out.exists()
