@@ -17,6 +17,7 @@ reason texts. What it cannot compile exactly is refused here, by indicator.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -393,9 +394,24 @@ def build_plan(
     layer0 = ",\n    ".join(["*", *b.layer0])
     ctes.append(f"l0 AS (SELECT\n    {layer0}\n  FROM l0j)")
     top = max((c.layer for c in b.columns), default=0)
+    # Each layer carries forward only the columns a later layer still reads: with
+    # SELECT * a large spec drags thousands of columns through every layer.
+    defined = {c.name: c.layer for c in b.columns}
+    defined.update({_alias(text): 0 for text in [*b.layer0, *b.agg]})
+    last_use: dict[str, int] = {}
+    for column in b.columns:
+        for word in set(_WORD.findall(column.sql)):
+            if word in defined:
+                last_use[word] = max(last_use.get(word, 0), column.layer)
+    for ind_id in order:
+        for part in ("st", "why", "mi", "n", "d"):
+            last_use[f"i_{ind_id}_{part}"] = top + 1
     for layer in range(1, top + 1):
+        carried = [
+            name for name, at in defined.items() if at < layer and last_use.get(name, -1) > layer
+        ]
         cols = [f"{c.sql} AS {c.name}" for c in b.columns if c.layer == layer]
-        select = ",\n    ".join(["*", *cols])
+        select = ",\n    ".join(["unit", "period", *carried, *cols])
         # The last layer feeds one branch per indicator: computed once, not per branch.
         keyword = "MATERIALIZED " if layer == top else ""
         ctes.append(f"l{layer} AS {keyword}(SELECT\n    {select}\n  FROM l{layer - 1})")
@@ -411,6 +427,13 @@ def build_plan(
     ctes.extend(_achievement(b.target_den))
     sql = "WITH " + ",\n".join(ctes) + "\n" + _OUTPUT
     return Plan(sql, order, input_scale, target_scale)
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _alias(text: str) -> str:
+    return text.rsplit(" AS ", 1)[1].strip()
 
 
 def _policy(spec: Spec, order: Sequence[str]) -> str:
