@@ -188,6 +188,11 @@ def _parser() -> _Parser:
     _spec_arguments(test)
     test.add_argument("--examples", type=_positive_int, default=100, help="examples per invariant")
     test.add_argument("--seed", type=int, default=0)
+
+    # The columnar path for many units; its optional libraries load only when it runs.
+    from .batch import cli as batch_cli
+
+    batch_cli.add_parser(sub)
     return parser
 
 
@@ -245,6 +250,10 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             return _flushed(_test(args, stdout, stderr), stdout)
         if args.command == "data":
             return _data(args, stderr)
+        if args.command == "batch":
+            from .batch import cli as batch_cli
+
+            return batch_cli.run(args, stdout, stderr)
     except SakipError as exc:
         stderr.write(f"sakipcalc: {printable(str(exc))}\n")
         return EXIT_USAGE

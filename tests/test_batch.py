@@ -253,7 +253,9 @@ def test_bundled_multi_unit_example_agrees_with_the_engine() -> None:
     import csv
 
     folder = Path(__file__).parent.parent / "examples" / "multi-unit"
-    spec = sakipcalc.load(folder / "spec")
+    spec = sakipcalc.load(
+        folder / "spec", allow_roots=[folder.parent.parent / "specs" / "tanah-laut-dinsos-2022"]
+    )
     data_path = folder / "data-made-up.csv"
     table = evaluate_batch(spec, data_path)  # the spec's targets only
     rows = {(r["unit"], r["indicator"]): r for r in table.to_pylist()}
@@ -318,3 +320,30 @@ def test_cli_bad_input_writes_nothing(tmp_path: Path) -> None:
     code, _, err = _cli(spec_dir, "--data", str(data), "-o", str(out))
     assert code == 1 and "'abc' is not a number" in err
     assert not out.exists()
+
+
+def test_the_batch_command_writes_the_bundled_example(tmp_path: Path) -> None:
+    from conftest import run_cli
+
+    root = Path(__file__).parent.parent
+    example = root / "examples" / "multi-unit"
+    out = tmp_path / "kabupaten.csv"
+    result = run_cli(
+        "batch",
+        str(example / "spec"),
+        "--allow-root",
+        str(root / "specs" / "tanah-laut-dinsos-2022"),
+        "--data",
+        str(example / "data-made-up.csv"),
+        "--targets",
+        str(example / "targets-made-up.csv"),
+        "-o",
+        str(out),
+    )
+    assert result.code == 0, result.err
+    lines = out.read_text(encoding="utf-8").splitlines()
+    # five kabupaten × five indicators, one period, plus the header
+    assert len(lines) == 1 + 5 * 5
+    # without --allow-root the import of the Tanah Laut breakdowns is refused, unread
+    refused = run_cli("batch", str(example / "spec"), "--explain")
+    assert refused.code == 1 and "outside-spec" in refused.err

@@ -19,7 +19,9 @@ UNITS = ["tanah_laut", "banjar", "barito_kuala", "tapin", "hulu_sungai_selatan"]
 
 
 def main() -> None:
-    spec = sakipcalc.load(HERE / "spec")
+    # The spec imports the Tanah Laut PMKS breakdowns, outside its own directory.
+    tanah_laut = HERE.parent.parent / "specs" / "tanah-laut-dinsos-2022"
+    spec = sakipcalc.load(HERE / "spec", allow_roots=[tanah_laut])
     rng = random.Random(2022)
     rows: list[list[str]] = []
     for unit in UNITS:

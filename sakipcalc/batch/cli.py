@@ -25,6 +25,13 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument("paths", nargs="+", metavar="SPEC")
     parser.add_argument(
+        "--allow-root",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a directory outside the spec that its imports may read (repeatable)",
+    )
+    parser.add_argument(
         "--data", help="realisations: unit,name,category,period,value (.parquet or .csv)"
     )
     parser.add_argument("--targets", help="per-unit targets: unit,indicator,period,target")
@@ -46,7 +53,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from .. import SpecError, load
 
     try:
-        spec = load(*args.paths)
+        spec = load(*args.paths, allow_roots=args.allow_root)
     except SpecError as exc:
         stderr.write(f"{exc}\nsakipcalc: the spec has errors; nothing was evaluated\n")
         return EXIT_PROBLEMS
