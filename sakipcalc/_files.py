@@ -67,13 +67,17 @@ def discover(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[Path], list[
 
 def read_spec_files(
     paths: Sequence[str | os.PathLike[str]], progress_stream: TextIO | None = None
-) -> tuple[list[SourceDoc], list[Issue]]:
-    """Every file of the spec, parsed, in the order read, with the files they import."""
-    files, issues = discover(paths)
+) -> Iterator[tuple[SourceDoc | None, list[Issue]]]:
+    """Every file of the spec, parsed, in the order read, with the files they import.
+
+    Yields each file (None when it could not be used) with the issues found on
+    the way, so that the caller can take a file apart before the next is read.
+    """
+    files, found = discover(paths)
+    yield None, found
     seen: set[Path] = set()
     searched: set[Path] = set()
     queue = deque(files)
-    docs: list[SourceDoc] = []
 
     def pending() -> Iterator[Path]:
         while queue:  # imports append to the queue while it is read
@@ -88,20 +92,18 @@ def read_spec_files(
             continue
         seen.add(resolved)
         if len(seen) > MAX_FILES:
-            issues.append(
-                Issue(
-                    Severity.ERROR,
-                    "too-many-files",
-                    f"a spec may have at most {MAX_FILES} files",
-                    Location(display(path)),
-                )
+            too_many = Issue(
+                Severity.ERROR,
+                "too-many-files",
+                f"a spec may have at most {MAX_FILES} files",
+                Location(display(path)),
             )
+            yield None, [too_many]
             break
-        doc, file_issues = read_yaml_file(path, display(path))
-        issues.extend(file_issues)
+        doc, issues = read_yaml_file(path, display(path))
         if doc is None:
+            yield None, issues
             continue
-        docs.append(doc)
         entries, entry_issues = import_entries(doc)
         issues.extend(entry_issues)
         for index, target in entries:
@@ -111,9 +113,9 @@ def read_spec_files(
                 if where in searched:
                     continue  # its files are queued or read already
                 searched.add(where)
-                found, more = discover([base])
+                imported, more = discover([base])
                 issues.extend(more)
-                queue.extend(found)
+                queue.extend(imported)
             elif base.is_file():
                 queue.append(base)
             else:
@@ -127,7 +129,7 @@ def read_spec_files(
                         format_path(path_key),
                     )
                 )
-    return docs, issues
+        yield doc, issues
 
 
 def import_entries(doc: SourceDoc) -> tuple[list[tuple[int, str]], list[Issue]]:

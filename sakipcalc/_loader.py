@@ -8,12 +8,13 @@ The steps live in their own modules; this one only runs them in order:
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
 from ._files import display, read_spec_files
 from ._merge import merge
+from ._source import SourceDoc
 from ._spec import Spec
 from .errors import Issue, IssueReport, Location, Severity, SpecError
 from .validation import check
@@ -27,8 +28,16 @@ def load_issues(
     ``progress_stream`` shows a progress bar there while files are read, when it
     is a terminal.
     """
-    docs, issues = read_spec_files(paths, progress_stream)
-    merged, merge_issues = merge(docs)
+    issues: list[Issue] = []
+
+    def docs() -> Iterator[SourceDoc]:
+        for doc, found in read_spec_files(paths, progress_stream):
+            issues.extend(found)
+            if doc is not None:
+                yield doc
+
+    # Each file is merged as soon as it is read, so one file's YAML is in memory at a time.
+    merged, merge_issues = merge(docs())
     outcome = check(merged, [*issues, *merge_issues])
     report = IssueReport.of(outcome.issues)
     if report.has_errors:

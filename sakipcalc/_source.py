@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 import yaml
@@ -74,15 +75,47 @@ class Mark:
 
 
 @dataclass(slots=True)
-class SourceDoc:
-    """One loaded file: its data and where each part of it was written."""
+class Positions:
+    """Where each part of a document was written."""
 
-    file: str
-    data: Any
     marks: dict[PathKey, Mark] = field(default_factory=dict)
     key_marks: dict[PathKey, Mark] = field(default_factory=dict)
     # For scalars written over several lines: (line, column, length) of each line's text.
     spans: dict[PathKey, tuple[tuple[int, int, int], ...]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class SourceDoc:
+    """One loaded file: its data and where each part of it was written.
+
+    A YAML document keeps only its text: positions are needed only for an
+    issue, so they are found again, by parsing the text once more, when first
+    asked for. Keeping a mark for every value of a large spec cost more memory
+    than everything else loaded together.
+    """
+
+    file: str
+    data: Any
+    text: str | None = field(default=None, repr=False)
+    found: Positions | None = field(default=None, repr=False)
+
+    @property
+    def positions(self) -> Positions:
+        if self.found is None:
+            self.found = Positions() if self.text is None else _find_positions(self.text)
+        return self.found
+
+    @property
+    def marks(self) -> dict[PathKey, Mark]:
+        return self.positions.marks
+
+    @property
+    def key_marks(self) -> dict[PathKey, Mark]:
+        return self.positions.key_marks
+
+    @property
+    def spans(self) -> dict[PathKey, tuple[tuple[int, int, int], ...]]:
+        return self.positions.spans
 
     def locate_offset(self, path: PathKey, offset: int) -> Location:
         """Where the character at ``offset`` of a scalar's value was written.
@@ -104,17 +137,19 @@ class SourceDoc:
 
     def has_mark(self, path: PathKey) -> bool:
         """Whether ``path`` itself (not only an ancestor) was written in the file."""
-        return path in self.marks or path in self.key_marks
+        found = self.positions
+        return path in found.marks or path in found.key_marks
 
     def locate(self, path: PathKey, *, prefer_key: bool = False) -> Location:
         """The location of ``path``, or of its nearest written ancestor."""
+        found = self.positions
         for end in range(len(path), -1, -1):
             sub = path[:end]
-            if prefer_key and sub in self.key_marks:
-                mark = self.key_marks[sub]
+            if prefer_key and sub in found.key_marks:
+                mark = found.key_marks[sub]
                 return Location(self.file, mark.line, mark.column)
-            if sub in self.marks:
-                mark = self.marks[sub]
+            if sub in found.marks:
+                mark = found.marks[sub]
                 return Location(self.file, mark.line, mark.column)
         return Location(self.file)
 
@@ -241,12 +276,102 @@ if _CParser is not None:
     _StrictComposer = _CStrictComposer
 
 
+_UNSURE: Any = object()
+
+_PlainComposer: Any = None
+if _CParser is not None:
+    _DEFAULT_TAGS = {
+        ScalarNode: BaseResolver.DEFAULT_SCALAR_TAG,
+        SequenceNode: BaseResolver.DEFAULT_SEQUENCE_TAG,
+        MappingNode: BaseResolver.DEFAULT_MAPPING_TAG,
+    }
+
+    class _CPlainComposer(_CParser):  # type: ignore[misc]
+        """libyaml's own composer, resolving no implicit types: every scalar stays its text."""
+
+        def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:
+            return _DEFAULT_TAGS[kind]
+
+        def descend_resolver(self, parent: Any, index: Any) -> None:
+            pass  # no path resolvers
+
+        def ascend_resolver(self) -> None:
+            pass
+
+    _PlainComposer = _CPlainComposer
+
+
+class _Unsure(Exception):
+    """Internal: the lean walk leaves this document to the strict composer."""
+
+
+def _plain_data(text: str) -> Any:
+    """The document's data through libyaml, or ``_UNSURE``.
+
+    Without ``&`` there is no anchor, so no alias can resolve (libyaml refuses
+    an undefined one), and without ``!`` there is no tag: the composed tree is
+    then a tree, and only keys and depth are left to check.
+    """
+    if _PlainComposer is None or "&" in text or "!" in text:
+        return _UNSURE
+    composer = _PlainComposer(text)
+    try:
+        root = composer.get_single_node()
+        return None if root is None else _plain(root, 0)
+    except (yaml.YAMLError, _Unsure, RecursionError):
+        return _UNSURE
+    finally:
+        composer.dispose()
+
+
+def _plain(node: Any, depth: int) -> Any:
+    kind = type(node)
+    if kind is ScalarNode:
+        text: str = node.value
+        return None if not node.style and text in _NULL_TEXTS else text
+    depth += 1
+    if depth > MAX_DEPTH:
+        raise _Unsure
+    if kind is SequenceNode:
+        return [_plain(item, depth) for item in node.value]
+    out: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        if type(key_node) is not ScalarNode:
+            raise _Unsure
+        # Keys repeat across a spec (every category of every data row): one copy each.
+        key: str = intern(key_node.value)
+        if key in out or (not key_node.style and (key in _NULL_TEXTS or key in _BOOL_TEXTS)):
+            raise _Unsure
+        out[key] = _plain(value_node, depth)
+    return out
+
+
 def _mark(m: yaml.Mark) -> Mark:
     return Mark(m.line + 1, m.column + 1)
 
 
 def load_yaml_text(text: str, file: str) -> tuple[SourceDoc | None, list[Issue]]:
-    """Parse one YAML text strictly. Returns the document (None if unusable) and its issues."""
+    """Parse one YAML text strictly. Returns the document (None if unusable) and its issues.
+
+    Most files are plain: libyaml composes them and a lean walk turns the
+    nodes into data, refusing nothing because nothing needs refusing. Any
+    file the lean walk is unsure of (a possible anchor, alias or tag, a
+    suspicious key, deep nesting, a syntax error) is parsed again by the
+    strict composer, which finds and words every problem.
+    """
+    data = _plain_data(text)
+    if data is not _UNSURE:
+        return SourceDoc(file, data, text), []
+    return _strict_load(text, file)
+
+
+def _find_positions(text: str) -> Positions:
+    doc, _ = _strict_load(text, "")
+    return doc.positions if doc is not None else Positions()
+
+
+def _strict_load(text: str, file: str) -> tuple[SourceDoc | None, list[Issue]]:
+    """The strict composer: every refusal is an issue with its position; marks are recorded."""
     issues: list[Issue] = []
 
     def refuse(r: _Refusal) -> None:
@@ -331,7 +456,7 @@ def load_yaml_text(text: str, file: str) -> tuple[SourceDoc | None, list[Issue]]
         if loader is not None:
             loader.dispose()
 
-    doc = SourceDoc(file, None)
+    doc = SourceDoc(file, None, text, Positions())
     if root is None:
         return doc, issues
     doc.data = _convert(root, (), doc, issues, text.splitlines())
