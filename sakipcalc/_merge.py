@@ -93,7 +93,9 @@ class Merged:
     links: tuple[tuple[Link, Origin], ...]
     budgets: tuple[tuple[Budget, Origin], ...]
     reported: tuple[tuple[Reported, Origin], ...]
-    data: Mapping[str, Mapping[str, tuple[Any, Origin]]]
+    # The raw data values. Validation empties this once it has parsed them, so that
+    # a large spec's raw YAML values are freed before its formulas are compiled.
+    data: RawData
     # section -> ids of items that failed validation and were reported there
     failed_ids: Mapping[str, frozenset[str]]
     failed_spec: bool  # a 'spec:' section was written but did not validate
@@ -198,7 +200,7 @@ def merge(docs: Iterable[SourceDoc]) -> tuple[Merged, list[Issue]]:
         links=tuple(listed["links"]),
         budgets=tuple(listed["budget"]),
         reported=tuple(listed["reported"]),
-        data=MappingProxyType(data),
+        data=data,
         failed_ids=MappingProxyType({k: frozenset(v) for k, v in failed_ids.items()}),
         failed_spec=any(file.failed_spec for file in files),
         files=tuple(read),

@@ -454,6 +454,33 @@ def test_marks_point_at_values_and_keys() -> None:
     assert doc.locate(("spec", "plan", "start")) == sakipcalc.Location("f.yaml", 2, 3)
 
 
+PLAIN_TEXTS = [
+    "spec:\n  name: 'Demo'\n  plan: {start: 2019, end: 2023}\n",
+    "a:\n  - x\n  - 'y'\n  - {b: \"c\", d: ~}\nformula: >\n  served /\n  total * 100\n",
+    "data:\n  '2022':\n    pop: {anak: 1, dewasa: null}\n    k: |\n      two\n      lines\n",
+]
+
+
+@pytest.mark.parametrize("text", PLAIN_TEXTS)
+def test_plain_and_strict_reading_agree_on_data_and_positions(text: str) -> None:
+    # A '&' in a comment sends the same document through the strict composer.
+    plain, plain_issues = load(text)
+    strict, strict_issues = load(text.replace("\n", "  # R&D\n", 1))
+    assert plain is not None and strict is not None
+    assert plain_issues == strict_issues == []
+    assert plain.data == strict.data
+    assert plain.marks == strict.marks
+    assert plain.key_marks == strict.key_marks
+    assert plain.spans == strict.spans
+
+
+def test_positions_are_found_only_when_asked_for() -> None:
+    doc, _ = load("spec:\n  name: Demo\n")
+    assert doc is not None and doc.found is None  # nothing recorded while loading
+    assert doc.locate(("spec", "name")) == sakipcalc.Location("f.yaml", 2, 9)
+    assert doc.found is not None
+
+
 SPEC_HEAD = """\
 sakipcalc: 1
 spec:
