@@ -22,7 +22,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from sys import intern
 from typing import Any
 
 import yaml
@@ -39,6 +38,7 @@ from yaml.reader import Reader
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
+from ._plain_yaml import BOOL_TEXTS, MAX_DEPTH, NULL_TEXTS, UNSURE, plain_data
 from .errors import Issue, Location, Severity
 
 _CParser: Any
@@ -50,20 +50,7 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
     _CParser = None
 
 MAX_FILE_BYTES = 1_048_576
-MAX_DEPTH = 32
 MAX_ISSUES_PER_FILE = 50
-
-# Plain (unquoted) scalars that mean "nothing here". Quoted, they are text.
-_NULL_TEXTS = frozenset({"", "~", "null", "Null", "NULL"})
-# YAML 1.1 booleans: as mapping keys they are almost always the Norway
-# problem (a country code ``no:`` becoming False), so they are refused as keys.
-_BOOL_TEXTS = frozenset(
-    {
-        "yes", "Yes", "YES", "no", "No", "NO",
-        "true", "True", "TRUE", "false", "False", "FALSE",
-        "on", "On", "ON", "off", "Off", "OFF",
-    }
-)  # fmt: skip
 
 PathKey = tuple[str | int, ...]
 
@@ -276,76 +263,6 @@ if _CParser is not None:
     _StrictComposer = _CStrictComposer
 
 
-_UNSURE: Any = object()
-
-_PlainComposer: Any = None
-if _CParser is not None:
-    _DEFAULT_TAGS = {
-        ScalarNode: BaseResolver.DEFAULT_SCALAR_TAG,
-        SequenceNode: BaseResolver.DEFAULT_SEQUENCE_TAG,
-        MappingNode: BaseResolver.DEFAULT_MAPPING_TAG,
-    }
-
-    class _CPlainComposer(_CParser):  # type: ignore[misc]
-        """libyaml's own composer, resolving no implicit types: every scalar stays its text."""
-
-        def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:
-            return _DEFAULT_TAGS[kind]
-
-        def descend_resolver(self, parent: Any, index: Any) -> None:
-            pass  # no path resolvers
-
-        def ascend_resolver(self) -> None:
-            pass
-
-    _PlainComposer = _CPlainComposer
-
-
-class _Unsure(Exception):
-    """Internal: the lean walk leaves this document to the strict composer."""
-
-
-def _plain_data(text: str) -> Any:
-    """The document's data through libyaml, or ``_UNSURE``.
-
-    Without ``&`` there is no anchor, so no alias can resolve (libyaml refuses
-    an undefined one), and without ``!`` there is no tag: the composed tree is
-    then a tree, and only keys and depth are left to check.
-    """
-    if _PlainComposer is None or "&" in text or "!" in text:
-        return _UNSURE
-    composer = _PlainComposer(text)
-    try:
-        root = composer.get_single_node()
-        return None if root is None else _plain(root, 0)
-    except (yaml.YAMLError, _Unsure, RecursionError):
-        return _UNSURE
-    finally:
-        composer.dispose()
-
-
-def _plain(node: Any, depth: int) -> Any:
-    kind = type(node)
-    if kind is ScalarNode:
-        text: str = node.value
-        return None if not node.style and text in _NULL_TEXTS else text
-    depth += 1
-    if depth > MAX_DEPTH:
-        raise _Unsure
-    if kind is SequenceNode:
-        return [_plain(item, depth) for item in node.value]
-    out: dict[str, Any] = {}
-    for key_node, value_node in node.value:
-        if type(key_node) is not ScalarNode:
-            raise _Unsure
-        # Keys repeat across a spec (every category of every data row): one copy each.
-        key: str = intern(key_node.value)
-        if key in out or (not key_node.style and (key in _NULL_TEXTS or key in _BOOL_TEXTS)):
-            raise _Unsure
-        out[key] = _plain(value_node, depth)
-    return out
-
-
 def _mark(m: yaml.Mark) -> Mark:
     return Mark(m.line + 1, m.column + 1)
 
@@ -359,8 +276,8 @@ def load_yaml_text(text: str, file: str) -> tuple[SourceDoc | None, list[Issue]]
     suspicious key, deep nesting, a syntax error) is parsed again by the
     strict composer, which finds and words every problem.
     """
-    data = _plain_data(text)
-    if data is not _UNSURE:
+    data = plain_data(text)
+    if data is not UNSURE:
         return SourceDoc(file, data, text), []
     return _strict_load(text, file)
 
@@ -488,7 +405,7 @@ def _convert(
         doc.spans[path] = _spans(node, mark, lines)
     if isinstance(node, ScalarNode):
         text: str = node.value
-        if not node.style and text in _NULL_TEXTS:
+        if not node.style and text in NULL_TEXTS:
             return None
         return text
     if isinstance(node, SequenceNode):
@@ -511,13 +428,13 @@ def _convert(
                 )
                 continue
             key: str = key_node.value
-            if not key_node.style and (key in _NULL_TEXTS or key in _BOOL_TEXTS):
+            if not key_node.style and (key in NULL_TEXTS or key in BOOL_TEXTS):
                 issues.append(
                     Issue(
                         Severity.ERROR,
                         "yaml-non-string-key",
                         f"key {key!r} would be read by YAML 1.1 as "
-                        f"{'null' if key in _NULL_TEXTS else 'a boolean'}, not as text",
+                        f"{'null' if key in NULL_TEXTS else 'a boolean'}, not as text",
                         Location(doc.file, key_mark.line, key_mark.column),
                         format_path(path),
                         f"quote it ('{key}') if you mean the text",
