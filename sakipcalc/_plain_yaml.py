@@ -1,11 +1,11 @@
-"""The fast way to read a plain YAML file: libyaml composes, a lean walk makes the data.
+"""The fast way to read a plain YAML file: libyaml's events, turned straight into data.
 
-Used by ``_source`` for every file first. libyaml composes the node tree with
-a resolver that resolves no implicit types, so every scalar stays the exact
-text the author typed. The walk refuses nothing itself: anything it is unsure
-of (a possible anchor, alias or tag, a suspicious or repeated key, deep
-nesting, any YAML error) returns :data:`UNSURE`, and ``_source`` reads the
-file again with its strict composer, which words every problem.
+Used by ``_source`` for every file first. Every scalar stays the exact text
+the author typed (no implicit types are resolved). The walk refuses nothing
+itself: anything it is unsure of (an anchor, alias or explicit tag, a
+suspicious or repeated key, deep nesting, a second document, any YAML error)
+returns :data:`UNSURE`, and ``_source`` reads the file again with its strict
+composer, which finds and words every problem with its position.
 """
 
 from __future__ import annotations
@@ -14,8 +14,14 @@ from sys import intern
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from yaml.resolver import BaseResolver
+from yaml.events import (
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
 
 _CParser: Any
 try:
@@ -41,69 +47,82 @@ BOOL_TEXTS = frozenset(
 
 UNSURE: Any = object()
 
-_PlainComposer: Any = None
-if _CParser is not None:
-    _DEFAULT_TAGS = {
-        ScalarNode: BaseResolver.DEFAULT_SCALAR_TAG,
-        SequenceNode: BaseResolver.DEFAULT_SEQUENCE_TAG,
-        MappingNode: BaseResolver.DEFAULT_MAPPING_TAG,
-    }
-
-    class _CPlainComposer(_CParser):  # type: ignore[misc]
-        """libyaml's own composer, resolving no implicit types: every scalar stays its text."""
-
-        def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:
-            return _DEFAULT_TAGS[kind]
-
-        def descend_resolver(self, parent: Any, index: Any) -> None:
-            pass  # no path resolvers
-
-        def ascend_resolver(self) -> None:
-            pass
-
-    _PlainComposer = _CPlainComposer
-
 
 class _Unsure(Exception):
     """Internal: the lean walk leaves this document to the strict composer."""
 
 
-def plain_data(text: str) -> Any:
-    """The document's data through libyaml, or ``UNSURE``.
+_NO_KEY: Any = object()
 
-    Without ``&`` there is no anchor, so no alias can resolve (libyaml refuses
-    an undefined one), and without ``!`` there is no tag: the composed tree is
-    then a tree, and only keys and depth are left to check.
+
+def plain_data(text: str) -> Any:
+    """The document's data from libyaml's events, or ``UNSURE``.
+
+    No node tree is built: a tree of a large file lives long enough for the
+    garbage collector to promote it and then run full collections over the
+    whole heap, which took more time than parsing.
     """
-    if _PlainComposer is None or "&" in text or "!" in text:
+    if _CParser is None:
         return UNSURE
-    composer = _PlainComposer(text)
+    parser = _CParser(text)
     try:
-        root = composer.get_single_node()
-        return None if root is None else _plain(root, 0)
-    except (yaml.YAMLError, _Unsure, RecursionError):
+        return _from_events(parser.get_event)
+    except (yaml.YAMLError, _Unsure):
         return UNSURE
     finally:
-        composer.dispose()
+        parser.dispose()
 
 
-def _plain(node: Any, depth: int) -> Any:
-    kind = type(node)
-    if kind is ScalarNode:
-        text: str = node.value
-        return None if not node.style and text in NULL_TEXTS else text
-    depth += 1
-    if depth > MAX_DEPTH:
-        raise _Unsure
-    if kind is SequenceNode:
-        return [_plain(item, depth) for item in node.value]
-    out: dict[str, Any] = {}
-    for key_node, value_node in node.value:
-        if type(key_node) is not ScalarNode:
+def _from_events(get_event: Any) -> Any:
+    get_event()  # the stream's start
+    event = get_event()
+    if type(event) is StreamEndEvent:
+        return None
+    # Each open collection: [the collection, the key awaiting its value (mappings only)].
+    stack: list[list[Any]] = []
+    root: Any = _NO_KEY
+    while root is _NO_KEY:
+        event = get_event()
+        kind = type(event)
+        if kind is ScalarEvent:
+            if event.anchor is not None or event.tag not in (None, "!"):
+                raise _Unsure
+            text: str = event.value
+            value: Any = None if not event.style and text in NULL_TEXTS else text
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            if event.anchor is not None or event.tag not in (None, "!"):
+                raise _Unsure
+            if len(stack) >= MAX_DEPTH or (stack and stack[-1][1] is None):
+                raise _Unsure  # too deep, or a collection as a mapping key
+            stack.append(
+                [
+                    {} if kind is MappingStartEvent else [],
+                    None if kind is MappingStartEvent else _NO_KEY,
+                ]
+            )
+            continue
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            value = stack.pop()[0]
+        else:  # an alias
             raise _Unsure
-        # Keys repeat across a spec (every category of every data row): one copy each.
-        key: str = intern(key_node.value)
-        if key in out or (not key_node.style and (key in NULL_TEXTS or key in BOOL_TEXTS)):
-            raise _Unsure
-        out[key] = _plain(value_node, depth)
-    return out
+        if not stack:
+            root = value
+            break
+        top = stack[-1]
+        container = top[0]
+        if top[1] is _NO_KEY:
+            container.append(value)
+        elif top[1] is None:  # this scalar is a key
+            if kind is not ScalarEvent:
+                raise _Unsure
+            key = intern(event.value)
+            if key in container or (not event.style and (key in NULL_TEXTS or key in BOOL_TEXTS)):
+                raise _Unsure
+            top[1] = key
+        else:
+            container[top[1]] = value
+            top[1] = None
+    get_event()  # the document's end
+    if type(get_event()) is not StreamEndEvent:
+        raise _Unsure  # a second document
+    return root

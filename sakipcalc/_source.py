@@ -270,24 +270,23 @@ def _mark(m: yaml.Mark) -> Mark:
 def load_yaml_text(text: str, file: str) -> tuple[SourceDoc | None, list[Issue]]:
     """Parse one YAML text strictly. Returns the document (None if unusable) and its issues.
 
-    Most files are plain: libyaml composes them and a lean walk turns the
-    nodes into data, refusing nothing because nothing needs refusing. Any
-    file the lean walk is unsure of (a possible anchor, alias or tag, a
-    suspicious key, deep nesting, a syntax error) is parsed again by the
-    strict composer, which finds and words every problem.
+    Most files are plain: a lean walk over libyaml's events turns them into
+    data (``_plain_yaml``). Any file it is unsure of (an anchor, alias or
+    tag, a suspicious key, deep nesting, a syntax error) is parsed again by
+    the strict composer, which finds and words every problem.
     """
     data = plain_data(text)
     if data is not UNSURE:
         return SourceDoc(file, data, text), []
-    return _strict_load(text, file)
+    return load_yaml_strictly(text, file)
 
 
 def _find_positions(text: str) -> Positions:
-    doc, _ = _strict_load(text, "")
+    doc, _ = load_yaml_strictly(text, "")
     return doc.positions if doc is not None else Positions()
 
 
-def _strict_load(text: str, file: str) -> tuple[SourceDoc | None, list[Issue]]:
+def load_yaml_strictly(text: str, file: str) -> tuple[SourceDoc | None, list[Issue]]:
     """The strict composer: every refusal is an issue with its position; marks are recorded."""
     issues: list[Issue] = []
 

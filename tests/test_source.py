@@ -22,11 +22,13 @@ from hypothesis import strategies as st
 
 import sakipcalc
 from sakipcalc import Issue, IssueReport, Severity
+from sakipcalc._plain_yaml import UNSURE, plain_data
 from sakipcalc._source import (
     MAX_DEPTH,
     MAX_FILE_BYTES,
     MAX_ISSUES_PER_FILE,
     SourceDoc,
+    load_yaml_strictly,
     load_yaml_text,
     read_yaml_file,
 )
@@ -463,15 +465,26 @@ PLAIN_TEXTS = [
 
 @pytest.mark.parametrize("text", PLAIN_TEXTS)
 def test_plain_and_strict_reading_agree_on_data_and_positions(text: str) -> None:
-    # A '&' in a comment sends the same document through the strict composer.
     plain, plain_issues = load(text)
-    strict, strict_issues = load(text.replace("\n", "  # R&D\n", 1))
+    strict, strict_issues = load_yaml_strictly(text, "f.yaml")
     assert plain is not None and strict is not None
     assert plain_issues == strict_issues == []
+    assert plain.found is None  # read the fast way
     assert plain.data == strict.data
     assert plain.marks == strict.marks
     assert plain.key_marks == strict.key_marks
     assert plain.spans == strict.spans
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet="ab:- \n'\"{}[],#&*!~|>?%@`", max_size=40))
+def test_the_fast_reading_gives_the_strict_data_or_leaves_the_file_to_it(text: str) -> None:
+    fast = plain_data(text)
+    if fast is UNSURE:
+        return
+    strict, issues = load_yaml_strictly(text, "f.yaml")
+    assert strict is not None and issues == []
+    assert fast == strict.data
 
 
 def test_positions_are_found_only_when_asked_for() -> None:
