@@ -15,6 +15,11 @@ input's meaning intact:
 
 The result is plain data (``dict[str, ...]``, ``list``, ``str`` or ``None``)
 plus a map from each path in it to where it was written.
+
+Every file is first read the fast way (``_plain_yaml``), which gives the same
+data for a file with nothing to refuse; only a file it is unsure of goes
+through the strict composer here. Positions are then found again from the
+text when an issue first asks for one.
 """
 
 from __future__ import annotations
