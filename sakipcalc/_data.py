@@ -8,7 +8,7 @@ name, and :func:`parse_data` checks each value against what the spec declares
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
@@ -88,12 +88,59 @@ def parse_data(
                 bucket[name] = parsed  # type: ignore[assignment]
     dataset = DataSet(
         MappingProxyType({period: MappingProxyType(bucket) for period, bucket in values.items()}),
-        MappingProxyType(origins),
+        DataOrigins.of(origins),
     )
     return dataset, parser.issues
 
 
 _INVALID = object()
+
+
+class DataOrigins(Mapping[tuple[str, str], Origin]):
+    """(period, name) -> where the value was written, kept as one document per value.
+
+    Values written under ``data: {period: {name: …}}`` all have the path
+    ``data.period.name``, so only the document is stored, and the
+    :class:`Origin` is made when asked for: a large spec has hundreds of
+    thousands of values, and locations are needed only for issues.
+    """
+
+    __slots__ = ("_docs", "_others")
+
+    def __init__(
+        self,
+        docs: Mapping[str, Mapping[str, SourceDoc]],
+        others: Mapping[tuple[str, str], Origin],
+    ) -> None:
+        self._docs = docs
+        self._others = others  # origins written at any other path
+
+    @classmethod
+    def of(cls, origins: Mapping[tuple[str, str], Origin]) -> DataOrigins:
+        docs: dict[str, dict[str, SourceDoc]] = {}
+        others: dict[tuple[str, str], Origin] = {}
+        for (period, name), origin in origins.items():
+            if origin.path == ("data", period, name):
+                docs.setdefault(period, {})[name] = origin.doc
+            else:
+                others[(period, name)] = origin
+        return cls(docs, others)
+
+    def __getitem__(self, key: tuple[str, str]) -> Origin:
+        period, name = key
+        doc = self._docs.get(period, {}).get(name)
+        if doc is None:
+            return self._others[key]
+        return Origin(doc, ("data", period, name))
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        for period, names in self._docs.items():
+            for name in names:
+                yield period, name
+        yield from self._others
+
+    def __len__(self) -> int:
+        return sum(len(names) for names in self._docs.values()) + len(self._others)
 
 
 def _error(
@@ -121,6 +168,8 @@ class _Parser:
         self.schema = schema
         self.issues: list[Issue] = []
         self._categories: dict[str, frozenset[str]] = {}
+        # Data repeats its numbers (0, 100, …): one Decimal for each text, not one per cell.
+        self._numbers: dict[str, Decimal] = {}
 
     def value(self, name: str, raw: Any, origin: Origin) -> DataValue | object:
         schema = self.schema
@@ -147,8 +196,13 @@ class _Parser:
         return _INVALID
 
     def number(self, raw: Any, origin: Origin, *sub: str) -> Decimal | object:
+        if isinstance(raw, str) and raw in self._numbers:
+            return self._numbers[raw]
         try:
-            return parse_decimal_text(raw)
+            number = parse_decimal_text(raw)
+            if isinstance(raw, str):
+                self._numbers[raw] = number
+            return number
         except ValueError as exc:
             self.issues.append(_error("invalid-number", str(exc), origin, *sub))
             return _INVALID

@@ -271,8 +271,13 @@ def read_spec_files(
     paths: Sequence[str | os.PathLike[str]],
     progress_stream: TextIO | None = None,
     allow_roots: Sequence[str | os.PathLike[str]] = (),
-) -> tuple[list[SourceDoc], list[Issue]]:
-    """Every file of the spec, parsed, in the order read, with the files they import."""
+) -> Iterator[tuple[SourceDoc | None, list[Issue]]]:
+    """Every file of the spec, parsed, in the order read, with the files they import.
+
+    Yields each file (None when it could not be used) with the issues found on
+    the way, so that the caller can take a file apart before the next is read.
+    Nothing is read once the spec is known to be over a limit.
+    """
     if isinstance(allow_roots, str | os.PathLike):
         allow_roots = [allow_roots]  # one root, not a sequence of characters
     roots, root_issues = roots_of(paths, allow_roots)
@@ -281,8 +286,16 @@ def read_spec_files(
     queue: deque[_Entry] = deque()
     for raw in paths:
         queue.extend(reader.given(raw))
+    reported = 0
+
+    def fresh() -> list[Issue]:
+        nonlocal reported
+        new = reader.issues[reported:]
+        reported = len(reader.issues)
+        return new
+
+    yield None, fresh()
     seen: set[Path] = set()
-    docs: list[SourceDoc] = []
 
     def pending() -> Iterator[_Entry]:
         while queue:  # imports append to the queue while it is read
@@ -304,11 +317,10 @@ def read_spec_files(
             break
         doc, file_issues = read_yaml_file(entry.real, entry.shown)
         reader.issues.extend(file_issues)
-        if doc is None:
-            continue
-        docs.append(doc)
-        queue.extend(_follow_imports(reader, entry, doc))
-    return docs, reader.issues
+        if doc is not None:
+            queue.extend(_follow_imports(reader, entry, doc))
+        yield doc, fresh()
+    yield None, fresh()
 
 
 def _follow_imports(reader: _Reader, entry: _Entry, doc: SourceDoc) -> list[_Entry]:

@@ -8,13 +8,14 @@ The steps live in their own modules; this one only runs them in order:
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
 from ._args import require_paths
 from ._files import LIMIT_CODES, display, read_spec_files
 from ._merge import merge
+from ._source import SourceDoc
 from ._spec import Spec
 from .errors import Issue, IssueReport, Location, Severity, SpecError
 from .validation import check
@@ -36,10 +37,18 @@ def load_issues(
     directories in ``allow_roots``; anything else is refused unread.
     """
     require_paths(paths)
-    docs, issues = read_spec_files(paths, progress_stream, allow_roots)
+    issues: list[Issue] = []
+
+    def docs() -> Iterator[SourceDoc]:
+        for doc, found in read_spec_files(paths, progress_stream, allow_roots):
+            issues.extend(found)
+            if doc is not None:
+                yield doc
+
+    # Each file is merged as soon as it is read, so one file's YAML is in memory at a time.
+    merged, merge_issues = merge(docs())
     if any(issue.code in LIMIT_CODES for issue in issues):
         return None, IssueReport.of(issues)  # checking a part would only add noise
-    merged, merge_issues = merge(docs)
     outcome = check(merged, [*issues, *merge_issues])
     report = IssueReport.of(outcome.issues)
     if report.has_errors:
