@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from types import MappingProxyType
+from decimal import Decimal
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
@@ -116,6 +117,14 @@ class QuarterRule(enum.StrEnum):
     MAX = "max"
 
 
+class NegativeRule(enum.StrEnum):
+    """What a computed achievement below 0 becomes (e.g. lower-is-better, R > 2T)."""
+
+    FLOOR = "floor"  # printed as 0; raw keeps the arithmetic
+    ALLOW = "allow"  # printed as computed, below 0
+    NOT_COMPUTABLE = "not_computable"  # refused, with the arithmetic as the reason
+
+
 class EfficiencyRule(enum.StrEnum):
     ACHIEVEMENT_MINUS_ABSORPTION = "achievement_minus_absorption"
 
@@ -138,6 +147,53 @@ class RoundingOverride(Model):
     places: Int | None = Field(None, ge=0, le=10)
     mode: RoundingMode | None = None
     achievement_from: AchievementFrom | None = None
+
+
+class BudgetRounding(Model):
+    """How absorption (penyerapan) is rounded; unset fields follow the spec's rounding."""
+
+    places: Int | None = Field(None, ge=0, le=10)
+    mode: RoundingMode | None = None
+
+
+def _cap_input(value: Any, *, allow_none: bool) -> Any:
+    """A cap above 0, or (on an indicator) ``none`` to opt out of the spec-wide cap."""
+    if allow_none and value == "none":
+        return "none"
+    number = parse_decimal_text(value)
+    if number <= 0:
+        raise ValueError(
+            f"a cap must be above 0, not {number}: every achievement would be printed "
+            f"as {number}"
+            + ("; write 'cap: none' for no cap" if allow_none else "; remove it for no cap")
+        )
+    return number
+
+
+_POSITIVE_NUMBER_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"type": "number", "exclusiveMinimum": 0},
+        {"type": "string", "pattern": "^(0\\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\\.[0-9]+)?)$"},
+    ]
+}
+SpecCap = Annotated[
+    Decimal,
+    BeforeValidator(lambda value: _cap_input(value, allow_none=False)),
+    WithJsonSchema(
+        {"description": "caps every achievement (above 0)", **_POSITIVE_NUMBER_SCHEMA}
+    ),
+]
+IndicatorCap = Annotated[
+    Decimal | Literal["none"],
+    BeforeValidator(lambda value: _cap_input(value, allow_none=True)),
+    WithJsonSchema(
+        {
+            "description": "caps this indicator's achievement (above 0); 'none' opts out of "
+            "the spec-wide cap",
+            "anyOf": [*_POSITIVE_NUMBER_SCHEMA["anyOf"], {"const": "none"}],
+        }
+    ),
+]
 
 
 class RangeTarget(Model):
@@ -345,7 +401,12 @@ class Indicator(Model):
     targets: FrozenMap[Period, Target] = Field(default_factory=dict)
     end_target: Target | None = None
     rounding: RoundingOverride | None = None
-    cap: Dec | None = Field(None, ge=0)
+    cap: IndicatorCap | None = None
+    negative: NegativeRule = Field(
+        NegativeRule.FLOOR,
+        description="an achievement computed below 0: floor (printed as 0), allow, or "
+        "not_computable",
+    )
     zero_target: ZeroTargetPolicy | None = None
     quarters: QuarterRule | None = None
     allow_over_100: Flag = False
@@ -414,6 +475,9 @@ class Budget(Model):
     spent: Dec | None = None
     programs: tuple[BudgetLine, ...] = ()
     source: Text | None = None
+    rounding: BudgetRounding | None = Field(
+        None, description="how this year's absorption is rounded (default: the spec's rounding)"
+    )
 
 
 class Efficiency(Model):
@@ -438,7 +502,7 @@ class SpecInfo(Model):
     category_scale: Ident | None = None
     rollup: Rollup = Rollup.MEAN
     efficiency: Efficiency | None = None
-    cap: Dec | None = Field(None, ge=0)
+    cap: SpecCap | None = None
     locale: Literal["id", "en"] | None = Field(
         None,
         description="number format of imported CSV and XLSX data: id (75.695 and 13,32) or "

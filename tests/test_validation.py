@@ -1780,7 +1780,12 @@ def test_negative_caps_and_weights_are_refused(write_spec: WriteSpec) -> None:
     )
     report = sakipcalc.validate(write_spec({"spec.yaml": text}))
     assert [(i.code, i.message, i.path) for i in report] == [
-        ("invalid-value", "must be at least 0", "spec.cap"),
+        (
+            "invalid-value",
+            "a cap must be above 0, not -10: every achievement would be printed as -10; "
+            "remove it for no cap",
+            "spec.cap",
+        ),
         ("invalid-value", "must be at least 0", "indicators[0].weight"),
     ]
 

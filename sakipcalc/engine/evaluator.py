@@ -30,7 +30,7 @@ from ..results import (
     Status,
 )
 from ..rounding import effective_rounding, round_value, show_raw
-from .achievement import achievement, category_in
+from .achievement import achievement, category_in, effective_cap
 from .agreements import agreement_results
 from .budget import budget_results, budget_total
 from .inputs import Inputs, not_data
@@ -289,7 +289,7 @@ class Evaluator:
     ) -> Figure:
         rounding = self.rounding(indicator)
         scale = self.spec.compiled_scales.get(indicator.scale) if indicator.scale else None
-        cap = indicator.cap if indicator.cap is not None else self.spec.info.cap
+        cap = effective_cap(indicator, self.spec.info.cap)
         return achievement(indicator, target, realisation, rounding, scale, cap, period=period)
 
     def category_of(self, indicator: Indicator | None, value: Figure) -> CategoryRef | None:
