@@ -1,0 +1,201 @@
+"""Declared policies: caps, the floor under negative achievements, budget rounding,
+range checks on given realisations, and messages that suggest the corrected text.
+
+Every expected value is worked out by hand in the comment above it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import sakipcalc
+from sakipcalc.check import check
+from sakipcalc.render import render_json
+from sakipcalc.errors import SpecError
+from sakipcalc.results import Status
+
+WriteSpec = Callable[[dict[str, str]], Path]
+
+HEAD = """\
+sakipcalc: 1
+spec: {id: s, name: S, plan: {start: 2019, end: 2023}%s}
+"""
+
+
+def spec_text(indicators: str, spec_extra: str = "", rest: str = "") -> str:
+    return HEAD % spec_extra + "indicators:\n" + indicators + rest
+
+
+def issues_of(write_spec: WriteSpec, text: str) -> list[tuple[str, str, str]]:
+    report = sakipcalc.validate(write_spec({"spec.yaml": text}))
+    return [(i.code, i.message, i.path) for i in report]
+
+
+def evaluate(write_spec: WriteSpec, text: str, period: str = "2022") -> sakipcalc.EvaluationReport:
+    spec = sakipcalc.load(write_spec({"spec.yaml": text}))
+    return sakipcalc.evaluate(spec, period=period)
+
+
+# ------------------------------------------------------------------- caps
+
+LOWER_10 = (
+    "  - {id: a, name: A, unit: kasus, polarity: lower_is_better, targets: {2022: 10}%s}\n"
+)
+
+
+def test_a_capped_trace_shows_the_uncapped_arithmetic_then_the_cap(
+    write_spec: WriteSpec,
+) -> None:
+    # (2 × 10 − 8) / 10 × 100 = 12 / 10 × 100 = 120, printed capped at 100.
+    text = spec_text(LOWER_10 % "", ", cap: 100", "data: {2022: {a: 8}}\n")
+    result = evaluate(write_spec, text).indicator("a").achievement
+    assert result.raw == Decimal(120)
+    assert result.rounded == Decimal("100.00")
+    assert result.trace == "(2 × 10 − 8) / 10 × 100 = 120, capped at 100 → 100.00"
+
+
+def test_json_raw_is_uncapped_and_rounded_is_capped(write_spec: WriteSpec) -> None:
+    text = spec_text(LOWER_10 % "", ", cap: 100", "data: {2022: {a: 8}}\n")
+    document = json.loads(render_json(evaluate(write_spec, text)))
+    figure = document["indicators"][0]["achievement"]
+    assert Decimal(figure["raw"]) == Decimal(120)
+    assert Decimal(figure["rounded"]) == Decimal(100)
+
+
+def test_an_indicator_opts_out_of_the_spec_wide_cap(write_spec: WriteSpec) -> None:
+    # Uncapped: 120.00 for the indicator with cap: none; the other one is capped at 100.
+    indicators = LOWER_10 % ", cap: none" + LOWER_10.replace("id: a, name: A", "id: b, name: B") % ""
+    text = spec_text(indicators, ", cap: 100", "data: {2022: {a: 8, b: 8}}\n")
+    report = evaluate(write_spec, text)
+    assert report.indicator("a").achievement.rounded == Decimal("120.00")
+    assert "capped" not in report.indicator("a").achievement.trace
+    assert report.indicator("b").achievement.rounded == Decimal("100.00")
+
+
+def test_an_indicator_cap_overrides_the_spec_wide_one(write_spec: WriteSpec) -> None:
+    # 120 capped by the indicator's own 110, not by the spec's 100.
+    text = spec_text(LOWER_10 % ", cap: 110", ", cap: 100", "data: {2022: {a: 8}}\n")
+    assert evaluate(write_spec, text).indicator("a").achievement.rounded == Decimal("110.00")
+
+
+@pytest.mark.parametrize("where", ["spec", "indicator"])
+@pytest.mark.parametrize("cap", ["0", "0.0", "-5"])
+def test_a_cap_must_be_above_zero(write_spec: WriteSpec, where: str, cap: str) -> None:
+    if where == "spec":
+        text = spec_text(LOWER_10 % "", f", cap: {cap}")
+        path = "spec.cap"
+    else:
+        text = spec_text(LOWER_10 % f", cap: {cap}")
+        path = "indicators[0].cap"
+    [(code, message, at)] = issues_of(write_spec, text)
+    assert (code, at) == ("invalid-value", path)
+    assert message.startswith(f"a cap must be above 0, not {Decimal(cap)}")
+
+
+def test_cap_none_is_refused_spec_wide(write_spec: WriteSpec) -> None:
+    # At spec level no cap is the default: 'none' there is not a number.
+    [(code, _, at)] = issues_of(write_spec, spec_text(LOWER_10 % "", ", cap: none"))
+    assert (code, at) == ("invalid-value", "spec.cap")
+
+
+def test_check_compares_the_printed_capped_achievement(write_spec: WriteSpec) -> None:
+    # The report prints 100 (capped); raw is 120, but the comparison is with the cap.
+    text = spec_text(
+        LOWER_10 % "",
+        ", cap: 100",
+        "data: {2022: {a: 8}}\n"
+        "reported:\n  - {source: T, period: 2022, indicator: a, achievement: 100}\n",
+    )
+    spec = sakipcalc.load(write_spec({"spec.yaml": text}))
+    result = check(spec)
+    assert result.checked == 1
+    assert not result.discrepancies
+
+
+# ----------------------------------------------------- negative achievement
+
+
+@pytest.mark.parametrize(
+    ("policy", "status", "rounded"),
+    [
+        # (2 × 10 − 25) / 10 × 100 = −5 / 10 × 100 = −50
+        ("", Status.OK, Decimal("0.00")),  # default: floor
+        (", negative: floor", Status.OK, Decimal("0.00")),
+        (", negative: allow", Status.OK, Decimal("-50.00")),
+        (", negative: not_computable", Status.NOT_COMPUTABLE, None),
+    ],
+)
+def test_lower_is_better_beyond_twice_the_target(
+    write_spec: WriteSpec, policy: str, status: Status, rounded: Decimal | None
+) -> None:
+    text = spec_text(LOWER_10 % policy, "", "data: {2022: {a: 25}}\n")
+    figure = evaluate(write_spec, text).indicator("a").achievement
+    assert figure.status is status
+    assert figure.rounded == rounded
+    if status is Status.OK:
+        assert figure.raw == Decimal(-50)
+    if policy == "":
+        assert figure.trace == "(2 × 10 − 25) / 10 × 100 = -50, floored at 0 → 0.00"
+    if status is Status.NOT_COMPUTABLE:
+        assert figure.reason == (
+            "(2 × 10 − 25) / 10 × 100 = -50: a negative achievement is refused "
+            "('negative: not_computable')"
+        )
+
+
+def test_exactly_twice_the_target_is_zero_not_floored(write_spec: WriteSpec) -> None:
+    # (2 × 10 − 20) / 10 × 100 = 0: nothing to floor.
+    text = spec_text(LOWER_10 % "", "", "data: {2022: {a: 20}}\n")
+    figure = evaluate(write_spec, text).indicator("a").achievement
+    assert figure.rounded == Decimal("0.00")
+    assert "floored" not in figure.trace
+
+
+# ----------------------------------------------------------- budget rounding
+
+BUDGET = """\
+budget:
+  - year: 2022%s
+    programs:
+      - {id: p, name: P, ceiling: 3, spent: 2}
+"""
+
+
+@pytest.mark.parametrize(
+    ("rounding", "expected"),
+    [
+        # 2 / 3 × 100 = 66.666…: spec-wide half_up to 2 places → 66.67
+        ("", "66.67"),
+        # the budget's own: 1 place, truncate → 66.6
+        ("\n    rounding: {places: 1, mode: truncate}", "66.6"),
+        # only places: the spec's half_up with 0 places → 67
+        ("\n    rounding: {places: 0}", "67"),
+    ],
+)
+def test_budget_absorption_declares_its_own_rounding(
+    write_spec: WriteSpec, rounding: str, expected: str
+) -> None:
+    text = spec_text(LOWER_10 % "", "", BUDGET % rounding)
+    report = evaluate(write_spec, text)
+    assert str(report.budget[0].absorption.rounded) == expected
+    assert str(report.budget_totals[0].absorption.rounded) == expected
+
+
+def test_budget_rounding_leaves_achievements_alone(write_spec: WriteSpec) -> None:
+    # 8 / 3 × 100 = 266.666… → 266.67 under the spec's 2 places, whatever the budget says.
+    indicator = "  - {id: a, name: A, unit: kasus, targets: {2022: 3}}\n"
+    text = spec_text(
+        indicator, "", BUDGET % "\n    rounding: {places: 0}" + "data: {2022: {a: 8}}\n"
+    )
+    assert evaluate(write_spec, text).indicator("a").achievement.rounded == Decimal("266.67")
+
+
+def test_a_bad_budget_rounding_is_refused(write_spec: WriteSpec) -> None:
+    text = spec_text(LOWER_10 % "", "", BUDGET % "\n    rounding: {places: 11}")
+    with pytest.raises(SpecError):
+        sakipcalc.load(write_spec({"spec.yaml": text}))
