@@ -179,9 +179,7 @@ _POSITIVE_NUMBER_SCHEMA: dict[str, Any] = {
 SpecCap = Annotated[
     Decimal,
     BeforeValidator(lambda value: _cap_input(value, allow_none=False)),
-    WithJsonSchema(
-        {"description": "caps every achievement (above 0)", **_POSITIVE_NUMBER_SCHEMA}
-    ),
+    WithJsonSchema({"description": "caps every achievement (above 0)", **_POSITIVE_NUMBER_SCHEMA}),
 ]
 IndicatorCap = Annotated[
     Decimal | Literal["none"],
@@ -381,6 +379,9 @@ class OrgUnit(Model):
     holder: Text | None = None
 
 
+PERCENT_UNITS = frozenset({"%", "persen", "percent"})
+
+
 class Indicator(Model):
     """A performance indicator (indikator kinerja)."""
 
@@ -413,6 +414,11 @@ class Indicator(Model):
     weight: Dec | None = Field(None, ge=0)
     invariants: tuple[Invariant, ...] = ()
     description: Text | None = None
+
+    @property
+    def is_percent(self) -> bool:
+        """Whether the unit is a percentage: targets and given realisations lie in 0–100."""
+        return self.unit.strip().lower() in PERCENT_UNITS
 
 
 class Goal(Model):

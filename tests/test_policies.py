@@ -43,9 +43,7 @@ def evaluate(write_spec: WriteSpec, text: str, period: str = "2022") -> sakipcal
 
 # ------------------------------------------------------------------- caps
 
-LOWER_10 = (
-    "  - {id: a, name: A, unit: kasus, polarity: lower_is_better, targets: {2022: 10}%s}\n"
-)
+LOWER_10 = "  - {id: a, name: A, unit: kasus, polarity: lower_is_better, targets: {2022: 10}%s}\n"
 
 
 def test_a_capped_trace_shows_the_uncapped_arithmetic_then_the_cap(
@@ -69,7 +67,9 @@ def test_json_raw_is_uncapped_and_rounded_is_capped(write_spec: WriteSpec) -> No
 
 def test_an_indicator_opts_out_of_the_spec_wide_cap(write_spec: WriteSpec) -> None:
     # Uncapped: 120.00 for the indicator with cap: none; the other one is capped at 100.
-    indicators = LOWER_10 % ", cap: none" + LOWER_10.replace("id: a, name: A", "id: b, name: B") % ""
+    indicators = (
+        LOWER_10 % ", cap: none" + LOWER_10.replace("id: a, name: A", "id: b, name: B") % ""
+    )
     text = spec_text(indicators, ", cap: 100", "data: {2022: {a: 8, b: 8}}\n")
     report = evaluate(write_spec, text)
     assert report.indicator("a").achievement.rounded == Decimal("120.00")
@@ -199,3 +199,53 @@ def test_a_bad_budget_rounding_is_refused(write_spec: WriteSpec) -> None:
     text = spec_text(LOWER_10 % "", "", BUDGET % "\n    rounding: {places: 11}")
     with pytest.raises(SpecError):
         sakipcalc.load(write_spec({"spec.yaml": text}))
+
+
+# ------------------------------------------------ given realisations in range
+
+PERCENT = "  - {id: p, name: P, unit: '%s', targets: {2022: 90}%s}\n"
+
+
+@pytest.mark.parametrize("unit", ["%", "persen", "percent", "Persen"])
+@pytest.mark.parametrize(
+    ("value", "hint"),
+    [
+        ("150", "fix the value, or declare 'allow_over_100: true' on the indicator"),
+        ("-3", "fix the value"),
+        ("100.01", "fix the value, or declare 'allow_over_100: true' on the indicator"),
+    ],
+)
+def test_a_given_percentage_is_checked_like_its_targets(
+    write_spec: WriteSpec, unit: str, value: str, hint: str
+) -> None:
+    text = spec_text(PERCENT % (unit, ""), "", f"data:\n  2022:\n    p: {value}\n")
+    report = sakipcalc.validate(write_spec({"spec.yaml": text}))
+    [issue] = list(report)
+    assert (issue.code, issue.message, issue.hint, issue.path) == (
+        "percentage-out-of-range",
+        f"percentage realisation {value} of 'p' is outside 0–100",
+        hint,
+        "data.2022.p",
+    )
+    assert (issue.location.line, issue.location.column) == (7, 8)  # the value, under 2022:
+
+
+@pytest.mark.parametrize("value", ["0", "100", "55.5"])
+def test_a_given_percentage_in_range_is_accepted(write_spec: WriteSpec, value: str) -> None:
+    text = spec_text(PERCENT % ("%", ""), "", f"data: {{2022: {{p: {value}}}}}\n")
+    assert list(sakipcalc.validate(write_spec({"spec.yaml": text}))) == []
+
+
+def test_allow_over_100_lifts_only_the_upper_bound(write_spec: WriteSpec) -> None:
+    # 150 / 90 × 100 = 166.666… → 166.67; -3 stays refused.
+    allowed = PERCENT % ("%", ", allow_over_100: true")
+    text = spec_text(allowed, "", "data: {2022: {p: 150}}\n")
+    assert evaluate(write_spec, text).indicator("p").achievement.rounded == Decimal("166.67")
+    [(code, _, _)] = issues_of(write_spec, spec_text(allowed, "", "data: {2022: {p: -3}}\n"))
+    assert code == "percentage-out-of-range"
+
+
+def test_other_units_are_not_range_checked(write_spec: WriteSpec) -> None:
+    # A count-like unit may exceed 100: 150 / 90 × 100 = 166.67.
+    text = spec_text(PERCENT % ("orang", ""), "", "data: {2022: {p: 150}}\n")
+    assert evaluate(write_spec, text).indicator("p").achievement.rounded == Decimal("166.67")
