@@ -305,7 +305,7 @@ class _Parser:
     def given_fits(self, value: Decimal, indicator: Indicator, origin: Origin) -> bool:
         """A given realisation obeys the rule its indicator's targets obey: a percentage
         lies in 0–100 (above 100 only with ``allow_over_100``, never below 0)."""
-        if not indicator.is_percent or (0 <= value and (value <= 100 or indicator.allow_over_100)):
+        if not indicator.is_percent or (value >= 0 and (value <= 100 or indicator.allow_over_100)):
             return True
         self.issues.append(
             _error(

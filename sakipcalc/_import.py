@@ -94,6 +94,7 @@ from ._hints import suggest
 from ._paths import special_kind
 from ._source import Mark, PathKey, SourceDoc, format_path, read_yaml_file
 from ._spec import DataSet, DataValue, Origin, Spec
+from ._split_numbers import rejoin_split_numbers
 from ._types import MAX_NUMBER_DIGITS, parse_period
 from .errors import Issue, IssueReport, Location, Severity, SpecError
 from .i18n import MISSING, AmbiguousNumber, Locale, parse_number
@@ -465,6 +466,7 @@ class _Importer:
         self.issues.extend(issues)
         if doc is None:
             return
+        self.issues.extend(rejoin_split_numbers(doc))
         top = doc.data
         if not isinstance(top, dict) or "data" not in top:
             self.error(

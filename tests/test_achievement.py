@@ -150,7 +150,14 @@ SCENARIOS = [
     # (2×400 − 800.3) / 400 × 100 = −0.3 / 4 = −0.075: half_up away from zero −0.08,
     # half_even −0.08 (7 is odd), truncate toward zero −0.07 (under 'negative: allow';
     # the default floor is tested in test_policies.py)
-    ("lower-negative", {**LOWER, "negative": NegativeRule.ALLOW}, "400", "800.3", "-0.075", ("-0.08", "-0.08", "-0.07")),
+    (
+        "lower-negative",
+        {**LOWER, "negative": NegativeRule.ALLOW},
+        "400",
+        "800.3",
+        "-0.075",
+        ("-0.08", "-0.08", "-0.07"),
+    ),
     # lower is better, inverse: T / R × 100
     # 18.43 / 40 × 100 = 46.075
     ("inverse-46.075", INVERSE, "18.43", "40", "46.075", ("46.08", "46.08", "46.07")),
@@ -166,7 +173,14 @@ SCENARIOS = [
     # R = T: (1 − 0) × 100 = 100
     ("deviation-hit", DEVIATION, "40", "40", "100", ("100.00", "100.00", "100.00")),
     # R = 3T: (1 − 2) × 100 = −100
-    ("deviation-far", {**DEVIATION, "negative": NegativeRule.ALLOW}, "5", "15", "-100", ("-100.00", "-100.00", "-100.00")),
+    (
+        "deviation-far",
+        {**DEVIATION, "negative": NegativeRule.ALLOW},
+        "5",
+        "15",
+        "-100",
+        ("-100.00", "-100.00", "-100.00"),
+    ),
     # exact, binary: 100 when R = T, else 0
     ("binary-hit", BINARY, "5", "5", "100", ("100.00", "100.00", "100.00")),
     ("binary-miss", BINARY, "5", "5.01", "0", ("0.00", "0.00", "0.00")),

@@ -6,17 +6,21 @@ Every expected value is worked out by hand in the comment above it.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import sakipcalc
+from sakipcalc._types import suggest_number
 from sakipcalc.check import check
-from sakipcalc.render import render_json
+from sakipcalc.cli import run
 from sakipcalc.errors import SpecError
+from sakipcalc.render import render_json
 from sakipcalc.results import Status
 
 WriteSpec = Callable[[dict[str, str]], Path]
@@ -249,3 +253,136 @@ def test_other_units_are_not_range_checked(write_spec: WriteSpec) -> None:
     # A count-like unit may exceed 100: 150 / 90 × 100 = 166.67.
     text = spec_text(PERCENT % ("orang", ""), "", "data: {2022: {p: 150}}\n")
     assert evaluate(write_spec, text).indicator("p").achievement.rounded == Decimal("166.67")
+
+
+# ------------------------------------------------- messages that teach (goldens)
+#
+# One golden file per authoring mistake, holding exactly what `sakipcalc validate`
+# prints for it: file:line:col, the code, the message with the corrected text, the
+# path. Each case is one spec file; `{}` in it marks nothing but the mistake.
+
+MISTAKES = {
+    # a block value with a decimal comma: suggest 1.0, do not repeat 1,0
+    "decimal-comma-value": "data:\n  2022:\n    napi_mental: 1,0\n",
+    # a decimal comma inside a flow mapping, split by YAML at the comma
+    "decimal-comma-flow-mapping": (
+        "reported:\n  - {source: Tabel 3.1, period: 2022, indicator: napi_mental, "
+        "achievement: 142,86}\n"
+    ),
+    # Indonesian thousands points and a decimal comma: 1234.5
+    "thousands-points-decimal-comma": "data:\n  2022:\n    napi_mental: 1.234,5\n",
+    # a single comma before three digits: either reading is offered
+    "ambiguous-comma": "data:\n  2022:\n    napi_mental: 1,234\n",
+    # a percent sign typed into the number
+    "percent-sign-in-number": "data:\n  2022:\n    napi_mental: 13,32%\n",
+    # a leading zero (octal in YAML 1.1)
+    "leading-zero": "data:\n  2022:\n    napi_mental: 07\n",
+    # a given percentage above 100 and below 0
+    "percentage-realisation-over-100": "data:\n  2022:\n    napi_mental: 150\n",
+    "percentage-realisation-negative": "data:\n  2022:\n    napi_mental: -3\n",
+    # a cap of 0, spec-wide
+    "cap-zero": "",
+}
+
+MISTAKE_SPEC = """\
+sakipcalc: 1
+spec: {id: s, name: S, plan: {start: 2019, end: 2023}%s}
+indicators:
+  - id: napi_mental
+    name: Napi dengan gangguan mental yang ditangani
+    unit: '%%'
+    targets: {2022: 90}
+"""
+
+
+@pytest.mark.parametrize("mistake", sorted(MISTAKES))
+def test_messages_teach_the_corrected_text(
+    mistake: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, golden: Any
+) -> None:
+    spec = MISTAKE_SPEC % (", cap: 0" if mistake == "cap-zero" else "") + MISTAKES[mistake]
+    (tmp_path / "spec").mkdir()
+    (tmp_path / "spec" / "spec.yaml").write_text(spec, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    out, err = io.StringIO(), io.StringIO()
+    code = run(["validate", "spec"], out, err)
+    assert code == 1
+    golden.check(f"messages/{mistake}.txt", out.getvalue() + err.getvalue())
+
+
+@pytest.mark.parametrize(
+    ("text", "suggested"),
+    [
+        ("1,0", ("1.0",)),
+        ("142,86", ("142.86",)),
+        ("-1,5", ("-1.5",)),
+        ("1.234,5", ("1234.5",)),
+        ("1.234.567", ("1234567",)),
+        ("1,234,567", ("1234567",)),
+        ("1,234.5", ("1234.5",)),
+        ("1,234", ("1.234", "1234")),  # decimal comma, or thousands separator
+        ("1234,567", ("1234.567",)),  # not a thousands grouping: a decimal comma
+        ("75 695", ("75695",)),
+        ("13,32%", ("13.32",)),
+        ("Rp 2.500.000", ("2500000",)),
+        ("Rp. 2.500,75", ("2500.75",)),
+        ("1e3", ("1000",)),
+        ("1.5E-2", ("0.015",)),
+        ("1_000", ("1000",)),
+        (".5", ("0.5",)),
+        ("5.", ("5",)),
+        ("+5", ("5",)),
+        ("0x1F", ()),
+        (".inf", ()),
+        ("10 5", ()),  # two numbers, not one
+        ("1e999999", ()),  # no text worth suggesting
+        ("abc", ()),
+    ],
+)
+def test_suggested_number_text(text: str, suggested: tuple[str, ...]) -> None:
+    assert suggest_number(text) == suggested
+
+
+def test_decimal_comma_in_a_flow_mapping_is_reported_once_with_its_place(
+    write_spec: WriteSpec,
+) -> None:
+    text = spec_text(
+        "  - {id: p, name: P, unit: '%', targets: {2022: 90,5, 2023: 91}}\n",
+        "",
+        "data: {2022: {p: 1,234,567}}\n",
+    )
+    issues = list(sakipcalc.validate(write_spec({"spec.yaml": text})))
+    assert [(i.code, i.path, i.location.line, i.location.column, i.hint) for i in issues] == [
+        (
+            "decimal-comma",
+            "indicators[0].targets.2022",
+            4,
+            49,
+            "write 90.5: a point as the decimal separator, no thousands separators",
+        ),
+        (
+            "decimal-comma",
+            "data.2022.p",
+            5,
+            18,
+            "write 1234567: a point as the decimal separator, no thousands separators",
+        ),
+        # the rejoined number is checked as the author meant it: too large for a %
+        (
+            "percentage-out-of-range",
+            "data.2022.p",
+            5,
+            18,
+            "fix the value, or declare 'allow_over_100: true' on the indicator",
+        ),
+    ]
+    assert issues[1].message == (
+        "YAML split 1,234,567 at the comma: inside { } a comma separates entries, so it read "
+        "1 and then keys '234', '567' with no value"
+    )
+
+
+def test_a_spaced_comma_in_a_flow_mapping_is_not_a_decimal_comma(write_spec: WriteSpec) -> None:
+    # `{2022: 90, 5: 1}` is two entries as written; 5 is then an invalid period.
+    text = spec_text("  - {id: p, name: P, unit: '%', targets: {2022: 90, 5: 1}}\n")
+    codes = [i.code for i in sakipcalc.validate(write_spec({"spec.yaml": text}))]
+    assert "decimal-comma" not in codes

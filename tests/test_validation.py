@@ -1041,8 +1041,8 @@ data:
             "jumlah",
             "1,5",
             "invalid-number",
-            "'1,5' is not a plain decimal number; write '1,5' with a point as the decimal "
-            "separator and no thousands separators (e.g. 75695 or 41.42)",
+            "'1,5' is not a plain decimal number: write 1.5 (a point as the decimal "
+            "separator and no thousands separators)",
             id="comma-decimal",
         ),
     ],

@@ -141,7 +141,9 @@ def _compare_achievement(
         if alt_ach.raw is None:
             return None
         return round_value(
-            bounded_achievement(indicator, alt_ach.raw, cap), rounding.places if item.places is None else item.places, mode
+            bounded_achievement(indicator, alt_ach.raw, cap),
+            rounding.places if item.places is None else item.places,
+            mode,
         )
 
     # When the printed realisation differs, say whether the printed achievement

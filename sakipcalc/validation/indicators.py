@@ -7,7 +7,7 @@ from .._hints import suggest
 from .._spec import Origin
 from .._types import split_period
 from ..errors import Issue
-from ..models import PERCENT_UNITS, Domain, Indicator, ScaleKind, TargetSpec
+from ..models import Domain, Indicator, ScaleKind, TargetSpec
 from .draft import Draft, error, warning
 from .scales import scale_ref_issues
 
