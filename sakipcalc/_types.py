@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BeforeValidator, GetCoreSchemaHandler, WithJsonSchema
 from pydantic_core import CoreSchema, core_schema
@@ -271,3 +271,41 @@ Int = Annotated[int, BeforeValidator(parse_int_text)]
 Flag = Annotated[bool, BeforeValidator(parse_flag_text)]
 Ident = Annotated[str, BeforeValidator(parse_ident)]
 Text = Annotated[str, BeforeValidator(parse_text)]
+
+
+def _cap_input(value: Any, *, allow_none: bool) -> Any:
+    """A cap above 0, or (on an indicator) ``none`` to opt out of the spec-wide cap."""
+    if allow_none and value == "none":
+        return "none"
+    number = parse_decimal_text(value)
+    if number <= 0:
+        raise ValueError(
+            f"a cap must be above 0, not {number}: every achievement would be printed "
+            f"as {number}"
+            + ("; write 'cap: none' for no cap" if allow_none else "; remove it for no cap")
+        )
+    return number
+
+
+_POSITIVE_NUMBER_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"type": "number", "exclusiveMinimum": 0},
+        {"type": "string", "pattern": "^(0\\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\\.[0-9]+)?)$"},
+    ]
+}
+SpecCap = Annotated[
+    Decimal,
+    BeforeValidator(lambda value: _cap_input(value, allow_none=False)),
+    WithJsonSchema({"description": "caps every achievement (above 0)", **_POSITIVE_NUMBER_SCHEMA}),
+]
+IndicatorCap = Annotated[
+    Decimal | Literal["none"],
+    BeforeValidator(lambda value: _cap_input(value, allow_none=True)),
+    WithJsonSchema(
+        {
+            "description": "caps this indicator's achievement (above 0); 'none' opts out of "
+            "the spec-wide cap",
+            "anyOf": [*_POSITIVE_NUMBER_SCHEMA["anyOf"], {"const": "none"}],
+        }
+    ),
+]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from decimal import Decimal
 from types import MappingProxyType
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -24,7 +23,17 @@ from pydantic import (
     model_validator,
 )
 
-from ._types import Dec, Flag, Ident, Int, Period, Text, parse_decimal_text
+from ._types import (
+    Dec,
+    Flag,
+    Ident,
+    IndicatorCap,
+    Int,
+    Period,
+    SpecCap,
+    Text,
+    parse_decimal_text,
+)
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -154,44 +163,6 @@ class BudgetRounding(Model):
 
     places: Int | None = Field(None, ge=0, le=10)
     mode: RoundingMode | None = None
-
-
-def _cap_input(value: Any, *, allow_none: bool) -> Any:
-    """A cap above 0, or (on an indicator) ``none`` to opt out of the spec-wide cap."""
-    if allow_none and value == "none":
-        return "none"
-    number = parse_decimal_text(value)
-    if number <= 0:
-        raise ValueError(
-            f"a cap must be above 0, not {number}: every achievement would be printed "
-            f"as {number}"
-            + ("; write 'cap: none' for no cap" if allow_none else "; remove it for no cap")
-        )
-    return number
-
-
-_POSITIVE_NUMBER_SCHEMA: dict[str, Any] = {
-    "anyOf": [
-        {"type": "number", "exclusiveMinimum": 0},
-        {"type": "string", "pattern": "^(0\\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\\.[0-9]+)?)$"},
-    ]
-}
-SpecCap = Annotated[
-    Decimal,
-    BeforeValidator(lambda value: _cap_input(value, allow_none=False)),
-    WithJsonSchema({"description": "caps every achievement (above 0)", **_POSITIVE_NUMBER_SCHEMA}),
-]
-IndicatorCap = Annotated[
-    Decimal | Literal["none"],
-    BeforeValidator(lambda value: _cap_input(value, allow_none=True)),
-    WithJsonSchema(
-        {
-            "description": "caps this indicator's achievement (above 0); 'none' opts out of "
-            "the spec-wide cap",
-            "anyOf": [*_POSITIVE_NUMBER_SCHEMA["anyOf"], {"const": "none"}],
-        }
-    ),
-]
 
 
 class RangeTarget(Model):
