@@ -9,11 +9,13 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import sakipcalc
 from sakipcalc._types import suggest_number
@@ -386,3 +388,37 @@ def test_a_spaced_comma_in_a_flow_mapping_is_not_a_decimal_comma(write_spec: Wri
     text = spec_text("  - {id: p, name: P, unit: '%', targets: {2022: 90, 5: 1}}\n")
     codes = [i.code for i in sakipcalc.validate(write_spec({"spec.yaml": text}))]
     assert "decimal-comma" not in codes
+
+
+# ------------------------------------------------------------------ property
+
+_AMOUNT = st.decimals(min_value=0, max_value=5000, places=2, allow_nan=False, allow_infinity=False)
+
+
+@given(
+    target=_AMOUNT.filter(lambda t: t > 0),
+    realisation=_AMOUNT,
+    cap=st.one_of(st.none(), st.decimals(min_value="0.01", max_value=500, places=2)),
+)
+def test_floor_and_cap_bound_the_printed_figure_only(
+    target: Decimal, realisation: Decimal, cap: Decimal | None
+) -> None:
+    indicator = sakipcalc.Indicator(
+        id="a", name="A", unit="kasus", polarity=sakipcalc.Polarity.LOWER_IS_BETTER
+    )
+    figure = sakipcalc.achievement(
+        indicator,
+        sakipcalc.TargetSpec(value=target),
+        sakipcalc.Figure(Status.OK, raw=realisation, rounded=realisation),
+        sakipcalc.Rounding(),
+        None,
+        cap,
+    )
+    with localcontext(Context(prec=80)):
+        exact = (2 * target - realisation) / target * 100
+    assert figure.raw is not None and figure.rounded is not None
+    assert abs(figure.raw - exact) < Decimal("1E-40")  # raw: the arithmetic, unbounded
+    bounded = max(exact, Decimal(0))
+    if cap is not None:
+        bounded = min(bounded, cap)
+    assert figure.rounded == bounded.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
