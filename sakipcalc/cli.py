@@ -13,19 +13,20 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import io
 import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn, TextIO
+from typing import Any, NoReturn, TextIO, cast
 
 from . import __version__
 from ._atomic import write_atomically, write_bytes_atomically
 from ._loader import load_issues
 from ._paths import special_kind
 from ._spec import Spec
-from ._terminal import printable
-from ._types import split_period
+from ._terminal import printable, printable_json, printable_lines
+from ._types import Period
 from .engine import evaluate
 from .errors import (
     Issue,
@@ -103,12 +104,11 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _period(text: str) -> str:
+def _period(text: str) -> Period:
     try:
-        split_period(text)
+        return Period(text)
     except PeriodError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
-    return text
 
 
 FORMATS = ("table", "json", "markdown", "csv", "xlsx", "html")
@@ -180,8 +180,35 @@ def _parser() -> _Parser:
     return parser
 
 
+class _StandardOutput:
+    """A stream whose write errors name it: "cannot write standard output: No space left…"."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError as exc:
+            raise OutputError(
+                f"cannot write standard output: {exc.strerror or exc or type(exc).__name__}"
+            ) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            raise OutputError(
+                f"cannot write standard output: {exc.strerror or exc or type(exc).__name__}"
+            ) from None
+
+    def __getattr__(self, name: str) -> Any:  # isatty, encoding …
+        return getattr(self._stream, name)
+
+
 def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     """Run the CLI with ``argv`` (without the program name)."""
+    stdout = cast(TextIO, _StandardOutput(stdout))
     try:
         args = _parser().parse_args(list(argv))
     except _UsageError as exc:
@@ -193,18 +220,18 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         return exc.status
     try:
         if args.command == "validate":
-            return _validate(args, stdout)
+            return _flushed(_validate(args, stdout), stdout)
         if args.command == "schema":
             from ._schema import schema_text
 
             stdout.write(schema_text())
-            return EXIT_OK
+            return _flushed(EXIT_OK, stdout)
         if args.command == "evaluate":
-            return _evaluate(args, stdout, stderr)
+            return _flushed(_evaluate(args, stdout, stderr), stdout)
         if args.command == "check":
-            return _check(args, stdout, stderr)
+            return _flushed(_check(args, stdout, stderr), stdout)
         if args.command == "test":
-            return _test(args, stdout, stderr)
+            return _flushed(_test(args, stdout, stderr), stdout)
         if args.command == "data":
             return _data(args, stderr)
     except SakipError as exc:
@@ -214,6 +241,11 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         stderr.write(f"sakipcalc: {printable(_os_error_text(exc))}\n")
         return EXIT_USAGE
     raise AssertionError(f"unhandled command {args.command}")  # pragma: no cover
+
+
+def _flushed(code: int, stdout: TextIO) -> int:
+    stdout.flush()
+    return code
 
 
 def _os_error_text(exc: OSError) -> str:
@@ -271,7 +303,7 @@ def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
         not_shown = report.not_shown()
         if any(not_shown.values()):
             payload["not_shown"] = not_shown
-        stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        stdout.write(printable_json(json.dumps(payload, ensure_ascii=False, indent=2)) + "\n")
     else:
         _print_issues(report, stdout)
         if spec is not None:
@@ -431,7 +463,10 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         return merged
     spec = merged
     result = check(spec)
-    stdout.write(render_check_json(result) if args.format == "json" else render_check_table(result))
+    if args.format == "json":
+        stdout.write(printable_json(render_check_json(result)))
+    else:
+        stdout.write(printable_lines(render_check_table(result)))
     return EXIT_PROBLEMS if result.discrepancies else EXIT_OK
 
 
@@ -470,13 +505,16 @@ def _test(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     outcome = run_invariants(
         spec, max_examples=args.examples, seed=args.seed, progress_stream=stderr
     )
-    stdout.write(outcome.render())
+    stdout.write(printable_lines(outcome.render()))
     return EXIT_OK if outcome.passed else EXIT_PROBLEMS
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        return run(sys.argv[1:] if argv is None else argv, sys.stdout, sys.stderr)
+        code = run(sys.argv[1:] if argv is None else argv, sys.stdout, sys.stderr)
+        if code == EXIT_USAGE:
+            _silence_stdout()  # what could not be written must not fail again at exit
+        return code
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a bug in sakipcalc, not in the input: say so, briefly
@@ -485,3 +523,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"the command you ran\n"
         )
         return 70
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so that Python's flush at exit cannot fail loudly."""
+    try:
+        sys.stdout.flush()
+    except OSError:
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        except (OSError, ValueError, io.UnsupportedOperation):
+            pass

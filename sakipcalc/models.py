@@ -516,7 +516,9 @@ class SpecFile(Model):
 
     sakipcalc: Int | None = Field(None, description="spec format version (1)")
     imports: tuple[Text, ...] = Field(
-        (), description="relative paths of other spec files or directories to load"
+        (),
+        description="other spec files or directories to load: paths relative to this file, "
+        "or sakipcalc:standard for the standard scales shipped with sakipcalc",
     )
     spec: SpecInfo | None = None
     breakdowns: tuple[Breakdown, ...] = ()

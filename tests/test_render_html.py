@@ -195,14 +195,16 @@ def standard_files() -> dict[str, str]:
     }
 
 
-def evaluate(directory: Path, period: str = "2022") -> EvaluationReport:
-    return sakipcalc.evaluate(sakipcalc.load(directory), period=period)
+def evaluate(
+    directory: Path, period: str = "2022", allow_roots: tuple[Path, ...] = ()
+) -> EvaluationReport:
+    return sakipcalc.evaluate(sakipcalc.load(directory, allow_roots=allow_roots), period=period)
 
 
 @pytest.fixture
 def small_report(write_spec: Any) -> EvaluationReport:
     root = write_spec({"spec/spec.yaml": SMALL_SPEC, **standard_files()})
-    return evaluate(root / "spec")
+    return evaluate(root / "spec", allow_roots=(root,))
 
 
 @pytest.fixture
