@@ -351,7 +351,26 @@ class _Parser:
                 )
                 return _INVALID
             return Grade(str(raw))
-        return self.number(raw, origin)
+        number = self.number(raw, origin)
+        if isinstance(number, Decimal) and not self.given_fits(number, indicator, origin):
+            return _INVALID
+        return number
+
+    def given_fits(self, value: Decimal, indicator: Indicator, origin: Origin) -> bool:
+        """A given realisation obeys the rule its indicator's targets obey: a percentage
+        lies in 0–100 (above 100 only with ``allow_over_100``, never below 0)."""
+        if not indicator.is_percent or (value >= 0 and (value <= 100 or indicator.allow_over_100)):
+            return True
+        self.issues.append(
+            _error(
+                "percentage-out-of-range",
+                f"percentage realisation {value} of '{indicator.id}' is outside 0–100",
+                origin,
+                hint="fix the value"
+                + ("" if value < 0 else ", or declare 'allow_over_100: true' on the indicator"),
+            )
+        )
+        return False
 
 
 __all__ = ["DataSchema", "RawData", "parse_data", "split_data"]

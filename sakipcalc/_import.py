@@ -108,6 +108,7 @@ from ._hints import suggest
 from ._paths import special_kind
 from ._source import Mark, PathKey, SourceDoc, format_path, read_yaml_file
 from ._spec import DataSet, DataValue, Origin, Spec
+from ._split_numbers import rejoin_split_numbers
 from ._types import MAX_NUMBER_DIGITS, parse_period
 from ._xlsx_scan import ScanProblem, scan_workbook
 from .errors import Issue, IssueReport, Location, Severity, SpecError
@@ -501,6 +502,7 @@ class _Importer:
         self.issues.extend(issues)
         if doc is None:
             return
+        self.issues.extend(rejoin_split_numbers(doc))
         top = doc.data
         if not isinstance(top, dict) or "data" not in top:
             self.error(

@@ -21,6 +21,7 @@ from ._hints import suggest
 from ._pydantic_issues import validate_model
 from ._source import PathKey, SourceDoc, format_path
 from ._spec import Origin
+from ._split_numbers import rejoin_split_numbers
 from .errors import Issue, Severity
 from .models import (
     Agreement,
@@ -229,7 +230,7 @@ def _error(
 def _cut(doc: SourceDoc) -> tuple[_File, list[Issue]]:
     """One file's sections, each list item validated on its own."""
     file = _File(doc)
-    issues: list[Issue] = []
+    issues: list[Issue] = rejoin_split_numbers(doc)
     data = doc.data
     if data is None:
         return file, issues

@@ -552,7 +552,7 @@ def test_leading_zero_number_is_an_error_mentioning_octal(tmp_path: Path) -> Non
     issue = _number_issue(tmp_path, "010")
     assert issue.message == (
         "number '010' has a leading zero, which YAML 1.1 reads as octal; "
-        "write it without the zero, or quote it if it is text"
+        "write 10 without the zero, or quote it if it is text"
     )
 
 
@@ -563,10 +563,23 @@ def test_sexagesimal_number_is_an_error_mentioning_base_60(tmp_path: Path) -> No
     )
 
 
-@pytest.mark.parametrize("target", ["1e3", "1_000", "0x1F", ".5", "+5", ".inf", ".nan"])
+@pytest.mark.parametrize("target", ["0x1F", ".inf", ".nan"])
 def test_other_number_spellings_are_errors(tmp_path: Path, target: str) -> None:
     issue = _number_issue(tmp_path, target)
     assert issue.message == f"expected a plain decimal number such as 41.42, got {target!r}"
+
+
+@pytest.mark.parametrize(
+    ("target", "fixed"), [("1e3", "1000"), ("1_000", "1000"), (".5", "0.5"), ("+5", "5")]
+)
+def test_number_spellings_with_a_plain_reading_suggest_it(
+    tmp_path: Path, target: str, fixed: str
+) -> None:
+    issue = _number_issue(tmp_path, target)
+    assert issue.message == (
+        f"{target!r} is not a plain decimal number: write {fixed} "
+        f"(plain digits, with a point as the decimal separator)"
+    )
 
 
 @pytest.mark.parametrize("target", ["0.1", "0.10", "46.075", "25", "33.333333333333333333333"])

@@ -1041,8 +1041,8 @@ data:
             "jumlah",
             "1,5",
             "invalid-number",
-            "'1,5' is not a plain decimal number; write '1,5' with a point as the decimal "
-            "separator and no thousands separators (e.g. 75695 or 41.42)",
+            "'1,5' is not a plain decimal number: write 1.5 (a point as the decimal "
+            "separator and no thousands separators)",
             id="comma-decimal",
         ),
     ],
@@ -1781,7 +1781,12 @@ def test_negative_caps_and_weights_are_refused(write_spec: WriteSpec) -> None:
     )
     report = sakipcalc.validate(write_spec({"spec.yaml": text}))
     assert [(i.code, i.message, i.path) for i in report] == [
-        ("invalid-value", "must be at least 0", "spec.cap"),
+        (
+            "invalid-value",
+            "a cap must be above 0, not -10: every achievement would be printed as -10; "
+            "remove it for no cap",
+            "spec.cap",
+        ),
         ("invalid-value", "must be at least 0", "indicators[0].weight"),
     ]
 

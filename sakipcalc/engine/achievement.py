@@ -18,6 +18,7 @@ from ..models import (
     ExactRule,
     Indicator,
     LowerRule,
+    NegativeRule,
     Polarity,
     Rounding,
     TargetSpec,
@@ -25,7 +26,13 @@ from ..models import (
 from ..results import CategoryRef, Figure, LazyTraceFigure, Status
 from ..rounding import DECIMAL_CONTEXT, round_value, show_raw
 
-__all__ = ["HUNDRED", "achievement", "category_in"]
+__all__ = [
+    "HUNDRED",
+    "achievement",
+    "bounded_achievement",
+    "category_in",
+    "effective_cap",
+]
 
 HUNDRED = Decimal(100)
 
@@ -51,7 +58,9 @@ def achievement(
     """Capaian: the realisation against a target, by the indicator's declared polarity.
 
     Pure: it depends only on its arguments, so tests and embedding tools can
-    call it directly.
+    call it directly. ``cap`` is the cap in force (:func:`effective_cap`). The
+    result's ``raw`` is the exact arithmetic; ``rounded`` is what a report prints:
+    floored at 0 by the indicator's ``negative`` rule, capped, then rounded.
     """
     with decimal.localcontext(DECIMAL_CONTEXT):
         return achievement_in_context(
@@ -101,17 +110,21 @@ def achievement_in_context(
         raw, describe = _numeric_achievement(indicator, target, r)
     if raw is None:
         return Figure.not_computable(describe())
-    capped = ""
-    if cap is not None and raw > cap:
-        capped = f", capped at {cap}"
-        raw = cap
-    rounded = round_value(raw, rounding.places, rounding.mode)
-    places, value = rounding.places, raw
+    places = rounding.places
+    if raw < 0 and indicator.negative is NegativeRule.NOT_COMPUTABLE:
+        return Figure.not_computable(
+            f"{describe()} = {show_raw(raw, places)}: a negative achievement is refused "
+            f"('negative: not_computable')"
+        )
+    printed, note = _bounded(indicator, raw, cap)
+    rounded = round_value(printed, places, rounding.mode)
+    # raw keeps the arithmetic; the floor and the cap act on the printed figure only.
+    value = raw
     return LazyTraceFigure(
         Status.OK,
         raw=raw,
         rounded=rounded,
-        trace=lambda: f"{describe()} = {show_raw(value, places)}{capped} → {format(rounded, 'f')}",
+        trace=lambda: f"{describe()} = {show_raw(value, places)}{note} → {format(rounded, 'f')}",
     )
 
 
@@ -121,6 +134,26 @@ Describe = Callable[[], str]
 
 def _fixed(text: str) -> Describe:
     return lambda: text
+
+
+def effective_cap(indicator: Indicator, spec_cap: Decimal | None) -> Decimal | None:
+    """The indicator's own cap, else the spec-wide one; ``cap: none`` opts out of both."""
+    if indicator.cap == "none":
+        return None
+    return indicator.cap if indicator.cap is not None else spec_cap
+
+
+def bounded_achievement(indicator: Indicator, raw: Decimal, cap: Decimal | None) -> Decimal:
+    """The achievement a report prints before rounding: ``raw`` floored at 0 and capped."""
+    return _bounded(indicator, raw, cap)[0]
+
+
+def _bounded(indicator: Indicator, raw: Decimal, cap: Decimal | None) -> tuple[Decimal, str]:
+    if raw < 0 and indicator.negative is NegativeRule.FLOOR:
+        return Decimal(0), ", floored at 0"
+    if cap is not None and raw > cap:
+        return cap, f", capped at {cap}"
+    return raw, ""
 
 
 def _grade_position(value: TargetSpec | Figure, scale: CompiledScale) -> tuple[int, str] | str:

@@ -24,7 +24,7 @@ from ..results import (
     IndicatorResult,
     PeriodFigure,
 )
-from .achievement import achievement_in_context, category_in
+from .achievement import achievement_in_context, category_in, effective_cap
 from .agreements import agreement_results
 from .budget import budget_results, budget_total
 from .periods import earlier_years
@@ -135,7 +135,7 @@ class Evaluator(Realiser):
     ) -> Figure:
         rounding = self.rounding(indicator)
         scale = self.spec.compiled_scales.get(indicator.scale) if indicator.scale else None
-        cap = indicator.cap if indicator.cap is not None else self.spec.info.cap
+        cap = effective_cap(indicator, self.spec.info.cap)
         return achievement_in_context(
             indicator, target, realisation, rounding, scale, cap, period=period
         )
