@@ -162,6 +162,9 @@ def _parser() -> _Parser:
     check = sub.add_parser("check", help="reconcile reported figures against recomputation")
     check.add_argument("paths", nargs="+", metavar="PATH")
     check.add_argument("--format", choices=("table", "json"), default="table")
+    check.add_argument(
+        "--locale", choices=LOCALES, default="en", help="language of the table: id or en"
+    )
     _data_arguments(check)
 
     data = sub.add_parser(
@@ -431,7 +434,10 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         return merged
     spec = merged
     result = check(spec)
-    stdout.write(render_check_json(result) if args.format == "json" else render_check_table(result))
+    if args.format == "json":
+        stdout.write(render_check_json(result))
+    else:
+        stdout.write(render_check_table(result, locale=args.locale))
     return EXIT_PROBLEMS if result.discrepancies else EXIT_OK
 
 
