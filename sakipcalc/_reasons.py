@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-__all__ = ["PATTERNS", "localise_decimals", "translate", "translate_trace"]
+__all__ = ["PATTERNS", "WARNINGS", "localise_decimals", "translate", "translate_trace"]
 
 _Rule = tuple[re.Pattern[str], str]
 
@@ -34,8 +34,7 @@ _ID_ = r"[^']+"
 PATTERNS: tuple[_Rule, ...] = (
     # ---- missing data (results.Figure.missing_data)
     _rule(
-        r"missing data: (?P<names>[^;()]+?)(?: \((?P<what>given as empty|"
-        r"annual value from quarters by \w+)\))?",
+        r"missing data: (?P<names>[^;()]+?)(?: \((?P<what>[^;()]+)\))?",
         "data belum tersedia: {names} {what}",
     ),
     _rule(r"no target for (?P<period>\S+)", "tidak ada target untuk {period}"),
@@ -125,7 +124,7 @@ PATTERNS: tuple[_Rule, ...] = (
         "aritmetika di luar jangkauan: {expr} terlalu besar",
     ),
     _rule(
-        r"arithmetic not exact: (?P<expr>.+) needs more than (?P<digits>[0-9]+) "
+        r"arithmetic not exact: (?P<expr>.+) needs more than (?P<digits>\S+) "
         r"significant digits",
         "aritmetika tidak eksak: {expr} memerlukan lebih dari {digits} angka penting",
     ),
@@ -177,14 +176,54 @@ PATTERNS: tuple[_Rule, ...] = (
     ),
 )
 
+# The spec's warnings a report lists (validation), in the same table.
+WARNINGS: tuple[_Rule, ...] = (
+    _rule(
+        rf"'(?P<a>{_ID_})' \((?P<u>[^)]*)\) supports '(?P<b>{_ID_})' \((?P<v>[^)]*)\): "
+        r"the units differ",
+        "'{a}' ({u}) mendukung '{b}' ({v}): satuannya berbeda",
+    ),
+    _rule(
+        r"target (?P<n>\S+) is negative: ratio rules such as R / T invert below zero, so its "
+        r"achievement will be 'not computable'",
+        "target {n} negatif: rumus rasio seperti R / T terbalik di bawah nol, sehingga "
+        "capaiannya tidak dapat dihitung",
+    ),
+    _rule(
+        r"agreement year (?P<year>\S+) is outside the plan (?P<start>\S+)–(?P<end>\S+)",
+        "tahun perjanjian {year} di luar periode Renstra {start}–{end}",
+    ),
+    _rule(
+        rf"the ceiling of '(?P<id>{_ID_})' is declared as (?P<n1>\S+), "
+        r"but its parts sum to (?P<n2>\S+)",
+        "pagu '{id}' tercatat {n1}, tetapi jumlah rinciannya {n2}",
+    ),
+    _rule(
+        rf"the spending of '(?P<id>{_ID_})' is declared as (?P<n1>\S+), "
+        r"but its parts sum to (?P<n2>\S+)",
+        "realisasi anggaran '{id}' tercatat {n1}, tetapi jumlah rinciannya {n2}",
+    ),
+    _rule(
+        r"the (?P<year>\S+) total ceiling is declared as (?P<n1>\S+), "
+        r"but its programs sum to (?P<n2>\S+)",
+        "total pagu {year} tercatat {n1}, tetapi jumlah programnya {n2}",
+    ),
+    _rule(
+        r"the (?P<year>\S+) total spent is declared as (?P<n1>\S+), "
+        r"but its programs sum to (?P<n2>\S+)",
+        "total realisasi anggaran {year} tercatat {n1}, tetapi jumlah programnya {n2}",
+    ),
+)
+PATTERNS += WARNINGS
+
 _WHAT: dict[str, str] = {"given as empty": "diisi kosong"}
 _QUARTERS = re.compile(r"annual value from quarters by (\w+)")
 _QUARTER_RULES = {"sum": "jumlah", "last": "nilai terakhir", "mean": "rata-rata", "max": "maksimum"}
-# Rounding modes as a reviewer names them; the spec's keyword in brackets.
+# Rounding modes as a reviewer names them.
 _MODES = {
-    "half_up": "pembulatan ke atas dari setengah (half_up)",
-    "half_even": "pembulatan setengah ke genap (half_even)",
-    "truncate": "pemotongan desimal (truncate)",
+    "half_up": "pembulatan setengah ke atas",
+    "half_even": "pembulatan setengah ke genap",
+    "truncate": "pemotongan desimal",
 }
 _MISSING_NAME = re.compile(r"(?P<name>\S+?)(?: in (?P<period>\S+))?")
 # A decimal number inside other text: "73.55", "-2.5"; not a version or a date.

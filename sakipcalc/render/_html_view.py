@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from ..i18n import LABEL_KEYS, Locale, label, trace
+from ..i18n import LABEL_KEYS, Locale, label, reason, trace
 from ..results import AgreementResult, BudgetResult, EvaluationReport, Figure, RollupResult
 from ._chart_trend import chart_trend
 from ._charts import chart_absorption, chart_categories, chart_target_realisation
@@ -345,7 +345,7 @@ def context(report: EvaluationReport, locale: Locale) -> dict[str, Any]:
             "trend": chart_trend(report, locale),
             "absorption": chart_absorption(report, locale),
         },
-        "warnings": tuple(f"{w.code}: {w.message}" for w in report.warnings),
+        "warnings": tuple(f"{w.code}: {reason(w.message, locale)}" for w in report.warnings),
     }
 
 
