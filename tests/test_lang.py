@@ -17,6 +17,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import ROOT, TANAH_LAUT_SPEC, run_cli
+from hypothesis import given
+from hypothesis import strategies as st
 
 import sakipcalc
 from sakipcalc._reasons import PATTERNS, WARNINGS
@@ -125,6 +127,35 @@ def test_spec_warnings_in_indonesian(english: str, indonesian: str) -> None:
 
 def test_an_unknown_reason_is_kept_not_dropped() -> None:
     assert reason("a reason from a newer engine", "id") == "a reason from a newer engine"
+
+
+_REASON_PIECES = st.sampled_from(
+    [
+        "missing data: ",
+        "zero denominator: ",
+        " is 0",
+        "; ",
+        "(",
+        ")",
+        "'",
+        " in 2022",
+        "realisation is not computable: ",
+        " (outside 1–2)",
+        "{x}",
+        "{}",
+        "no target",
+        "x",
+        "1.5",
+    ]
+)
+
+
+@given(st.lists(_REASON_PIECES, max_size=12).map("".join) | st.text(max_size=60))
+def test_any_text_translates_without_error(text: str) -> None:
+    # Reasons quote spec text (formulas, ids): braces or stray brackets must not break it.
+    translated = reason(text, "id")
+    assert isinstance(translated, str)
+    assert reason(text, "en") == text
 
 
 def test_traces_take_decimal_commas_and_indonesian_words() -> None:
