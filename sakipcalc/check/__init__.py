@@ -26,7 +26,7 @@ from decimal import Decimal
 
 from .._spec import Spec
 from ..engine import Evaluator
-from ..i18n import Locale, format_number, label, reason, trace
+from ..i18n import Locale, format_number, label, reason, term, trace
 from ..models import Reported
 from ..rounding import DECIMAL_CONTEXT
 from .amounts import (
@@ -127,8 +127,9 @@ def render_check_table(result: CheckResult, *, locale: Locale = "en") -> str:
     ]
     for d in result.discrepancies:
         period = f" {d.period}" if d.period else ""
-        kind = label(f"check_{d.kind}", locale)
-        what = label(f"measure_{d.what}", locale)
+        # term(): a kind or measure added later reads as its code until it has a label.
+        kind = term("check_", d.kind, locale)
+        what = term("measure_", d.what, locale)
         # A target is compared with another table's, not recomputed.
         compared = "check_against" if d.kind is DiscrepancyKind.TARGET else "check_recomputed"
         lines += [
