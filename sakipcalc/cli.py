@@ -173,6 +173,9 @@ def _parser() -> _Parser:
     check = sub.add_parser("check", help="reconcile reported figures against recomputation")
     _spec_arguments(check)
     check.add_argument("--format", choices=("table", "json"), default="table")
+    check.add_argument(
+        "--locale", choices=LOCALES, default="en", help="language of the table: id or en"
+    )
     _data_arguments(check)
 
     data = sub.add_parser(
@@ -492,7 +495,7 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if args.format == "json":
         stdout.write(printable_json(render_check_json(result)))
     else:
-        stdout.write(printable_lines(render_check_table(result)))
+        stdout.write(printable_lines(render_check_table(result, locale=args.locale)))
     return EXIT_PROBLEMS if result.discrepancies else EXIT_OK
 
 

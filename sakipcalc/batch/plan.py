@@ -26,8 +26,9 @@ from typing import Any
 import sqlglot
 
 from .._spec import Spec
+from ..engine.achievement import effective_cap
 from ..formula import NameKind
-from ..models import ExactRule, LowerRule, Polarity
+from ..models import ExactRule, LowerRule, NegativeRule, Polarity
 from ..rounding import effective_rounding, show_raw
 from .sql import Column, Rational, formula_nodes, quote, rational_literal
 
@@ -97,6 +98,8 @@ def refusals(spec: Spec) -> list[Refusal]:
             reason = "a grade target needs a grade scale, which is not compiled yet"
         elif indicator.quarters is not None:
             reason = "quarterly derivation of the year's value is not compiled yet"
+        elif indicator.negative is NegativeRule.NOT_COMPUTABLE:
+            reason = "'negative: not_computable' is not compiled yet"
         elif formula is not None:
             for ref in sorted(formula.references):
                 if ref in refused:
@@ -439,13 +442,13 @@ def _alias(text: str) -> str:
 def _policy(spec: Spec, order: Sequence[str]) -> str:
     columns = (
         "indicator", "pw", "mode", "ach_raw", "pol", "lower_rule", "exact_rule",
-        "cap_n", "cap_d", "zt", "ztm_n", "ztm_d", "ztx_n", "ztx_d", "cat_scale",
+        "cap_n", "cap_d", "zt", "ztm_n", "ztm_d", "ztx_n", "ztx_d", "cat_scale", "floor0",
     )  # fmt: skip
     rows = []
     for ind_id in order:
         ind = spec.indicators[ind_id]
         rounding = effective_rounding(spec.info.rounding, ind.rounding)
-        cap = ind.cap if ind.cap is not None else spec.info.cap
+        cap = effective_cap(ind, spec.info.cap)
         zero = ind.zero_target
         rows.append(
             (
@@ -461,6 +464,7 @@ def _policy(spec: Spec, order: Sequence[str]) -> str:
                 *_dec(zero.met if zero else None),
                 *_dec(zero.missed if zero else None),
                 _text(ind.category_scale or spec.info.category_scale),
+                "TRUE" if ind.negative is NegativeRule.FLOOR else "FALSE",
             )
         )
     return _values(columns, rows, ["NULL"] * len(columns))
@@ -624,10 +628,14 @@ def _achievement(target_den: str) -> list[str]:
     a_n0 // gcd(a_n0, a_d0) AS a_n1,
     a_d0 // gcd(a_n0, a_d0) AS a_d1
   FROM d)"""
+    # As the engine: below 0 floored at 0 (the default policy), else capped.
+    floored = "(floor0 AND sign(a_n1) * sign(a_d1) < 0)"
     capped = "(cap_n IS NOT NULL AND a_n1 * cap_d > cap_n * a_d1)"
     f = f"""f AS (SELECT *,
-    CASE WHEN a_st = 'ok' THEN CASE WHEN {capped} THEN cap_n ELSE a_n1 END END AS a_n,
-    CASE WHEN a_st = 'ok' THEN CASE WHEN {capped} THEN cap_d ELSE a_d1 END END AS a_d
+    CASE WHEN a_st = 'ok' THEN CASE WHEN {floored} THEN 0 WHEN {capped} THEN cap_n ELSE a_n1 END
+      END AS a_n,
+    CASE WHEN a_st = 'ok' THEN CASE WHEN {floored} THEN 1 WHEN {capped} THEN cap_d ELSE a_d1 END
+      END AS a_d
   FROM e)"""
     g = f"""g AS (SELECT *, {_round("a_n", "a_d", "pw", "mode")} AS ak FROM f)"""
     return [a, b, c, d, e, f, g]
