@@ -12,38 +12,20 @@ never over a file the run reads.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import io
-import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn, TextIO, cast
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
 from . import __version__
-from ._atomic import write_atomically, write_bytes_atomically
-from ._loader import load_issues
-from ._paths import special_kind
-from ._spec import Spec
-from ._terminal import printable, printable_json, printable_lines
-from ._types import Period
-from .engine import evaluate
-from .errors import (
-    Issue,
-    IssueReport,
-    Location,
-    OutputError,
-    PeriodError,
-    SakipError,
-    Severity,
-    SpecError,
-)
-from .i18n import LOCALES, Locale
-from .results import EvaluationReport
+from ._exit import EXIT_OK, EXIT_USAGE
+from ._terminal import printable
+from .errors import OutputError, PeriodError, SakipError
+from .i18n import LOCALES
 
-EXIT_OK = 0
-EXIT_PROBLEMS = 1
-EXIT_USAGE = 2
+if TYPE_CHECKING:
+    from ._types import Period
 
 DESCRIPTION = """\
 Evaluate SAKIP/LAKIP performance indicators from YAML specs, exactly.
@@ -105,6 +87,8 @@ def _positive_int(text: str) -> int:
 
 
 def _period(text: str) -> Period:
+    from ._types import Period  # imports pydantic: only when a period is given, not for --help
+
     try:
         return Period(text)
     except PeriodError as exc:
@@ -237,22 +221,25 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         if exc.message:
             (stdout if exc.status == 0 else stderr).write(exc.message)
         return exc.status
+    # The commands load the spec models; imported only now, so that --help stays quick.
+    from . import _cli_commands as commands
+
     try:
         if args.command == "validate":
-            return _flushed(_validate(args, stdout), stdout)
+            return _flushed(commands.validate(args, stdout), stdout)
         if args.command == "schema":
             from ._schema import schema_text
 
             stdout.write(schema_text())
             return _flushed(EXIT_OK, stdout)
         if args.command == "evaluate":
-            return _flushed(_evaluate(args, stdout, stderr), stdout)
+            return _flushed(commands.evaluate_command(args, stdout, stderr), stdout)
         if args.command == "check":
-            return _flushed(_check(args, stdout, stderr), stdout)
+            return _flushed(commands.check_command(args, stdout, stderr), stdout)
         if args.command == "test":
-            return _flushed(_test(args, stdout, stderr), stdout)
+            return _flushed(commands.test_command(args, stdout, stderr), stdout)
         if args.command == "data":
-            return _data(args, stderr)
+            return commands.data_command(args, stderr)
         if args.command == "batch":
             from .batch import cli as batch_cli
 
@@ -278,264 +265,6 @@ def _os_error_text(exc: OSError) -> str:
     if not paths:
         return reason
     return f"cannot use {' -> '.join(paths)}: {reason}"
-
-
-def _special_paths(paths: Sequence[str]) -> IssueReport:
-    """Paths that exist but are neither file nor directory (a FIFO, a device), as errors.
-
-    Said before anything is read, so that the user hears what the path is,
-    not that it was "not found".
-    """
-    issues = []
-    for path in paths:
-        kind = special_kind(path)
-        if kind is not None:
-            issues.append(
-                Issue(
-                    Severity.ERROR,
-                    "io-error",
-                    f"is {kind}, not a file or directory",
-                    Location(path),
-                    hint="give a spec directory or its .yaml files",
-                )
-            )
-    return IssueReport.of(issues)
-
-
-def _print_issues(report: IssueReport, stream: TextIO) -> None:
-    if report.issues:
-        stream.write(report.format(excerpt=True) + "\n")
-
-
-def _is_io_only(report: IssueReport) -> bool:
-    return bool(report.errors) and all(
-        i.code in ("io-error", "no-spec-files") for i in report.errors
-    )
-
-
-def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
-    special = _special_paths(args.paths)
-    spec, report = (
-        (None, special) if special else load_issues(args.paths, allow_roots=args.allow_root)
-    )
-    if args.format == "json":
-        payload = {
-            "valid": not report.has_errors,
-            "errors": len(report.errors),
-            "warnings": len(report.warnings),
-            "issues": [i.as_dict() for i in report.shown()],
-        }
-        not_shown = report.not_shown()
-        if any(not_shown.values()):
-            payload["not_shown"] = not_shown
-        stdout.write(printable_json(json.dumps(payload, ensure_ascii=False, indent=2)) + "\n")
-    else:
-        _print_issues(report, stdout)
-        if spec is not None:
-            stdout.write(
-                f"valid: {len(spec.indicators)} indicators in {len(spec.files)} files"
-                + (f", {len(report.warnings)} warnings" if report.warnings else "")
-                + "\n"
-            )
-        elif not report.has_errors:
-            stdout.write("valid: a library of shared scales or breakdowns (no 'spec:' section)\n")
-        else:
-            stdout.write(f"invalid: {len(report.errors)} errors, {len(report.warnings)} warnings\n")
-    if _is_io_only(report):
-        return EXIT_USAGE
-    return EXIT_PROBLEMS if report.has_errors else EXIT_OK
-
-
-def _load_or_report(args: argparse.Namespace, stderr: TextIO) -> tuple[Spec | None, int]:
-    special = _special_paths(args.paths)
-    spec, report = (
-        (None, special)
-        if special
-        else load_issues(args.paths, progress_stream=stderr, allow_roots=args.allow_root)
-    )
-    if spec is None:
-        _print_issues(report, stderr)
-        stderr.write(
-            f"sakipcalc: the spec has {len(report.errors)} errors; nothing was evaluated\n"
-        )
-        return None, EXIT_USAGE if _is_io_only(report) else EXIT_PROBLEMS
-    return spec, EXIT_OK
-
-
-def _write(text: str, args: argparse.Namespace, stdout: TextIO, *, encoding: str = "utf-8") -> None:
-    output = getattr(args, "output", None)
-    if output:
-        write_bytes_atomically(output, text.encode(encoding))
-    else:
-        stdout.write(text)
-
-
-def _refuse_input_as_output(output: str | None, spec: Spec, args: argparse.Namespace) -> None:
-    """Raise OutputError when ``-o`` names a file this run reads (a spec or data file)."""
-    if not output or not os.path.exists(output):
-        return
-    inputs = [(name, "a spec file") for name in spec.files]
-    inputs += [(name, "a data file") for name in getattr(args, "data", None) or ()]
-    for name, role in inputs:
-        try:
-            same = os.path.samefile(output, name)
-        except (OSError, ValueError):
-            continue
-        if same:
-            also = "" if name == output else f" ({name})"
-            raise OutputError(
-                f"-o {output} would overwrite {role} of this run{also}; choose another output file"
-            )
-
-
-def _with_data(spec: Spec, args: argparse.Namespace, stderr: TextIO, verb: str) -> Spec | int:
-    """The spec with any --data files merged into its data, or the exit code."""
-    if not args.data:
-        return spec
-    from ._import import load_data
-
-    try:
-        data = load_data(spec, *args.data, locale=args.data_locale)
-    except SpecError as exc:
-        _print_issues(exc.issues, stderr)
-        stderr.write(
-            f"sakipcalc: the data has {len(exc.issues.errors)} errors; nothing was {verb}\n"
-        )
-        return EXIT_PROBLEMS
-    except ImportError as exc:
-        stderr.write(f"sakipcalc: {printable(str(exc))}\n")
-        return EXIT_USAGE
-    return dataclasses.replace(spec, data=data)
-
-
-def _evaluate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    spec, code = _load_or_report(args, stderr)
-    if spec is None:
-        return code
-    merged = _with_data(spec, args, stderr, "evaluated")
-    if isinstance(merged, int):
-        return merged
-    spec = merged
-    period = args.period or _latest_year(spec)
-    if args.period is None:
-        stderr.write(
-            f"sakipcalc: evaluating {period}, the latest year with data (--period chooses)\n"
-        )
-    _refuse_input_as_output(args.output, spec, args)
-    report = evaluate(spec, period=period, progress_stream=stderr)
-    fmt = args.format
-    locale: Locale = args.locale or ("id" if fmt == "html" else "en")
-    if fmt == "xlsx":
-        if not args.output:
-            stderr.write("sakipcalc: --format xlsx writes a file; give it with -o FILE.xlsx\n")
-            return EXIT_USAGE
-        from .render import render_xlsx
-
-        try:
-            write_atomically(args.output, lambda path: render_xlsx(report, path, locale=locale))
-        except ImportError as exc:
-            stderr.write(f"sakipcalc: {exc}\n")
-            return EXIT_USAGE
-        return EXIT_OK
-    try:
-        text = _render(report, fmt, locale, colour=_colour(stdout) and not args.output)
-    except ImportError as exc:
-        stderr.write(f"sakipcalc: {exc}\n")
-        return EXIT_USAGE
-    # Excel recognises UTF-8 in a CSV file only with a byte-order mark.
-    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-    _write(text, args, stdout, encoding=encoding)
-    return EXIT_OK
-
-
-def _latest_year(spec: Spec) -> str:
-    """The latest year with any data (a year whose quarters have data counts too)."""
-    years = [p[:4] for p in spec.data.periods]
-    return max(years) if years else str(spec.info.plan.end)
-
-
-def _render(report: EvaluationReport, fmt: str, locale: Locale, *, colour: bool) -> str:
-    # Renderers are imported when used: `import sakipcalc` and `--help` stay quick.
-    from .render import render_json, render_markdown, render_table
-
-    if fmt == "json":
-        return render_json(report)
-    if fmt == "markdown":
-        return render_markdown(report, locale=locale)
-    if fmt == "csv":
-        from .render import render_csv
-
-        return render_csv(report, locale=locale)
-    if fmt == "html":
-        from .render import render_html
-
-        return render_html(report, locale=locale)
-    return render_table(report, locale=locale, colour=colour)
-
-
-def _colour(stream: TextIO) -> bool:
-    """Colour only on a terminal, and never when NO_COLOR is set (no-color.org)."""
-    if os.environ.get("NO_COLOR"):
-        return False
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
-
-
-def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from .check import check, render_check_json, render_check_table
-
-    spec, code = _load_or_report(args, stderr)
-    if spec is None:
-        return code
-    merged = _with_data(spec, args, stderr, "checked")
-    if isinstance(merged, int):
-        return merged
-    spec = merged
-    result = check(spec)
-    if args.format == "json":
-        stdout.write(printable_json(render_check_json(result)))
-    else:
-        stdout.write(printable_lines(render_check_table(result, locale=args.locale)))
-    return EXIT_PROBLEMS if result.discrepancies else EXIT_OK
-
-
-def _data(args: argparse.Namespace, stderr: TextIO) -> int:
-    from ._export import write_data
-    from ._spec import DataSet
-
-    spec, code = _load_or_report(args, stderr)
-    if spec is None:
-        return code
-    merged = _with_data(spec, args, stderr, "written")
-    if isinstance(merged, int):
-        return merged
-    _refuse_input_as_output(args.output, merged, args)
-    data = merged.data
-    if args.period is not None:
-        data = DataSet({args.period: data.values.get(args.period, {})})
-    try:
-        write_atomically(args.output, lambda path: write_data(data, path, locale=args.locale))
-    except (ImportError, ValueError) as exc:
-        stderr.write(f"sakipcalc: {printable(str(exc))}\n")
-        return EXIT_USAGE
-    return EXIT_OK
-
-
-def _test(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    try:
-        from .testing import run_invariants
-    except ImportError:
-        stderr.write('sakipcalc: `test` needs Hypothesis: pip install "sakipcalc[testing]"\n')
-        return EXIT_USAGE
-
-    spec, code = _load_or_report(args, stderr)
-    if spec is None:
-        return code
-    outcome = run_invariants(
-        spec, max_examples=args.examples, seed=args.seed, progress_stream=stderr
-    )
-    stdout.write(printable_lines(outcome.render()))
-    return EXIT_OK if outcome.passed else EXIT_PROBLEMS
 
 
 def main(argv: Sequence[str] | None = None) -> int:

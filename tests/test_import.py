@@ -22,7 +22,8 @@ from conftest import TANAH_LAUT_SPEC
 
 import sakipcalc
 from sakipcalc import DataSet, Grade, Issue, Spec, SpecError, Status
-from sakipcalc._import import column_letters, load_data
+from sakipcalc._import import load_data
+from sakipcalc._import_tables import column_letters
 from sakipcalc.i18n import format_number, format_rupiah
 from sakipcalc.models import Domain
 

@@ -20,7 +20,7 @@ import pytest
 
 import sakipcalc
 from sakipcalc import Spec, SpecError
-from sakipcalc import _import as importer
+from sakipcalc import _import_xlsx as xlsx_reader
 from sakipcalc._import import MAX_DATA_ROWS, load_data
 from sakipcalc._xlsx_scan import MAX_CELL_TEXT, MAX_XLSX_CELLS, MAX_XLSX_UNPACKED_BYTES
 
@@ -265,7 +265,7 @@ def test_a_bug_in_sakipcalc_is_not_reported_as_a_damaged_workbook(
     def broken(number_format: object) -> bool:
         raise RuntimeError("a bug in sakipcalc")
 
-    monkeypatch.setattr(importer, "_is_percent_format", broken)
+    monkeypatch.setattr(xlsx_reader, "_is_percent_format", broken)
     with pytest.raises(RuntimeError, match="a bug in sakipcalc"):
         load_data(spec, "book.xlsx")
 

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .inputs import BatchInputError
-    from .plan import BatchRefused, Refusal, build_plan, explain
+    from .plan import build_plan, explain
+    from .refusals import BatchRefused, Refusal
     from .run import BatchOverflow, evaluate_batch
 
 __all__ = [
@@ -31,8 +32,8 @@ __all__ = [
 _WHERE = {
     "BatchInputError": "inputs",
     "BatchOverflow": "run",
-    "BatchRefused": "plan",
-    "Refusal": "plan",
+    "BatchRefused": "refusals",
+    "Refusal": "refusals",
     "build_plan": "plan",
     "evaluate_batch": "run",
     "explain": "plan",

@@ -12,11 +12,9 @@ import tempfile
 from pathlib import Path
 from typing import Any, TextIO
 
-__all__ = ["add_parser", "run"]
+from .._exit import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
-EXIT_OK = 0
-EXIT_PROBLEMS = 1
-EXIT_USAGE = 2
+__all__ = ["add_parser", "run"]
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:

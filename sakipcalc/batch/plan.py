@@ -18,45 +18,21 @@ reason texts. What it cannot compile exactly is refused here, by indicator.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 import sqlglot
 
 from .._spec import Spec
-from ..engine.achievement import effective_cap
 from ..formula import NameKind
-from ..models import ExactRule, LowerRule, NegativeRule, Polarity
-from ..rounding import effective_rounding, show_raw
-from .sql import Column, Rational, formula_nodes, quote, rational_literal
+from .refusals import BatchRefused, refusals
+from .sql import Column, Rational, formula_nodes, hugeint, quote
+from .stages import OUTPUT, achievement_stages
+from .tables import band_table, policy_table, target_table, values_table
 
-__all__ = ["BatchRefused", "Plan", "Refusal", "build_plan", "explain"]
+__all__ = ["Plan", "build_plan", "explain"]
 
 DEFAULT_INPUT_SCALE = 6
-OUTPUT_SCALE = 10  # the most decimal places a spec may round to
-
-
-@dataclass(frozen=True, slots=True)
-class Refusal:
-    indicator: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.indicator}: {self.reason}"
-
-
-class BatchRefused(ValueError):
-    """The spec holds something the batch path cannot compute exactly (yet)."""
-
-    def __init__(self, refusals: Sequence[Refusal]) -> None:
-        self.refusals = tuple(refusals)
-        lines = "\n".join(f"  - {r}" for r in self.refusals)
-        super().__init__(
-            f"the batch path refuses {len(self.refusals)} indicator(s); nothing was computed:\n"
-            f"{lines}"
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,83 +60,11 @@ def explain(spec: Spec, *, input_scale: int = DEFAULT_INPUT_SCALE) -> str:
     return build_plan(spec, input_scale=input_scale).sql(pretty=True)
 
 
-def refusals(spec: Spec) -> list[Refusal]:
-    """Every indicator the plan cannot compute exactly, with the reason."""
-    out: list[Refusal] = []
-    refused: set[str] = set()
-    for ind_id in spec.order:
-        indicator = spec.indicators[ind_id]
-        reason = None
-        formula = spec.formulas.get(ind_id)
-        if indicator.scale is not None:
-            reason = "grade scales (ordinal targets and realisations) are not compiled yet"
-        elif any(t.grade is not None for t in indicator.targets.values()):
-            reason = "a grade target needs a grade scale, which is not compiled yet"
-        elif indicator.quarters is not None:
-            reason = "quarterly derivation of the year's value is not compiled yet"
-        elif indicator.negative is NegativeRule.NOT_COMPUTABLE:
-            reason = "'negative: not_computable' is not compiled yet"
-        elif formula is not None:
-            for ref in sorted(formula.references):
-                if ref in refused:
-                    reason = f"it depends on '{ref}', which is refused"
-                    break
-                variable = spec.variables.get(ref)
-                if variable is not None and variable.quarters is not None:
-                    reason = f"variable '{ref}' derives its year from quarters, not compiled yet"
-                    break
-        if reason is None and formula is not None:
-            for ref in sorted(formula.references):
-                if ref in spec.variables and len(spec.variable_categories(ref)) > 62:
-                    reason = f"variable '{ref}' has more than 62 categories, not compiled yet"
-        if reason is not None:
-            refused.add(ind_id)
-            out.append(Refusal(ind_id, reason))
-    return out
-
-
-def _hi(value: int) -> str:
-    return f"CAST({value} AS HUGEINT)"
-
-
-def _dec(value: Decimal | None) -> tuple[str, str]:
-    if value is None:
-        return "CAST(NULL AS HUGEINT)", "CAST(NULL AS HUGEINT)"
-    num, den = rational_literal(value)
-    return _hi(num), _hi(den)
-
-
-def _text(value: str | None) -> str:
-    return "CAST(NULL AS VARCHAR)" if value is None else quote(value)
-
-
-def _values(columns: Sequence[str], rows: Iterable[Sequence[str]], dummy: Sequence[str]) -> str:
-    """A VALUES table; with no rows, a typed empty one."""
-    body = list(rows)
-    if not body:
-        return f"SELECT * FROM (VALUES ({', '.join(dummy)})) AS t({', '.join(columns)}) WHERE FALSE"
-    lines = ",\n    ".join(f"({', '.join(row)})" for row in body)
-    return f"SELECT * FROM (VALUES\n    {lines}) AS t({', '.join(columns)})"
-
-
-def _round(n: str, d: str, pw: str, mode: str) -> str:
-    """Signed integer of ``n / d`` rounded to the places ``pw = 10 ** places`` gives."""
-    a = f"(abs({n}) * {pw})"
-    q = f"({a} // {d})"
-    r = f"({a} % {d})"
-    bump = (
-        f"CASE {mode} WHEN 'truncate' THEN 0 "
-        f"WHEN 'half_up' THEN CASE WHEN 2 * {r} >= {d} THEN 1 ELSE 0 END "
-        f"ELSE CASE WHEN 2 * {r} > {d} OR (2 * {r} = {d} AND {q} % 2 = 1) THEN 1 ELSE 0 END END"
-    )
-    return f"(sign({n}) * ({q} + {bump}))"
-
-
 class _Builder:
     def __init__(self, spec: Spec, input_scale: int, target_scale: int) -> None:
         self.spec = spec
-        self.scale_den = _hi(10**input_scale)
-        self.target_den = _hi(10**target_scale)
+        self.scale_den = hugeint(10**input_scale)
+        self.target_den = hugeint(10**target_scale)
         self.agg: list[str] = []  # columns picked from the dense per-key lists
         self.var_rows: list[tuple[str, ...]] = []  # (name, category, key, bit): variable map
         self.slot_rows: list[tuple[str, ...]] = []  # (name, category, key): slot map
@@ -357,10 +261,10 @@ def build_plan(
     # Inputs are aggregated long (by unit, period and key), then turned into one dense
     # list per unit and period indexed by key: a pivot with no per-column filter.
     text, whole = "CAST(NULL AS VARCHAR)", "CAST(NULL AS INTEGER)"
-    var_map = _values(
+    var_map = values_table(
         ("name", "category", "key", "bit"), b.var_rows, [text, text, whole, "CAST(0 AS BIGINT)"]
     )
-    slot_map = _values(("name", "category", "key"), b.slot_rows, [text, text, whole])
+    slot_map = values_table(("name", "category", "key"), b.slot_rows, [text, text, whole])
     n_vars, n_slots = len(b.seen_vars), b.slot_count
     ctes.append(f"vmap AS ({var_map})")
     ctes.append(f"smap AS ({slot_map})")
@@ -424,11 +328,11 @@ def build_plan(
         for i in order
     ]
     ctes.append("lng AS (\n  " + "\n  UNION ALL ".join(branches) + ")")
-    ctes.append("pol AS (" + _policy(spec, order) + ")")
-    ctes.append("tgt AS (" + _targets(spec, order) + ")")
-    ctes.append("bands AS (" + _bands(spec) + ")")
-    ctes.extend(_achievement(b.target_den))
-    sql = "WITH " + ",\n".join(ctes) + "\n" + _OUTPUT
+    ctes.append("pol AS (" + policy_table(spec, order) + ")")
+    ctes.append("tgt AS (" + target_table(spec, order) + ")")
+    ctes.append("bands AS (" + band_table(spec) + ")")
+    ctes.extend(achievement_stages(b.target_den))
+    sql = "WITH " + ",\n".join(ctes) + "\n" + OUTPUT
     return Plan(sql, order, input_scale, target_scale)
 
 
@@ -437,231 +341,3 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 def _alias(text: str) -> str:
     return text.rsplit(" AS ", 1)[1].strip()
-
-
-def _policy(spec: Spec, order: Sequence[str]) -> str:
-    columns = (
-        "indicator", "pw", "mode", "ach_raw", "pol", "lower_rule", "exact_rule",
-        "cap_n", "cap_d", "zt", "ztm_n", "ztm_d", "ztx_n", "ztx_d", "cat_scale", "floor0",
-    )  # fmt: skip
-    rows = []
-    for ind_id in order:
-        ind = spec.indicators[ind_id]
-        rounding = effective_rounding(spec.info.rounding, ind.rounding)
-        cap = effective_cap(ind, spec.info.cap)
-        zero = ind.zero_target
-        rows.append(
-            (
-                quote(ind_id),
-                _hi(10**rounding.places),
-                quote(rounding.mode.value),
-                "TRUE" if rounding.achievement_from.value == "raw" else "FALSE",
-                quote(ind.polarity.value),
-                quote(ind.lower_rule.value),
-                quote(ind.exact_rule.value),
-                *_dec(cap),
-                "TRUE" if zero is not None else "FALSE",
-                *_dec(zero.met if zero else None),
-                *_dec(zero.missed if zero else None),
-                _text(ind.category_scale or spec.info.category_scale),
-                "TRUE" if ind.negative is NegativeRule.FLOOR else "FALSE",
-            )
-        )
-    return _values(columns, rows, ["NULL"] * len(columns))
-
-
-def _targets(spec: Spec, order: Sequence[str]) -> str:
-    columns = (
-        "indicator", "period", "kind", "t_n", "t_d", "t_txt", "t_show",
-        "lo_n", "lo_d", "lo_txt", "lo_show", "hi_n", "hi_d", "hi_txt", "hi_show",
-    )  # fmt: skip
-    rows = []
-    for ind_id in order:
-        for period, target in spec.indicators[ind_id].targets.items():
-            if target.range is not None:
-                low, high = target.range.min, target.range.max
-                rows.append(
-                    (
-                        quote(ind_id),
-                        quote(period),
-                        "'range'",
-                        *_dec(None),
-                        _text(None),
-                        _text(None),
-                        *_dec(low),
-                        quote(str(low)),
-                        quote(show_raw(low, 4)),
-                        *_dec(high),
-                        quote(str(high)),
-                        quote(show_raw(high, 4)),
-                    )
-                )
-            elif target.value is not None:
-                value = target.value
-                rows.append(
-                    (
-                        quote(ind_id),
-                        quote(period),
-                        "'num'",
-                        *_dec(value),
-                        quote(str(value)),
-                        quote(show_raw(value, 4)),
-                        *_dec(None),
-                        _text(None),
-                        _text(None),
-                        *_dec(None),
-                        _text(None),
-                        _text(None),
-                    )
-                )
-    dummy = [
-        "CAST(NULL AS VARCHAR)" if c.endswith(("txt", "show")) or c in ("indicator", "period", "kind")
-        else "CAST(NULL AS HUGEINT)"
-        for c in columns
-    ]  # fmt: skip
-    return _values(columns, rows, dummy)
-
-
-def _bands(spec: Spec) -> str:
-    columns = ("scale", "label", "lo_n", "lo_d", "lo_inc", "hi_n", "hi_d", "hi_inc")
-    rows = []
-    for scale_id, scale in spec.compiled_scales.items():
-        for band in scale.bands:
-            iv = band.interval
-            rows.append(
-                (
-                    quote(scale_id),
-                    quote(band.band.label),
-                    *_dec(iv.low),
-                    "TRUE" if iv.low_inclusive else "FALSE",
-                    *_dec(iv.high),
-                    "TRUE" if iv.high_inclusive else "FALSE",
-                )
-            )
-    dummy = ["CAST(NULL AS VARCHAR)"] * 2 + ["CAST(NULL AS HUGEINT)"] * 2 + ["FALSE"]
-    dummy += ["CAST(NULL AS HUGEINT)"] * 2 + ["FALSE"]
-    return _values(columns, rows, dummy)
-
-
-def _achievement(target_den: str) -> list[str]:
-    rk = _round("r_n", "r_d", "pw", "mode")
-    unit_n = f"(u.t // gcd(u.t, {target_den}))"
-    unit_d = f"({target_den} // gcd(u.t, {target_den}))"
-    show = "CASE WHEN contains(u.t_txt, '.') THEN rtrim(rtrim(u.t_txt, '0'), '.') ELSE u.t_txt END"
-    a = f"""a AS (SELECT lng.*, pol.* EXCLUDE (indicator), {rk} AS rk,
-    CASE WHEN u.t IS NOT NULL THEN 'num' ELSE s.kind END AS kind,
-    CASE WHEN u.t IS NOT NULL THEN {unit_n} ELSE s.t_n END AS t_n,
-    CASE WHEN u.t IS NOT NULL THEN {unit_d} ELSE s.t_d END AS t_d,
-    CASE WHEN u.t IS NOT NULL THEN u.t_txt ELSE s.t_txt END AS t_txt,
-    CASE WHEN u.t IS NOT NULL THEN {show} ELSE s.t_show END AS t_show,
-    s.lo_n, s.lo_d, s.lo_txt, s.lo_show, s.hi_n, s.hi_d, s.hi_txt, s.hi_show
-  FROM lng JOIN pol ON pol.indicator = lng.indicator
-  LEFT JOIN batch_targets AS u
-    ON u.unit = lng.unit AND u.indicator = lng.indicator AND u.period = lng.period
-  LEFT JOIN tgt AS s ON s.indicator = lng.indicator AND s.period = lng.period)"""
-    b = """b AS (SELECT *,
-    CASE WHEN ach_raw THEN r_n ELSE rk END AS x_n,
-    CASE WHEN ach_raw THEN r_d ELSE pw END AS x_d
-  FROM a)"""
-    low = "(x_n * lo_d < lo_n * x_d)"
-    high = "(x_n * hi_d > hi_n * x_d)"
-    c = f"""c AS (SELECT *,
-    (kind = 'range' AND NOT {low} AND NOT {high}) AS inr,
-    CASE WHEN kind = 'range' THEN CASE WHEN {low} THEN lo_n ELSE hi_n END ELSE t_n END AS bn,
-    CASE WHEN kind = 'range' THEN CASE WHEN {low} THEN lo_d ELSE hi_d END ELSE t_d END AS bd,
-    CASE WHEN kind = 'range' THEN CASE WHEN {low} THEN lo_txt ELSE hi_txt END ELSE t_txt END AS btxt,
-    CASE WHEN kind = 'range' THEN CASE WHEN {low} THEN lo_show ELSE hi_show END ELSE t_show END
-      AS bshow,
-    CASE WHEN kind = 'range' THEN ' (outside ' || lo_txt || '–' || hi_txt || ')' ELSE '' END AS sfx
-  FROM b)"""
-    met = (
-        "CASE pol WHEN 'higher_is_better' THEN x_n >= 0 WHEN 'lower_is_better' THEN x_n <= 0 "
-        "ELSE x_n = 0 END"
-    )
-    zero_msg = (
-        "'zero target: achievement against a target of ' || btxt || ' cannot be computed "
-        "(declare ''zero_target'' to set a policy)'"
-    )
-    neg_msg = (
-        "'negative target ' || bshow || ': ratio rules such as R / T invert below zero, so the "
-        "achievement cannot be computed; express the target as a non-negative quantity'"
-    )
-    binary = f"(pol = '{Polarity.EXACT.value}' AND exact_rule = '{ExactRule.BINARY.value}')"
-    official = f"lower_rule = '{LowerRule.OFFICIAL.value}'"
-    equal = "(x_n * bd = bn * x_d)"
-    d = f"""d AS (SELECT *,
-    CASE WHEN inr OR kind IS NULL OR r_st <> 'ok' THEN NULL
-      WHEN bn = 0 THEN CASE WHEN NOT zt THEN {zero_msg} END
-      WHEN bn < 0 AND NOT {binary} THEN {neg_msg}
-      WHEN pol = 'lower_is_better' AND NOT {official} AND x_n = 0
-        THEN 'zero realisation: T / R is undefined when the realisation is 0'
-    END AS a_err,
-    CASE WHEN inr THEN CAST(100 AS HUGEINT)
-      WHEN bn = 0 THEN CASE WHEN {met} THEN ztm_n ELSE ztx_n END
-      WHEN {binary} THEN CASE WHEN {equal} THEN CAST(100 AS HUGEINT) ELSE CAST(0 AS HUGEINT) END
-      WHEN bn < 0 THEN NULL
-      WHEN pol = 'higher_is_better' THEN x_n * bd * 100
-      WHEN pol = 'lower_is_better' AND {official} THEN (2 * bn * x_d - x_n * bd) * 100
-      WHEN pol = 'lower_is_better' THEN bn * x_d * 100 * sign(x_n)
-      ELSE (bn * x_d - abs(x_n * bd - bn * x_d)) * 100
-    END AS a_n0,
-    CASE WHEN inr THEN CAST(1 AS HUGEINT)
-      WHEN bn = 0 THEN CASE WHEN {met} THEN ztm_d ELSE ztx_d END
-      WHEN {binary} THEN CAST(1 AS HUGEINT)
-      WHEN bn < 0 THEN NULL
-      WHEN pol = 'higher_is_better' THEN x_d * bn
-      WHEN pol = 'lower_is_better' AND {official} THEN x_d * bn
-      WHEN pol = 'lower_is_better' THEN bd * NULLIF(abs(x_n), 0)
-      ELSE bn * x_d
-    END AS a_d0
-  FROM c)"""
-    e = """e AS (SELECT *,
-    CASE WHEN kind IS NULL AND r_st = 'missing_data' THEN 'missing_data'
-      WHEN kind IS NULL THEN 'not_computable'
-      WHEN r_st <> 'ok' THEN r_st
-      WHEN a_err IS NOT NULL THEN 'not_computable' ELSE 'ok' END AS a_st,
-    CASE WHEN kind IS NULL AND r_st = 'missing_data' THEN r_why || '; no target for ' || period
-      WHEN kind IS NULL THEN 'no target for ' || period
-      WHEN r_st = 'missing_data' THEN r_why
-      WHEN r_st <> 'ok' THEN 'realisation is not computable: ' || r_why
-      WHEN a_err IS NOT NULL THEN a_err || sfx END AS a_why,
-    a_n0 // gcd(a_n0, a_d0) AS a_n1,
-    a_d0 // gcd(a_n0, a_d0) AS a_d1
-  FROM d)"""
-    # As the engine: below 0 floored at 0 (the default policy), else capped.
-    floored = "(floor0 AND sign(a_n1) * sign(a_d1) < 0)"
-    capped = "(cap_n IS NOT NULL AND a_n1 * cap_d > cap_n * a_d1)"
-    f = f"""f AS (SELECT *,
-    CASE WHEN a_st = 'ok' THEN CASE WHEN {floored} THEN 0 WHEN {capped} THEN cap_n ELSE a_n1 END
-      END AS a_n,
-    CASE WHEN a_st = 'ok' THEN CASE WHEN {floored} THEN 1 WHEN {capped} THEN cap_d ELSE a_d1 END
-      END AS a_d
-  FROM e)"""
-    g = f"""g AS (SELECT *, {_round("a_n", "a_d", "pw", "mode")} AS ak FROM f)"""
-    return [a, b, c, d, e, f, g]
-
-
-_DEC = "CAST(0.{zeros}1 AS DECIMAL(38, {scale}))".format(
-    zeros="0" * (OUTPUT_SCALE - 1), scale=OUTPUT_SCALE
-)
-_PAD = f"(CAST({10**OUTPUT_SCALE} AS HUGEINT) // pw)"
-
-_OUTPUT = f"""SELECT g.unit, g.indicator, g.period,
-  g.r_st AS realisation_status, g.r_why AS realisation_reason,
-  g.r_mi AS realisation_missing,
-  CAST(g.r_n AS DECIMAL(38, 0)) AS realisation_num,
-  CAST(g.r_d AS DECIMAL(38, 0)) AS realisation_den,
-  CAST(g.rk * {_PAD} AS DECIMAL(38, 0)) * {_DEC} AS realisation,
-  CAST(g.a_n AS DECIMAL(38, 0)) AS achievement_num,
-  CAST(g.a_d AS DECIMAL(38, 0)) AS achievement_den,
-  CAST(g.ak * {_PAD} AS DECIMAL(38, 0)) * {_DEC} AS achievement,
-  bands.label AS category,
-  g.a_st AS status, g.a_why AS reason,
-  CASE WHEN g.a_st = 'missing_data' THEN g.r_mi ELSE CAST([] AS VARCHAR[]) END AS missing
-FROM g
-LEFT JOIN bands ON g.a_st = 'ok' AND bands.scale = g.cat_scale
-  AND (bands.lo_n IS NULL OR g.ak * bands.lo_d > bands.lo_n * g.pw
-       OR (bands.lo_inc AND g.ak * bands.lo_d = bands.lo_n * g.pw))
-  AND (bands.hi_n IS NULL OR g.ak * bands.hi_d < bands.hi_n * g.pw
-       OR (bands.hi_inc AND g.ak * bands.hi_d = bands.hi_n * g.pw))
-ORDER BY g.unit, g.indicator, g.period"""

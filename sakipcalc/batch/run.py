@@ -35,7 +35,7 @@ def evaluate_batch(
     """Evaluate every indicator of ``spec`` for every unit and period in ``data``.
 
     ``data`` is a ``.parquet`` or ``.csv`` path, an Arrow table, or ``"table:NAME"``
-    for a table in ``connection``. Raises :class:`~.plan.BatchRefused` when the
+    for a table in ``connection``. Raises :class:`~.refusals.BatchRefused` when the
     spec holds what the batch path cannot compute exactly,
     :class:`~.inputs.BatchInputError` for bad input and :class:`BatchOverflow`.
     """

@@ -22,7 +22,15 @@ from decimal import Decimal
 
 from ..formula import NameInfo, NameKind
 
-__all__ = ["Column", "FormulaNodes", "Rational", "formula_nodes", "quote", "rational_literal"]
+__all__ = [
+    "Column",
+    "FormulaNodes",
+    "Rational",
+    "formula_nodes",
+    "hugeint",
+    "quote",
+    "rational_literal",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +68,7 @@ def rational_literal(value: Decimal) -> tuple[int, int]:
     return num, den
 
 
-def _hugeint(value: int) -> str:
+def hugeint(value: int) -> str:
     return f"CAST({value} AS HUGEINT)"
 
 
@@ -115,7 +123,7 @@ class _Builder:
             segment = ast.get_source_segment(self.source, node)
             assert segment is not None
             num, den = rational_literal(Decimal(segment))
-            return Rational(_hugeint(num), _hugeint(den)), 0
+            return Rational(hugeint(num), hugeint(den)), 0
         if isinstance(node, ast.Name):
             return self.leaf(node.id, None)
         if isinstance(node, ast.UnaryOp):
@@ -171,7 +179,7 @@ class _Builder:
                     f"COALESCE({a.err}, CASE WHEN {a.n} = 0 THEN "
                     f"'undefined arithmetic, such as 0 ** 0' END)"
                 )
-                return self.node(level + 1, _hugeint(1), _hugeint(1), err)
+                return self.node(level + 1, hugeint(1), hugeint(1), err)
             # Inputs are reduced, so a power of a reduced fraction is reduced too.
             n = " * ".join([a.n] * power)
             d = " * ".join([a.d] * power)
