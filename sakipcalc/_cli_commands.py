@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from ._atomic import write_atomically, write_bytes_atomically
-from ._exit import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+from ._cli_common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from ._loader import load_issues
 from ._paths import special_kind
 from ._spec import Spec
@@ -135,6 +135,14 @@ def _refuse_input_as_output(output: str | None, spec: Spec, args: argparse.Names
             )
 
 
+def _spec_with_data(args: argparse.Namespace, stderr: TextIO, verb: str) -> Spec | int:
+    """The spec loaded with any --data files merged into its data, or the exit code."""
+    spec, code = _load_or_report(args, stderr)
+    if spec is None:
+        return code
+    return _with_data(spec, args, stderr, verb)
+
+
 def _with_data(spec: Spec, args: argparse.Namespace, stderr: TextIO, verb: str) -> Spec | int:
     """The spec with any --data files merged into its data, or the exit code."""
     if not args.data:
@@ -156,13 +164,9 @@ def _with_data(spec: Spec, args: argparse.Namespace, stderr: TextIO, verb: str) 
 
 
 def evaluate_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    spec, code = _load_or_report(args, stderr)
-    if spec is None:
-        return code
-    merged = _with_data(spec, args, stderr, "evaluated")
-    if isinstance(merged, int):
-        return merged
-    spec = merged
+    spec = _spec_with_data(args, stderr, "evaluated")
+    if isinstance(spec, int):
+        return spec
     period = args.period or _latest_year(spec)
     if args.period is None:
         stderr.write(
@@ -231,13 +235,9 @@ def _colour(stream: TextIO) -> bool:
 def check_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from .check import check, render_check_json, render_check_table
 
-    spec, code = _load_or_report(args, stderr)
-    if spec is None:
-        return code
-    merged = _with_data(spec, args, stderr, "checked")
-    if isinstance(merged, int):
-        return merged
-    spec = merged
+    spec = _spec_with_data(args, stderr, "checked")
+    if isinstance(spec, int):
+        return spec
     result = check(spec)
     if args.format == "json":
         stdout.write(printable_json(render_check_json(result)))
@@ -250,10 +250,7 @@ def data_command(args: argparse.Namespace, stderr: TextIO) -> int:
     from ._export import write_data
     from ._spec import DataSet
 
-    spec, code = _load_or_report(args, stderr)
-    if spec is None:
-        return code
-    merged = _with_data(spec, args, stderr, "written")
+    merged = _spec_with_data(args, stderr, "written")
     if isinstance(merged, int):
         return merged
     _refuse_input_as_output(args.output, merged, args)

@@ -11,6 +11,7 @@ import io
 from pathlib import Path
 
 from ._import_tables import ALIASES, Cell, ImportIssues, Table, size_ok
+from ._source import byte_position
 from .errors import Location
 
 __all__ = ["read_csv"]
@@ -27,9 +28,7 @@ def read_csv(
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = body.count(b"\n", 0, exc.start) + 1
-        line_start = body.rfind(b"\n", 0, exc.start) + 1
-        column = len(body[line_start : exc.start].decode("utf-8", errors="replace")) + 1
+        line, column = byte_position(body, exc.start)
         issues.error(
             "not-utf8",
             f"byte 0x{body[exc.start]:02x} is not valid UTF-8",

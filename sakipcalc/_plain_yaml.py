@@ -23,13 +23,13 @@ from yaml.events import (
     StreamEndEvent,
 )
 
-_CParser: Any
+LIBYAML_PARSER: Any
 try:
     import yaml._yaml as _libyaml
 
-    _CParser = _libyaml.CParser
+    LIBYAML_PARSER = _libyaml.CParser
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    _CParser = None
+    LIBYAML_PARSER = None
 
 MAX_DEPTH = 32
 
@@ -62,9 +62,9 @@ def plain_data(text: str) -> Any:
     garbage collector to promote it and then run full collections over the
     whole heap, which took more time than parsing.
     """
-    if _CParser is None:
+    if LIBYAML_PARSER is None:
         return UNSURE
-    parser = _CParser(text)
+    parser = LIBYAML_PARSER(text)
     try:
         return _from_events(parser.get_event)
     except (yaml.YAMLError, _Unsure):

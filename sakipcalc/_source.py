@@ -43,16 +43,8 @@ from yaml.reader import Reader
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
-from ._plain_yaml import BOOL_TEXTS, MAX_DEPTH, NULL_TEXTS, UNSURE, plain_data
+from ._plain_yaml import BOOL_TEXTS, LIBYAML_PARSER, MAX_DEPTH, NULL_TEXTS, UNSURE, plain_data
 from .errors import Issue, Location, Severity
-
-_CParser: Any
-try:
-    import yaml._yaml as _libyaml
-
-    _CParser = _libyaml.CParser
-except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    _CParser = None
 
 MAX_FILE_BYTES = 1_048_576
 MAX_ISSUES_PER_FILE = 50
@@ -255,11 +247,11 @@ class _PureStrictComposer(Reader, Scanner, Parser, _RefusingComposer, BaseResolv
 
 
 _StrictComposer: Any = _PureStrictComposer
-if _CParser is not None:
+if LIBYAML_PARSER is not None:
 
-    class _CStrictComposer(_CParser, _RefusingComposer, BaseResolver):  # type: ignore[misc]
+    class _CStrictComposer(LIBYAML_PARSER, _RefusingComposer, BaseResolver):  # type: ignore[misc]
         def __init__(self, text: str, report: Callable[[_Refusal], None]) -> None:
-            _CParser.__init__(self, text)
+            LIBYAML_PARSER.__init__(self, text)
             Composer.__init__(self)
             BaseResolver.__init__(self)
             self._report = report
@@ -356,7 +348,7 @@ def load_yaml_strictly(text: str, file: str) -> tuple[SourceDoc | None, list[Iss
         return None, issues
     except yaml.reader.ReaderError as exc:
         position = exc.position
-        if _CParser is not None and isinstance(loader, _CParser):
+        if LIBYAML_PARSER is not None and isinstance(loader, LIBYAML_PARSER):
             # libyaml reports a byte offset into the UTF-8 text, not a character index.
             position = len(text.encode("utf-8")[:position].decode("utf-8", errors="ignore"))
         line, column = _line_col(text, position)
@@ -481,6 +473,14 @@ def _spans(node: ScalarNode, start: Mark, lines: list[str]) -> tuple[tuple[int, 
     return tuple(out)
 
 
+def byte_position(body: bytes, offset: int) -> tuple[int, int]:
+    """(line, column) of the byte at ``offset``; columns count characters, as editors do."""
+    line_start = body.rfind(b"\n", 0, offset) + 1
+    line = body.count(b"\n", 0, offset) + 1
+    column = len(body[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return line, column
+
+
 def read_yaml_file(path: Path, display: str) -> tuple[SourceDoc | None, list[Issue]]:
     """Read and strictly parse one file, refusing it early if it is too big or not UTF-8."""
     try:
@@ -514,10 +514,7 @@ def read_yaml_file(path: Path, display: str) -> tuple[SourceDoc | None, list[Iss
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line_start = body.rfind(b"\n", 0, exc.start) + 1
-        line = body.count(b"\n", 0, exc.start) + 1
-        # Columns count characters, as editors do, not bytes.
-        column = len(body[line_start : exc.start].decode("utf-8", errors="replace")) + 1
+        line, column = byte_position(body, exc.start)
         return None, [
             Issue(
                 Severity.ERROR,

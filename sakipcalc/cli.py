@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
 from . import __version__
-from ._exit import EXIT_OK, EXIT_USAGE
+from ._cli_common import EXIT_OK, EXIT_USAGE, add_allow_root
 from ._terminal import printable
 from .errors import OutputError, PeriodError, SakipError
 from .i18n import LOCALES
@@ -115,13 +115,7 @@ def _data_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _spec_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH")
-    parser.add_argument(
-        "--allow-root",
-        action="append",
-        default=[],
-        metavar="DIR",
-        help="a directory outside the spec that its imports may read (repeatable)",
-    )
+    add_allow_root(parser)
 
 
 def _parser() -> _Parser:

@@ -8,262 +8,84 @@ Field docs here become the JSON Schema descriptions that editors show.
 
 from __future__ import annotations
 
-import enum
-from collections.abc import Mapping
-from types import MappingProxyType
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    WithJsonSchema,
-    model_validator,
+from pydantic import BeforeValidator, Field, WithJsonSchema
+
+from ._model_enums import (
+    AchievementFrom,
+    Domain,
+    EfficiencyRule,
+    ExactRule,
+    LowerRule,
+    NegativeRule,
+    OrgLevel,
+    Polarity,
+    QuarterRule,
+    Rollup,
+    RoundingMode,
+    ScaleKind,
 )
-
-from ._types import (
-    Dec,
-    Flag,
-    Ident,
-    IndicatorCap,
-    Int,
-    Period,
-    SpecCap,
-    Text,
-    parse_decimal_text,
+from ._model_parts import (
+    Baseline,
+    BudgetRounding,
+    FrozenMap,
+    Invariant,
+    Model,
+    RangeTarget,
+    Rounding,
+    RoundingOverride,
+    Target,
+    TargetSpec,
+    ZeroTargetPolicy,
 )
-
-K = TypeVar("K")
-V = TypeVar("V")
-
-
-def _freeze(value: Mapping[K, V]) -> Mapping[K, V]:
-    return MappingProxyType(dict(value))
-
-
-FrozenMap = Annotated[Mapping[K, V], AfterValidator(_freeze)]
-
-
-class Model(BaseModel):
-    model_config = ConfigDict(
-        frozen=True,
-        extra="forbid",
-        strict=False,
-        use_enum_values=False,
-        hide_input_in_errors=True,
-    )
-
-
-# --------------------------------------------------------------------- enums
-
-
-class Polarity(enum.StrEnum):
-    """Which direction is better (arah)."""
-
-    HIGHER_IS_BETTER = "higher_is_better"
-    LOWER_IS_BETTER = "lower_is_better"
-    EXACT = "exact"
-
-
-class LowerRule(enum.StrEnum):
-    """Achievement formula for lower-is-better indicators."""
-
-    OFFICIAL = "official"  # (2T - R) / T x 100, PermenPANRB 8/2021 "kondisi khusus"
-    INVERSE = "inverse"  # T / R x 100, used by many regional applications
-
-
-class ExactRule(enum.StrEnum):
-    """Achievement formula for exact targets."""
-
-    DEVIATION = "deviation"  # (1 - |R - T| / T) x 100
-    BINARY = "binary"  # 100 when R == T, else 0
-
-
-class RoundingMode(enum.StrEnum):
-    HALF_UP = "half_up"
-    HALF_EVEN = "half_even"
-    TRUNCATE = "truncate"
-
-
-class AchievementFrom(enum.StrEnum):
-    """Whether achievement is computed from the rounded or the raw realisation."""
-
-    ROUNDED = "rounded"
-    RAW = "raw"
-
-
-class Domain(enum.StrEnum):
-    """What values a variable may take."""
-
-    COUNT = "count"  # non-negative whole numbers
-    PERCENTAGE = "percentage"  # 0-100
-    RUPIAH = "rupiah"  # non-negative money, at most 2 decimals
-    SCORE = "score"  # a score on a declared scale (e.g. AKIP 0-100)
-    GRADE = "grade"  # an ordinal grade label on a declared scale
-    NUMBER = "number"  # any finite decimal
-
-
-class ScaleKind(enum.StrEnum):
-    GRADE = "grade"  # ordinal grades with score bands (AKIP AA ... D)
-    CATEGORY = "category"  # achievement categories (Sangat Tinggi ... Sangat Rendah)
-
-
-class Rollup(enum.StrEnum):
-    MEAN = "mean"
-    WEIGHTED_MEAN = "weighted_mean"
-    MIN = "min"
-    RATIO_OF_SUMS = "ratio_of_sums"
-
-
-class QuarterRule(enum.StrEnum):
-    """How the annual realisation derives from quarterly ones."""
-
-    SUM = "sum"  # per-quarter counts add up
-    LAST = "last"  # cumulative figures: Q4 is the year
-    MEAN = "mean"
-    MAX = "max"
-
-
-class NegativeRule(enum.StrEnum):
-    """What a computed achievement below 0 becomes (e.g. lower-is-better, R > 2T)."""
-
-    FLOOR = "floor"  # printed as 0; raw keeps the arithmetic
-    ALLOW = "allow"  # printed as computed, below 0
-    NOT_COMPUTABLE = "not_computable"  # refused, with the arithmetic as the reason
-
-
-class EfficiencyRule(enum.StrEnum):
-    ACHIEVEMENT_MINUS_ABSORPTION = "achievement_minus_absorption"
-
-
-# ---------------------------------------------------------------- components
-
-
-class Rounding(Model):
-    """How printed figures are rounded (declared, never guessed)."""
-
-    places: Int = Field(2, ge=0, le=10, description="decimal places")
-    mode: RoundingMode = RoundingMode.HALF_UP
-    achievement_from: AchievementFrom = Field(
-        AchievementFrom.ROUNDED,
-        description="compute achievement from the rounded or the raw realisation",
-    )
-
-
-class RoundingOverride(Model):
-    places: Int | None = Field(None, ge=0, le=10)
-    mode: RoundingMode | None = None
-    achievement_from: AchievementFrom | None = None
-
-
-class BudgetRounding(Model):
-    """How absorption (penyerapan) is rounded; unset fields follow the spec's rounding."""
-
-    places: Int | None = Field(None, ge=0, le=10)
-    mode: RoundingMode | None = None
-
-
-class RangeTarget(Model):
-    min: Dec
-    max: Dec
-
-
-def _target_input(value: Any) -> Any:
-    """``25`` -> number; ``BB`` -> grade; ``{min, max}`` -> range."""
-    if value is None:
-        raise ValueError(
-            "the target is empty: write a number (25), a grade (BB) or a range "
-            "{min: 80, max: 90}, or remove this period"
-        )
-    if isinstance(value, dict):
-        if "min" in value or "max" in value:
-            return {"range": value}  # the range model names any missing or extra key
-        raise ValueError(
-            "a target is a number (25), a grade (BB) or a range {min: 80, max: 90}; "
-            f"a mapping with {', '.join(map(str, value)) or 'no keys'} is none of them"
-        )
-    if isinstance(value, str):
-        try:
-            return {"value": parse_decimal_text(value)}
-        except ValueError as exc:
-            if value and value[0].isalpha() and value.replace("+", "").isalnum():
-                return {"grade": value}
-            raise exc
-    return value
-
-
-class TargetSpec(Model):
-    """A target: a number, a grade label, or a range ``{min, max}``."""
-
-    value: Dec | None = None
-    grade: Text | None = None
-    range: RangeTarget | None = None
-
-    @model_validator(mode="after")
-    def _exactly_one(self) -> TargetSpec:
-        given = [name for name in ("value", "grade", "range") if getattr(self, name) is not None]
-        if len(given) != 1:
-            raise ValueError(
-                "a target is exactly one of a number, a grade or a range"
-                + (f"; this one has {' and '.join(given)}" if given else "")
-            )
-        return self
-
-    def describe(self) -> str:
-        if self.value is not None:
-            return str(self.value)
-        if self.grade is not None:
-            return self.grade
-        if self.range is not None:
-            return f"{self.range.min}–{self.range.max}"
-        return "?"
-
-
-_TARGET_SCHEMA: dict[str, Any] = {
-    "description": "a number (25), a grade label (BB) or a range {min: 80, max: 90}",
-    "anyOf": [
-        {"type": "number"},
-        {"type": "string"},
-        {
-            "type": "object",
-            "properties": {"min": {"type": "number"}, "max": {"type": "number"}},
-            "required": ["min", "max"],
-            "additionalProperties": False,
-        },
-    ],
-}
-
-Target = Annotated[TargetSpec, BeforeValidator(_target_input), WithJsonSchema(_TARGET_SCHEMA)]
-
-
-class Baseline(Model):
-    period: Period
-    value: Target
-
-
-class ZeroTargetPolicy(Model):
-    """What achievement a target of 0 gets: ``met`` when the realisation meets it, else ``missed``."""
-
-    met: Dec
-    missed: Dec
-
-
-class Invariant(Model):
-    """A property the spec author asserts about an indicator (checked by ``sakipcalc test``)."""
-
-    range: RangeTarget | None = None
-    increasing_in: Ident | None = None
-    decreasing_in: Ident | None = None
-    subset: tuple[Ident, Ident] | None = Field(
-        None,
-        description="[part, whole]: each category of part is at most that of whole; when "
-        "they are broken down differently (or not at all), part's total is at most whole's",
-    )
-
-
-# -------------------------------------------------------------------- entities
+from ._types import Dec, Flag, Ident, IndicatorCap, Int, Period, SpecCap, Text
+
+__all__ = [
+    "PERCENT_UNITS",
+    "AchievementFrom",
+    "Agreement",
+    "AgreementItem",
+    "Band",
+    "Baseline",
+    "Breakdown",
+    "Budget",
+    "BudgetLine",
+    "BudgetRounding",
+    "Category",
+    "Domain",
+    "Efficiency",
+    "EfficiencyRule",
+    "ExactRule",
+    "FrozenMap",
+    "Goal",
+    "Indicator",
+    "Invariant",
+    "Link",
+    "LowerRule",
+    "Model",
+    "NegativeRule",
+    "Objective",
+    "OrgLevel",
+    "OrgUnit",
+    "Plan",
+    "Polarity",
+    "QuarterRule",
+    "RangeTarget",
+    "Reported",
+    "Rollup",
+    "Rounding",
+    "RoundingMode",
+    "RoundingOverride",
+    "Scale",
+    "ScaleKind",
+    "SpecFile",
+    "SpecInfo",
+    "Target",
+    "TargetSpec",
+    "Variable",
+    "ZeroTargetPolicy",
+]
 
 
 class Category(Model):
@@ -332,13 +154,6 @@ class Scale(Model):
     name: Text | None = None
     kind: ScaleKind
     bands: tuple[Band, ...] = Field(min_length=1)
-
-
-class OrgLevel(enum.StrEnum):
-    II = "II"
-    III = "III"
-    IV = "IV"
-    V = "V"
 
 
 class OrgUnit(Model):

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, TextIO
 
-from .._exit import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+from .._cli_common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, add_allow_root
 
 __all__ = ["add_parser", "run"]
 
@@ -22,13 +22,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "batch", help="evaluate one spec for many units at once (DuckDB; exact)"
     )
     parser.add_argument("paths", nargs="+", metavar="SPEC")
-    parser.add_argument(
-        "--allow-root",
-        action="append",
-        default=[],
-        metavar="DIR",
-        help="a directory outside the spec that its imports may read (repeatable)",
-    )
+    add_allow_root(parser)
     parser.add_argument(
         "--data", help="realisations: unit,name,category,period,value (.parquet or .csv)"
     )
