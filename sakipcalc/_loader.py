@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ._args import require_paths
+from ._exact import own_context
 from ._files import display, read_spec_files
 from ._merge import merge
 from ._spec import Spec
@@ -20,6 +21,7 @@ from .errors import Issue, IssueReport, Location, Severity, SpecError
 from .validation import check
 
 
+@own_context  # the caller's Decimal context never reaches a figure
 def load_issues(
     paths: Sequence[str | os.PathLike[str]], *, progress_stream: TextIO | None = None
 ) -> tuple[Spec | None, IssueReport]:

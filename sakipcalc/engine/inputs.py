@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
+from .._exact import exact_sum
 from .._spec import DataSet, Spec
 from .._types import Period
 from ..results import MissingInput
@@ -41,17 +42,17 @@ class Inputs:
                 return [MissingInput(name, period=period)]
             if not isinstance(cells, Mapping):
                 raise not_data(name, period, cells)
-            total = Decimal(0)
+            present: list[Decimal] = []
             missing: list[MissingInput] = []
             for category in categories:
                 cell = cells.get(category)
                 if cell is None:
                     missing.append(MissingInput(name, category, period))
                 elif isinstance(cell, Decimal):
-                    total += cell
+                    present.append(cell)
                 else:
                     raise not_data(f"{name}[{category}]", period, cell)
-            return missing or total
+            return missing or exact_sum(present)
         return self._from_variable_quarters(
             name, period, lambda n, p: self.variable_sum(n, categories, p)
         )

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import assert_never
 
+from .._exact import exact_sum
 from .._spec import Spec
 from ..models import AchievementFrom, Polarity, Rollup, TargetSpec
 from ..results import CategoryRef, Figure, IndicatorResult, RollupKind, RollupResult, Status
@@ -98,11 +99,12 @@ def _ratio_of_sums(spec: Spec, usable: Sequence[RollupPart]) -> tuple[Decimal, s
         use = real.rounded if from_rounded else real.raw
         numerators.append(use if use is not None else real.raw)
         denominators.append(spec_target)
-    denominator = sum(denominators, Decimal(0))
+    denominator = exact_sum(denominators)
     if denominator == 0:
         return Figure.not_computable("zero denominator: the targets sum to 0")
-    raw = sum(numerators, Decimal(0)) / denominator * HUNDRED
-    numerator = show_raw(sum(numerators, Decimal(0)), rounding.places)
+    total = exact_sum(numerators)
+    raw = total / denominator * HUNDRED
+    numerator = show_raw(total, rounding.places)
     return raw, f"{numerator} / {denominator} × 100"
 
 

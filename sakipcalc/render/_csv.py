@@ -6,6 +6,7 @@ import csv
 import io
 from decimal import Decimal
 
+from .._exact import own_context
 from ..i18n import Locale
 from ..models import TargetSpec
 from ..results import EvaluationReport, Figure, IndicatorResult
@@ -76,6 +77,7 @@ def _text(cell: Cell, locale: Locale) -> str:
     return spreadsheet_text(cell)
 
 
+@own_context  # the caller's Decimal context never reaches the output
 def render_csv(report: EvaluationReport, *, locale: Locale = "en") -> str:
     """The report's indicators as CSV: one row per indicator, columns :data:`CSV_COLUMNS`.
 
