@@ -89,6 +89,7 @@ from typing import Any
 
 from ._args import require_locale, require_paths, require_spec
 from ._data import DataSchema, parse_data, split_data
+from ._exact import own_context
 from ._files import display as display_path
 from ._hints import suggest
 from ._paths import special_kind
@@ -128,6 +129,7 @@ _COLUMNS_HINT = "the columns are name, category, period, value (or nama, kategor
 # ------------------------------------------------------------------ public
 
 
+@own_context  # cells are converted in sakipcalc's Decimal context, not the caller's
 def load_data(spec: Spec, *paths: str | os.PathLike[str], locale: Locale | None = None) -> DataSet:
     """Read realisation data files and merge them with the spec's own data.
 

@@ -9,6 +9,7 @@ every output compared with a run under the default context.
 
 from __future__ import annotations
 
+import dataclasses
 import decimal
 import io
 import re
@@ -16,6 +17,7 @@ import threading
 import zipfile
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from conftest import TANAH_LAUT_SPEC
@@ -210,3 +212,24 @@ def test_property_testing_runs_in_its_own_context() -> None:
         hostile = run_invariants(spec, max_examples=5, indicators=chosen).render()
     assert hostile == clean
     assert "0 failed" in clean
+
+
+@pytest.mark.parametrize("extension", ["csv", "xlsx"])
+def test_data_files_are_written_and_read_in_sakipcalcs_context(
+    tmp_path: Path, extension: str
+) -> None:
+    full = sakipcalc.load(TANAH_LAUT_SPEC)
+    bare = dataclasses.replace(full, data=DataSet())
+    clean_path = tmp_path / f"clean.{extension}"
+    sakipcalc.write_data(full.data, clean_path, locale="en")
+    clean = sakipcalc.load_data(bare, clean_path, locale="en")
+    for number, hostile in enumerate(HOSTILE):
+        path = tmp_path / f"hostile{number}.{extension}"
+        with decimal.localcontext(hostile()):
+            sakipcalc.write_data(full.data, path, locale="en")
+            got = sakipcalc.load_data(bare, path, locale="en")
+        if extension == "csv":
+            assert path.read_bytes() == clean_path.read_bytes()
+        else:
+            assert _xlsx_parts(path.read_bytes()) == _xlsx_parts(clean_path.read_bytes())
+        assert got.values == clean.values

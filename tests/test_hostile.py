@@ -10,6 +10,7 @@ exception, and it comes back (Hypothesis' ``deadline`` catches a slow case).
 from __future__ import annotations
 
 import contextlib
+import decimal
 import io
 import tempfile
 import zipfile
@@ -19,7 +20,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 import pytest
-from conftest import run_cli
+from conftest import TANAH_LAUT_SPEC, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -166,6 +167,25 @@ def test_checked_data_is_not_checked_again(spec: sakipcalc.Spec) -> None:
     checked = check_dataset(spec, data)
     assert check_dataset(spec, checked) is checked
     assert checked.values == {"2022": {"total": Decimal(4)}}
+
+
+# ------------------------------------------------- the caller's Decimal context
+
+
+def test_a_low_precision_floor_context_adds_no_budget_warnings() -> None:
+    # issue 13: prec=5, ROUND_FLOOR gave false budget-total-mismatch warnings
+    clean = sakipcalc.validate(TANAH_LAUT_SPEC)
+    with decimal.localcontext(decimal.Context(prec=5, rounding=decimal.ROUND_FLOOR)):
+        hostile = sakipcalc.validate(TANAH_LAUT_SPEC)
+    assert [i.code for i in hostile] == [i.code for i in clean]
+    assert "budget-total-mismatch" not in {i.code for i in hostile}
+
+
+def test_a_trapped_inexact_does_not_escape_load() -> None:
+    # issue 13: with Inexact trapped, load() raised a bare decimal.Inexact from line_totals
+    with decimal.localcontext(decimal.Context(prec=5, traps=[decimal.Inexact])):
+        spec = sakipcalc.load(TANAH_LAUT_SPEC)
+        sakipcalc.evaluate(spec, period="2022")
 
 
 # ---------------------------------------------------------------- properties
