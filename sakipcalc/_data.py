@@ -250,14 +250,15 @@ class _Parser:
             out: dict[str, Decimal | None] = {}
             ok = True
             for category, cell in raw.items():
-                if category not in allowed:
+                if not isinstance(category, str) or category not in allowed:
+                    # (a DataSet built by hand may use any key; a file's keys are text)
                     self.issues.append(
                         _error(
                             "unknown-category",
                             f"'{category}' is not a category of '{variable.id}'",
                             origin,
                             category,
-                            hint=suggest(category, allowed),
+                            hint=suggest(category, allowed) if isinstance(category, str) else None,
                             prefer_key=True,
                         )
                     )

@@ -146,6 +146,9 @@ def test_an_unknown_grade_and_a_bad_period_are_refused(spec: sakipcalc.Spec) -> 
     assert _api_issue(spec, DataSet({"22": {"total": Decimal(1)}})).code == "invalid-period"
     assert _api_issue(spec, DataSet({"2022": {1: Decimal(1)}})).code == "invalid-id"  # type: ignore[dict-item]
     assert _api_issue(spec, DataSet({"2022": [1]})).code == "type"  # type: ignore[dict-item]
+    # a key no file could hold (found by the property below): refused, not a TypeError
+    odd = DataSet({"2022": {"served": {0: Decimal(1)}}})  # type: ignore[dict-item]
+    assert _api_issue(spec, odd).code == "unknown-category"
 
 
 def test_every_problem_is_reported_at_once(spec: sakipcalc.Spec) -> None:
@@ -394,3 +397,50 @@ def test_small_random_xlsx_like_zips_as_data(
         with contextlib.suppress(SakipError):
             sakipcalc.load_data(spec, path)
         _run_cli_safely("evaluate", str(spec_dir), "--period", "2022", "--data", str(path))
+
+
+_API_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**45), 10**45),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.decimals(allow_nan=True, allow_infinity=True),
+    st.sampled_from([Decimal("sNaN"), Decimal("-0"), Decimal("1E+999999"), Decimal("1E-999999")]),
+    st.text(max_size=8),
+    st.binary(max_size=4),
+    st.builds(Grade, st.sampled_from(["A", "B", "Z", ""])),
+)
+_API_KEYS = st.one_of(
+    st.sampled_from(["served", "total", "grade", "share", "north", "south", "nope", "2022"]),
+    st.text(max_size=6),
+    st.integers(0, 3000),
+    st.none(),
+)
+_API_VALUES = st.recursive(
+    _API_SCALARS,
+    lambda inner: st.one_of(
+        st.dictionaries(_API_KEYS, inner, max_size=4),
+        st.lists(inner, max_size=3),
+        st.dictionaries(_API_KEYS, inner, max_size=3).map(MappingProxyType),
+    ),
+    max_leaves=12,
+)
+
+
+@settings(_PROPERTY, max_examples=300)
+@given(
+    st.one_of(
+        st.dictionaries(
+            st.one_of(st.sampled_from(["2022", "2022-Q1", "2021"]), _API_KEYS),
+            st.dictionaries(_API_KEYS, _API_VALUES, max_size=4),
+            max_size=3,
+        ),
+        _API_VALUES,
+    )
+)
+def test_any_hand_built_dataset_evaluates_or_is_refused(
+    data_spec: tuple[sakipcalc.Spec, Path], values: object
+) -> None:
+    spec, _ = data_spec
+    with contextlib.suppress(SakipError):
+        sakipcalc.evaluate(spec, DataSet(values), period="2022")  # type: ignore[arg-type]
