@@ -26,7 +26,7 @@ from .errors import SakipError
 from .formula import MAX_EXACT_DIGITS
 from .rounding import DECIMAL_CONTEXT
 
-__all__ = ["InexactSum", "exact_sum", "own_context"]
+__all__ = ["InexactSum", "exact_product", "exact_sum", "own_context"]
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -48,6 +48,7 @@ _EXACT = decimal.Context(
     ],
 )
 _add = _EXACT.add
+_multiply = _EXACT.multiply
 
 
 class InexactSum(SakipError, ArithmeticError):
@@ -65,6 +66,16 @@ def exact_sum(values: Iterable[Decimal]) -> Decimal:
             f"a sum of data needs more than {MAX_EXACT_DIGITS} significant digits"
         ) from exc
     return total
+
+
+def exact_product(a: Decimal, b: Decimal) -> Decimal:
+    """``a * b``, exactly (a weight times an achievement, for a weighted mean)."""
+    try:
+        return _multiply(a, b)
+    except (decimal.Inexact, decimal.Underflow, decimal.Overflow) as exc:
+        raise InexactSum(
+            f"a product of data needs more than {MAX_EXACT_DIGITS} significant digits"
+        ) from exc
 
 
 def own_context(function: Callable[_P, _R]) -> Callable[_P, _R]:

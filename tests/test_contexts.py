@@ -233,3 +233,19 @@ def test_data_files_are_written_and_read_in_sakipcalcs_context(
         else:
             assert _xlsx_parts(path.read_bytes()) == _xlsx_parts(clean_path.read_bytes())
         assert got.values == clean.values
+
+
+def test_exact_sum_is_sum_without_rounding() -> None:
+    from sakipcalc._exact import InexactSum, exact_product, exact_sum
+
+    values = [Decimal("1.50"), Decimal("2"), Decimal("-0.25")]
+    assert str(exact_sum(values)) == "3.25"  # the Decimal sum() gives, exponent and all
+    assert str(exact_sum([Decimal("1.50"), Decimal("1.50")])) == "3.00"
+    assert exact_sum([]) == 0
+    # 10^39 + 10^-39: 79 digits, by hand
+    assert exact_sum([Decimal(_BIG), Decimal(_TINY)]) == Decimal(_BIG + "." + "0" * 38 + "1")
+    assert exact_product(Decimal(_BIG), Decimal(_BIG)) == Decimal("1E+78")
+    with pytest.raises(InexactSum, match="more than 1000 significant digits"):
+        exact_sum([Decimal("1E+900"), Decimal("1E-900")])
+    with pytest.raises(InexactSum):
+        exact_product(Decimal("1" * 600), Decimal("1" * 600))
