@@ -23,6 +23,7 @@ from ._source import SourceDoc, format_path
 from ._spec import DataSet, DataValue, Grade, Origin, Spec
 from ._types import IDENT_RE, MAX_NUMBER_DIGITS, parse_decimal_text, parse_period
 from .errors import Issue, IssueReport, Severity, SpecError
+from .limits import MAX_NAME_LENGTH
 from .models import Breakdown, Domain, Indicator, Variable
 
 # period -> name -> (the value as YAML gave it, where it was written)
@@ -165,7 +166,7 @@ class _Parser:
         schema = self.schema
         if not isinstance(name, str) or not IDENT_RE.fullmatch(name):
             self.issues.append(
-                _error("invalid-id", f"'{name}' is not a valid id", origin, prefer_key=True)
+                _error("invalid-id", f"'{_shown(name)}' is not a valid id", origin, prefer_key=True)
             )
             return _INVALID
         if name in schema.variables:
@@ -177,15 +178,22 @@ class _Parser:
         self.issues.append(
             _error(
                 "unknown-name",
-                f"data for unknown variable or indicator '{name}'",
+                f"data for unknown variable or indicator '{_shown(name)}'",
                 origin,
-                hint=suggest(name, [*schema.variables, *schema.indicators]),
+                hint=suggest(name, [*schema.variables, *schema.indicators])
+                if len(name) <= MAX_NAME_LENGTH
+                else None,
                 prefer_key=True,
             )
         )
         return _INVALID
 
     def number(self, raw: Any, origin: Origin, *sub: str) -> Decimal | object:
+        if isinstance(raw, str) and len(raw) > MAX_NAME_LENGTH:
+            # parse_decimal_text would repeat the whole text in its message
+            message = f"expected a number, got text of {len(raw):,} characters"
+            self.issues.append(_error("invalid-number", message, origin, *sub))
+            return _INVALID
         try:
             if isinstance(raw, Decimal):
                 return _given_decimal(raw)
@@ -255,10 +263,12 @@ class _Parser:
                     self.issues.append(
                         _error(
                             "unknown-category",
-                            f"'{category}' is not a category of '{variable.id}'",
+                            f"'{_shown(category)}' is not a category of '{variable.id}'",
                             origin,
                             category,
-                            hint=suggest(category, allowed) if isinstance(category, str) else None,
+                            hint=suggest(category, allowed)
+                            if isinstance(category, str) and len(category) <= MAX_NAME_LENGTH
+                            else None,
                             prefer_key=True,
                         )
                     )
@@ -295,9 +305,9 @@ class _Parser:
                 self.issues.append(
                     _error(
                         "unknown-grade",
-                        f"'{raw}' is not a grade of scale '{variable.scale}'",
+                        f"'{_shown(raw)}' is not a grade of scale '{variable.scale}'",
                         origin,
-                        hint=suggest(str(raw), grade_scale.labels),
+                        hint=suggest(str(raw)[:MAX_NAME_LENGTH], grade_scale.labels),
                     )
                 )
                 return _INVALID
@@ -333,14 +343,23 @@ class _Parser:
                 self.issues.append(
                     _error(
                         "unknown-grade",
-                        f"'{raw}' is not a grade of scale '{indicator.scale}'",
+                        f"'{_shown(raw)}' is not a grade of scale '{indicator.scale}'",
                         origin,
-                        hint=suggest(str(raw), scale.labels),
+                        hint=suggest(str(raw)[:MAX_NAME_LENGTH], scale.labels),
                     )
                 )
                 return _INVALID
             return Grade(str(raw))
         return self.number(raw, origin)
+
+
+def _shown(value: object) -> str:
+    """User text in a message, cut short: a key or cell may be megabytes long."""
+    text = str(value)
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
+
+
+_SHOWN = 80
 
 
 def _given_decimal(value: Decimal) -> Decimal:

@@ -172,6 +172,23 @@ def test_checked_data_is_not_checked_again(spec: sakipcalc.Spec) -> None:
     assert checked.values == {"2022": {"total": Decimal(4)}}
 
 
+def test_long_text_in_data_is_not_repeated_in_messages(write_spec: WriteSpec) -> None:
+    long = "x" * 100_000
+    key = "k" * 1000  # YAML's longest plain key is 1024 characters
+    text = SPEC + f'data:\n  "2022": {{{key}: 1, total: "{long}", grade: "{long}"}}\n'
+    report = sakipcalc.validate(write_spec({"spec.yaml": text}))
+    assert sorted(i.code for i in report.errors) == [
+        "invalid-number",
+        "unknown-grade",
+        "unknown-name",
+    ]
+    for issue in report.errors:
+        assert len(issue.message) + len(issue.hint or "") < 300, issue.code
+    messages = {i.code: i.message for i in report.errors}
+    assert messages["invalid-number"] == "expected a number, got text of 100,000 characters"
+    assert messages["unknown-name"] == f"data for unknown variable or indicator '{'k' * 79}…'"
+
+
 # ------------------------------------------------- the caller's Decimal context
 
 
