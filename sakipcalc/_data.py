@@ -94,6 +94,7 @@ def parse_data(
     dataset = DataSet(
         MappingProxyType({period: MappingProxyType(bucket) for period, bucket in values.items()}),
         MappingProxyType(origins),
+        checked_against=(schema.variables, schema.indicators, schema.breakdowns, schema.scales),
     )
     return dataset, parser.issues
 

@@ -163,6 +163,24 @@ def test_every_problem_is_reported_at_once(spec: sakipcalc.Spec) -> None:
     assert codes == ["invalid-number", "unknown-category", "unknown-name"]
 
 
+def test_bad_data_put_into_a_copy_of_the_spec_is_refused(spec: sakipcalc.Spec) -> None:
+    import dataclasses
+
+    from sakipcalc.check import check
+
+    copy = dataclasses.replace(spec, data=DataSet({"2022": {"total": Decimal("NaN")}}))
+    with pytest.raises(SpecError, match="must be finite"):
+        sakipcalc.evaluate(copy, period="2022")
+    with pytest.raises(SpecError, match="must be finite"):
+        check(copy)
+
+
+def test_loaded_data_is_not_checked_again(spec: sakipcalc.Spec) -> None:
+    from sakipcalc._data import check_dataset
+
+    assert check_dataset(spec, spec.data) is spec.data
+
+
 def test_checked_data_is_not_checked_again(spec: sakipcalc.Spec) -> None:
     from sakipcalc._data import check_dataset
 

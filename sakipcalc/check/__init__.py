@@ -22,6 +22,7 @@ import dataclasses
 import decimal
 import json
 
+from .._data import check_dataset
 from .._spec import Spec
 from ..engine import Evaluator
 from ..models import Reported
@@ -49,6 +50,7 @@ __all__ = [
 
 def check(spec: Spec) -> CheckResult:
     """Recompute every reported figure, total and cross-table target of ``spec``."""
+    check_dataset(spec, spec.data)  # data put into a copy of the spec by hand is checked
     with decimal.localcontext(DECIMAL_CONTEXT):
         evaluator = Evaluator(spec, spec.data)
         tally = Tally()

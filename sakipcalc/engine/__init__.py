@@ -50,8 +50,9 @@ def evaluate(
     """
     spec, data, period = require_spec(spec), require_data(data), require_period(period)
     parsed = Period(period)  # raises PeriodError for a malformed period
-    if data is not None and data is not spec.data:
-        data = check_dataset(spec, data)  # built by hand: checked as loaded data is
+    # Data built by hand (or put into a copy of the spec) is checked as loaded data
+    # is; data the loader checked against this spec's declarations passes at once.
+    data = check_dataset(spec, data if data is not None else spec.data)
     with decimal.localcontext(DECIMAL_CONTEXT):
-        evaluator = Evaluator(spec, data if data is not None else spec.data)
+        evaluator = Evaluator(spec, data)
         return evaluator.report(parsed, progress_stream)
