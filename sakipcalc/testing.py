@@ -30,7 +30,7 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from ._exact import own_context
+from ._exact import exact_sum, own_context
 from ._loader import load
 from ._progress import progress
 from ._spec import DataSet, DataValue, Grade, Spec
@@ -192,7 +192,7 @@ def _total(value: DataValue) -> Decimal:
     if isinstance(value, Decimal):
         return value
     if isinstance(value, Mapping):
-        return sum((v for v in value.values() if v is not None), Decimal(0))
+        return exact_sum(v for v in value.values() if v is not None)
     return Decimal(0)
 
 
