@@ -10,7 +10,7 @@ name, and :func:`parse_data` checks each value against what the spec declares
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
@@ -93,7 +93,7 @@ def parse_data(
                 bucket[name] = parsed  # type: ignore[assignment]
     dataset = DataSet(
         MappingProxyType({period: MappingProxyType(bucket) for period, bucket in values.items()}),
-        MappingProxyType(origins),
+        DataOrigins.of(origins),
         checked_against=(schema.variables, schema.indicators, schema.breakdowns, schema.scales),
     )
     return dataset, parser.issues
@@ -111,7 +111,7 @@ def check_dataset(spec: Spec, data: DataSet) -> DataSet:
     of their scale. Returns the data as the loader would hold it (numbers given
     as ``int`` or text become Decimal; a year given as an ``int`` becomes text).
     """
-    declarations = _declarations(spec)
+    declarations = declarations_of(spec)
     against = data.checked_against
     if against is not None and all(a is b for a, b in zip(against, declarations, strict=True)):
         return data
@@ -126,15 +126,64 @@ def check_dataset(spec: Spec, data: DataSet) -> DataSet:
     report = IssueReport.of([*issues, *more])
     if report.has_errors:
         raise SpecError(report)
-    return dataclasses.replace(checked, checked_against=declarations)
+    # Origins the caller gave (say, copied from loaded data) still say where each value is from.
+    origins = data.origins if data.origins else checked.origins
+    return dataclasses.replace(checked, origins=origins, checked_against=declarations)
 
 
-def _declarations(spec: Spec) -> tuple[object, ...]:
+def declarations_of(spec: Spec) -> tuple[object, ...]:
     """What data is checked against, compared by identity: a spec and its copies share them."""
     return (spec.variables, spec.indicators, spec.breakdowns, spec.compiled_scales)
 
 
 _INVALID = object()
+
+
+class DataOrigins(Mapping[tuple[str, str], Origin]):
+    """(period, name) -> where the value was written, kept as one document per value.
+
+    Values written under ``data: {period: {name: …}}`` all have the path
+    ``data.period.name``, so only the document is stored, and the
+    :class:`Origin` is made when asked for: a large spec has hundreds of
+    thousands of values, and locations are needed only for issues.
+    """
+
+    __slots__ = ("_docs", "_others")
+
+    def __init__(
+        self,
+        docs: Mapping[str, Mapping[str, SourceDoc]],
+        others: Mapping[tuple[str, str], Origin],
+    ) -> None:
+        self._docs = docs
+        self._others = others  # origins written at any other path
+
+    @classmethod
+    def of(cls, origins: Mapping[tuple[str, str], Origin]) -> DataOrigins:
+        docs: dict[str, dict[str, SourceDoc]] = {}
+        others: dict[tuple[str, str], Origin] = {}
+        for (period, name), origin in origins.items():
+            if origin.path == ("data", period, name):
+                docs.setdefault(period, {})[name] = origin.doc
+            else:
+                others[(period, name)] = origin
+        return cls(docs, others)
+
+    def __getitem__(self, key: tuple[str, str]) -> Origin:
+        period, name = key
+        doc = self._docs.get(period, {}).get(name)
+        if doc is None:
+            return self._others[key]
+        return Origin(doc, ("data", period, name))
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        for period, names in self._docs.items():
+            for name in names:
+                yield period, name
+        yield from self._others
+
+    def __len__(self) -> int:
+        return sum(len(names) for names in self._docs.values()) + len(self._others)
 
 
 def _error(
@@ -162,6 +211,8 @@ class _Parser:
         self.schema = schema
         self.issues: list[Issue] = []
         self._categories: dict[str, frozenset[str]] = {}
+        # Data repeats its numbers (0, 100, …): one Decimal for each text, not one per cell.
+        self._numbers: dict[str, Decimal] = {}
 
     def value(self, name: str, raw: Any, origin: Origin) -> DataValue | object:
         schema = self.schema
@@ -190,6 +241,8 @@ class _Parser:
         return _INVALID
 
     def number(self, raw: Any, origin: Origin, *sub: str) -> Decimal | object:
+        if isinstance(raw, str) and raw in self._numbers:
+            return self._numbers[raw]
         if isinstance(raw, str) and len(raw) > MAX_NAME_LENGTH:
             # parse_decimal_text would repeat the whole text in its message
             message = f"expected a number, got text of {len(raw):,} characters"
@@ -198,7 +251,10 @@ class _Parser:
         try:
             if isinstance(raw, Decimal):
                 return _given_decimal(raw)
-            return parse_decimal_text(raw)
+            number = parse_decimal_text(raw)
+            if isinstance(raw, str):
+                self._numbers[raw] = number
+            return number
         except ValueError as exc:
             self.issues.append(_error("invalid-number", str(exc), origin, *sub))
             return _INVALID
@@ -351,7 +407,26 @@ class _Parser:
                 )
                 return _INVALID
             return Grade(str(raw))
-        return self.number(raw, origin)
+        number = self.number(raw, origin)
+        if isinstance(number, Decimal) and not self.given_fits(number, indicator, origin):
+            return _INVALID
+        return number
+
+    def given_fits(self, value: Decimal, indicator: Indicator, origin: Origin) -> bool:
+        """A given realisation obeys the rule its indicator's targets obey: a percentage
+        lies in 0–100 (above 100 only with ``allow_over_100``, never below 0)."""
+        if not indicator.is_percent or (value >= 0 and (value <= 100 or indicator.allow_over_100)):
+            return True
+        self.issues.append(
+            _error(
+                "percentage-out-of-range",
+                f"percentage realisation {value} of '{indicator.id}' is outside 0–100",
+                origin,
+                hint="fix the value"
+                + ("" if value < 0 else ", or declare 'allow_over_100: true' on the indicator"),
+            )
+        )
+        return False
 
 
 def _shown(value: object) -> str:
@@ -387,4 +462,12 @@ def _given_decimal(value: Decimal) -> Decimal:
     return value
 
 
-__all__ = ["API_DATA_FILE", "DataSchema", "RawData", "check_dataset", "parse_data", "split_data"]
+__all__ = [
+    "API_DATA_FILE",
+    "DataSchema",
+    "RawData",
+    "check_dataset",
+    "declarations_of",
+    "parse_data",
+    "split_data",
+]

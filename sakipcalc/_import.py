@@ -65,6 +65,19 @@ Formulas are read through the values Excel stored for them.
   read as shown: 13.32.
 * Booleans, dates and error values (``#DIV/0!``) are errors.
 
+Limits, each refused early with its own message: a CSV or XLSX file of at
+most :data:`MAX_DATA_BYTES` (20 MiB) and :data:`MAX_DATA_ROWS` (200,000) rows
+per file or sheet. A workbook is checked before it is parsed
+(:mod:`sakipcalc._xlsx_scan`): at most 200 MiB unpacked, 16 MiB for a part
+other than a sheet or the shared strings, 2,000,000 cells in all (counting
+the empty cells before the last one of each row), and 32,767 characters in a
+cell or shared string (Excel's own limit). A number cell must hold a number
+(not ``NaN``), and the message names the cell.
+
+A space between two digits (``10 5``, ``1 800 000``) is an error naming the
+cell, not a number with its spaces dropped: it is two numbers typed into one
+cell, or thousands separated in a way neither locale uses.
+
 YAML data files are read with the spec's strict loader: a file holding a
 ``data:`` section (and optionally ``sakipcalc: 1``) and nothing else. Their
 numbers are plain decimals, as in a spec, whatever the locale.
@@ -79,6 +92,7 @@ import importlib
 import io
 import math
 import os
+import re
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -88,14 +102,16 @@ from types import MappingProxyType, ModuleType
 from typing import Any
 
 from ._args import require_locale, require_paths, require_spec
-from ._data import DataSchema, parse_data, split_data
+from ._data import DataSchema, declarations_of, parse_data, split_data
 from ._exact import own_context
 from ._files import display as display_path
 from ._hints import suggest
 from ._paths import special_kind
 from ._source import Mark, PathKey, SourceDoc, format_path, read_yaml_file
 from ._spec import DataSet, DataValue, Origin, Spec
+from ._split_numbers import rejoin_split_numbers
 from ._types import MAX_NUMBER_DIGITS, parse_period
+from ._xlsx_scan import ScanProblem, scan_workbook
 from .errors import Issue, IssueReport, Location, Severity, SpecError
 from .i18n import MISSING, AmbiguousNumber, Locale, parse_number
 from .models import Domain
@@ -391,33 +407,34 @@ class _Importer:
         openpyxl = _openpyxl()
         if not self._size_ok(path, display):
             return []
+        problem = scan_workbook(str(path), max_rows=MAX_DATA_ROWS)
+        if problem is not None:
+            self._scan_problem(problem, display)
+            return []
         tables: list[_Table] = []
         try:
             with warnings.catch_warnings():
                 # openpyxl warns about styles and extensions it ignores; none affect values.
                 warnings.simplefilter("ignore")
                 book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-                try:
-                    sheets = list(book.worksheets)
-                    preferred = [
-                        ws for ws in sheets if ws.title.strip().casefold() in _PREFERRED_SHEETS
-                    ]
-                    for ws in preferred or sheets:
-                        file = f"{display}[{ws.title}]"
-                        rows = self._sheet_rows(ws, file)
-                        if rows is None:
-                            continue
-                        tables.append(_Table(file, rows, sheet=True, required=bool(preferred)))
-                finally:
-                    book.close()
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            self.error(
-                "io-error",
-                f"cannot read the workbook: {exc}",
-                Location(display),
-                hint="open it in Excel or LibreOffice and save it again as .xlsx",
-            )
+            sheets = [(ws.title, ws) for ws in book.worksheets]
+        except Exception as exc:  # only openpyxl ran: it raises many kinds for a damaged file
+            self._damaged(display, exc)
             return []
+        try:
+            preferred = [(t, ws) for t, ws in sheets if t.strip().casefold() in _PREFERRED_SHEETS]
+            for title, ws in preferred or sheets:
+                file = f"{display}[{title}]"
+                raw = _library_rows(ws)
+                if isinstance(raw, _Damaged):
+                    self._damaged(f"{display}[{title}]", raw.cause, after_row=raw.after_row)
+                    return []
+                rows = self._sheet_rows(raw, file)
+                if rows is None:
+                    return []  # too large: said so, and no "no header row" on top
+                tables.append(_Table(file, rows, sheet=True, required=bool(preferred)))
+        finally:
+            book.close()
         for table in tables:
             self.sheet_files.add(table.file)
         readable = [t for t in tables if t.required or _recognised(t.rows[0] if t.rows else [])]
@@ -431,31 +448,51 @@ class _Importer:
             )
         return readable
 
-    def _sheet_rows(self, ws: Any, file: str) -> list[list[_Cell]] | None:
-        ws.reset_dimensions()  # trust the cells, not the declared size
+    def _scan_problem(self, problem: ScanProblem, display: str) -> None:
+        if problem.sheet is None:
+            self.error(problem.code, problem.message, Location(display), hint=problem.hint)
+            return
+        file = f"{display}[{problem.sheet}]"
+        self.sheet_files.add(file)
+        self.error(
+            problem.code,
+            problem.message,
+            Location(file, problem.row, problem.column),
+            hint=problem.hint,
+        )
+
+    def _damaged(self, where: str, exc: BaseException, *, after_row: int | None = None) -> None:
+        reason = str(exc) or type(exc).__name__
+        at = f" after row {after_row}" if after_row is not None else ""
+        self.error(
+            "io-error",
+            f"cannot read the workbook{at}: {reason}",
+            Location(where),
+            hint="open it in Excel or LibreOffice and save it again as .xlsx",
+        )
+
+    def _sheet_rows(self, raw: list[_RawRow], file: str) -> list[list[_Cell]] | None:
         rows: list[list[_Cell]] = []
-        for row_number, row in enumerate(ws.iter_rows(), 1):
-            if row_number > MAX_DATA_ROWS:
+        for row_number, row in enumerate(raw, 1):
+            if row_number > MAX_DATA_ROWS:  # the scan refuses these first; kept as a backstop
                 self.sheet_files.add(file)
                 self.error(
                     "file-too-large",
-                    f"more than {MAX_DATA_ROWS} rows",
+                    f"more than {MAX_DATA_ROWS:,} rows",
                     Location(file, row_number),
                     hint="split the data into several sheets or files",
                 )
                 return None
             cells = []
-            for column, cell in enumerate(row, 1):
-                value = cell.value
+            for column, (value, number_format, data_type) in enumerate(row, 1):
                 numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
                 cells.append(
                     _Cell(
                         value,
                         row_number,
                         column,
-                        percent=numeric
-                        and _is_percent_format(getattr(cell, "number_format", None)),
-                        error=getattr(cell, "data_type", None) == "e",
+                        percent=numeric and _is_percent_format(number_format),
+                        error=data_type == "e",
                     )
                 )
             if not all(cell.blank for cell in cells):
@@ -467,6 +504,7 @@ class _Importer:
         self.issues.extend(issues)
         if doc is None:
             return
+        self.issues.extend(rejoin_split_numbers(doc))
         top = doc.data
         if not isinstance(top, dict) or "data" not in top:
             self.error(
@@ -769,6 +807,17 @@ class _Importer:
         text = _plain_text(value).strip()
         if kind == "grade":
             return True, (None if text in _DASHES else text)
+        if _TWO_NUMBERS.search(text):
+            # parse_number drops spaces (``Rp 1 800``), which would read 10 5 as 105.
+            self.error(
+                "invalid-number",
+                f"{text!r} holds two numbers separated by a space; a cell holds one number",
+                where,
+                path,
+                hint="write one number per cell; a space never separates thousands "
+                "(write 1.800.000 in locale id, 1,800,000 in locale en, or 1800000)",
+            )
+            return False, None
         try:
             parsed = parse_number(text, self.locale)
         except AmbiguousNumber as exc:
@@ -897,6 +946,8 @@ class _Importer:
         return DataSet(
             MappingProxyType({p: MappingProxyType(b) for p, b in values.items()}),
             MappingProxyType(origins),
+            # every value was checked against this spec: evaluate need not check again
+            checked_against=declarations_of(spec),
         )
 
 
@@ -915,6 +966,46 @@ def _given_before(
 
 
 _DASHES = frozenset({"-", "–", "—"})
+# A digit, spaces (a no-break space too), a digit: two numbers typed into one cell.
+_TWO_NUMBERS = re.compile(r"[0-9][\s\u00a0]+[0-9]")
+
+
+# (value, number format, data type) of one cell, as openpyxl read it.
+_RawRow = list[tuple[object, object, object]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Damaged:
+    """openpyxl failed while reading a sheet's rows: the workbook is damaged."""
+
+    cause: Exception
+    after_row: int
+
+
+def _library_rows(ws: Any) -> list[_RawRow] | _Damaged:
+    """Every row of a read-only worksheet, as plain values; only openpyxl runs here.
+
+    The broad ``except`` wraps openpyxl's calls alone, so that a damaged file
+    is reported as one and a bug in sakipcalc is not (its exceptions are
+    raised elsewhere).
+    """
+    rows: list[_RawRow] = []
+    try:
+        ws.reset_dimensions()  # trust the cells, not the declared size
+        for row in ws.iter_rows():
+            rows.append(
+                [
+                    (
+                        cell.value,
+                        getattr(cell, "number_format", None),
+                        getattr(cell, "data_type", None),
+                    )
+                    for cell in row
+                ]
+            )
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        return _Damaged(exc, len(rows))
+    return rows
 
 
 def _openpyxl() -> ModuleType:

@@ -9,7 +9,7 @@ refusing an id used twice in one namespace.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -21,6 +21,7 @@ from ._hints import suggest
 from ._pydantic_issues import validate_model
 from ._source import PathKey, SourceDoc, format_path
 from ._spec import Origin
+from ._split_numbers import rejoin_split_numbers
 from .errors import Issue, Severity
 from .models import (
     Agreement,
@@ -93,7 +94,9 @@ class Merged:
     links: tuple[tuple[Link, Origin], ...]
     budgets: tuple[tuple[Budget, Origin], ...]
     reported: tuple[tuple[Reported, Origin], ...]
-    data: Mapping[str, Mapping[str, tuple[Any, Origin]]]
+    # The raw data values. Validation empties this once it has parsed them, so that
+    # a large spec's raw YAML values are freed before its formulas are compiled.
+    data: RawData
     # section -> ids of items that failed validation and were reported there
     failed_ids: Mapping[str, frozenset[str]]
     failed_spec: bool  # a 'spec:' section was written but did not validate
@@ -112,12 +115,17 @@ class _File:
     failed_spec: bool = False
 
 
-def merge(docs: list[SourceDoc]) -> tuple[Merged, list[Issue]]:
+def merge(docs: Iterable[SourceDoc]) -> tuple[Merged, list[Issue]]:
     """The files' items merged into one draft, with issues for what could not be used."""
     issues: list[Issue] = []
     files = []
+    read: list[SourceDoc] = []
     for doc in docs:
+        read.append(doc)
         cut, cut_issues = _cut(doc)
+        # Cut into validated items: from here on only the file's positions are needed,
+        # and those are found again from its text when an issue asks for one.
+        doc.data = None
         files.append(cut)
         issues.extend(cut_issues)
     info: tuple[SpecInfo, Origin] | None = None
@@ -193,10 +201,10 @@ def merge(docs: list[SourceDoc]) -> tuple[Merged, list[Issue]]:
         links=tuple(listed["links"]),
         budgets=tuple(listed["budget"]),
         reported=tuple(listed["reported"]),
-        data=MappingProxyType(data),
+        data=data,
         failed_ids=MappingProxyType({k: frozenset(v) for k, v in failed_ids.items()}),
         failed_spec=any(file.failed_spec for file in files),
-        files=tuple(docs),
+        files=tuple(read),
     )
     return merged, issues
 
@@ -222,7 +230,7 @@ def _error(
 def _cut(doc: SourceDoc) -> tuple[_File, list[Issue]]:
     """One file's sections, each list item validated on its own."""
     file = _File(doc)
-    issues: list[Issue] = []
+    issues: list[Issue] = rejoin_split_numbers(doc)
     data = doc.data
     if data is None:
         return file, issues

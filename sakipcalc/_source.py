@@ -15,6 +15,11 @@ input's meaning intact:
 
 The result is plain data (``dict[str, ...]``, ``list``, ``str`` or ``None``)
 plus a map from each path in it to where it was written.
+
+Every file is first read the fast way (``_plain_yaml``), which gives the same
+data for a file with nothing to refuse; only a file it is unsure of goes
+through the strict composer here. Positions are then found again from the
+text when an issue first asks for one.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from yaml.reader import Reader
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
+from ._plain_yaml import BOOL_TEXTS, MAX_DEPTH, NULL_TEXTS, UNSURE, plain_data
 from .errors import Issue, Location, Severity
 
 _CParser: Any
@@ -49,20 +55,7 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
     _CParser = None
 
 MAX_FILE_BYTES = 1_048_576
-MAX_DEPTH = 32
 MAX_ISSUES_PER_FILE = 50
-
-# Plain (unquoted) scalars that mean "nothing here". Quoted, they are text.
-_NULL_TEXTS = frozenset({"", "~", "null", "Null", "NULL"})
-# YAML 1.1 booleans: as mapping keys they are almost always the Norway
-# problem (a country code ``no:`` becoming False), so they are refused as keys.
-_BOOL_TEXTS = frozenset(
-    {
-        "yes", "Yes", "YES", "no", "No", "NO",
-        "true", "True", "TRUE", "false", "False", "FALSE",
-        "on", "On", "ON", "off", "Off", "OFF",
-    }
-)  # fmt: skip
 
 PathKey = tuple[str | int, ...]
 
@@ -74,15 +67,47 @@ class Mark:
 
 
 @dataclass(slots=True)
-class SourceDoc:
-    """One loaded file: its data and where each part of it was written."""
+class Positions:
+    """Where each part of a document was written."""
 
-    file: str
-    data: Any
     marks: dict[PathKey, Mark] = field(default_factory=dict)
     key_marks: dict[PathKey, Mark] = field(default_factory=dict)
     # For scalars written over several lines: (line, column, length) of each line's text.
     spans: dict[PathKey, tuple[tuple[int, int, int], ...]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class SourceDoc:
+    """One loaded file: its data and where each part of it was written.
+
+    A YAML document keeps only its text: positions are needed only for an
+    issue, so they are found again, by parsing the text once more, when first
+    asked for. Keeping a mark for every value of a large spec cost more memory
+    than everything else loaded together.
+    """
+
+    file: str
+    data: Any
+    text: str | None = field(default=None, repr=False)
+    found: Positions | None = field(default=None, repr=False)
+
+    @property
+    def positions(self) -> Positions:
+        if self.found is None:
+            self.found = Positions() if self.text is None else _find_positions(self.text)
+        return self.found
+
+    @property
+    def marks(self) -> dict[PathKey, Mark]:
+        return self.positions.marks
+
+    @property
+    def key_marks(self) -> dict[PathKey, Mark]:
+        return self.positions.key_marks
+
+    @property
+    def spans(self) -> dict[PathKey, tuple[tuple[int, int, int], ...]]:
+        return self.positions.spans
 
     def locate_offset(self, path: PathKey, offset: int) -> Location:
         """Where the character at ``offset`` of a scalar's value was written.
@@ -104,17 +129,19 @@ class SourceDoc:
 
     def has_mark(self, path: PathKey) -> bool:
         """Whether ``path`` itself (not only an ancestor) was written in the file."""
-        return path in self.marks or path in self.key_marks
+        found = self.positions
+        return path in found.marks or path in found.key_marks
 
     def locate(self, path: PathKey, *, prefer_key: bool = False) -> Location:
         """The location of ``path``, or of its nearest written ancestor."""
+        found = self.positions
         for end in range(len(path), -1, -1):
             sub = path[:end]
-            if prefer_key and sub in self.key_marks:
-                mark = self.key_marks[sub]
+            if prefer_key and sub in found.key_marks:
+                mark = found.key_marks[sub]
                 return Location(self.file, mark.line, mark.column)
-            if sub in self.marks:
-                mark = self.marks[sub]
+            if sub in found.marks:
+                mark = found.marks[sub]
                 return Location(self.file, mark.line, mark.column)
         return Location(self.file)
 
@@ -246,7 +273,26 @@ def _mark(m: yaml.Mark) -> Mark:
 
 
 def load_yaml_text(text: str, file: str) -> tuple[SourceDoc | None, list[Issue]]:
-    """Parse one YAML text strictly. Returns the document (None if unusable) and its issues."""
+    """Parse one YAML text strictly. Returns the document (None if unusable) and its issues.
+
+    Most files are plain: a lean walk over libyaml's events turns them into
+    data (``_plain_yaml``). Any file it is unsure of (an anchor, alias or
+    tag, a suspicious key, deep nesting, a syntax error) is parsed again by
+    the strict composer, which finds and words every problem.
+    """
+    data = plain_data(text)
+    if data is not UNSURE:
+        return SourceDoc(file, data, text), []
+    return load_yaml_strictly(text, file)
+
+
+def _find_positions(text: str) -> Positions:
+    doc, _ = load_yaml_strictly(text, "")
+    return doc.positions if doc is not None else Positions()
+
+
+def load_yaml_strictly(text: str, file: str) -> tuple[SourceDoc | None, list[Issue]]:
+    """The strict composer: every refusal is an issue with its position; marks are recorded."""
     issues: list[Issue] = []
 
     def refuse(r: _Refusal) -> None:
@@ -331,7 +377,7 @@ def load_yaml_text(text: str, file: str) -> tuple[SourceDoc | None, list[Issue]]
         if loader is not None:
             loader.dispose()
 
-    doc = SourceDoc(file, None)
+    doc = SourceDoc(file, None, text, Positions())
     if root is None:
         return doc, issues
     doc.data = _convert(root, (), doc, issues, text.splitlines())
@@ -363,7 +409,7 @@ def _convert(
         doc.spans[path] = _spans(node, mark, lines)
     if isinstance(node, ScalarNode):
         text: str = node.value
-        if not node.style and text in _NULL_TEXTS:
+        if not node.style and text in NULL_TEXTS:
             return None
         return text
     if isinstance(node, SequenceNode):
@@ -386,13 +432,13 @@ def _convert(
                 )
                 continue
             key: str = key_node.value
-            if not key_node.style and (key in _NULL_TEXTS or key in _BOOL_TEXTS):
+            if not key_node.style and (key in NULL_TEXTS or key in BOOL_TEXTS):
                 issues.append(
                     Issue(
                         Severity.ERROR,
                         "yaml-non-string-key",
                         f"key {key!r} would be read by YAML 1.1 as "
-                        f"{'null' if key in _NULL_TEXTS else 'a boolean'}, not as text",
+                        f"{'null' if key in NULL_TEXTS else 'a boolean'}, not as text",
                         Location(doc.file, key_mark.line, key_mark.column),
                         format_path(path),
                         f"quote it ('{key}') if you mean the text",

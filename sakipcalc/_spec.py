@@ -54,7 +54,7 @@ class Origin:
         return self.doc.locate((*self.path, *sub), prefer_key=prefer_key)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class DataSet:
     """Realisation data: period -> variable or indicator id -> value.
 
@@ -79,7 +79,7 @@ class DataSet:
         return tuple(sorted(self.values))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class Spec:
     """A valid, immutable spec. Build it with :func:`sakipcalc.load`."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BeforeValidator, GetCoreSchemaHandler, WithJsonSchema
 from pydantic_core import CoreSchema, core_schema
@@ -43,19 +43,88 @@ def parse_decimal_text(value: Any) -> Decimal:
     if _LEADING_ZERO_RE.fullmatch(text):
         raise ValueError(
             f"number {text!r} has a leading zero, which YAML 1.1 reads as octal; "
-            f"write it without the zero, or quote it if it is text"
+            f"write {_plain(text)} without the zero, or quote it if it is text"
         )
     if _SEXAGESIMAL_RE.fullmatch(text):
         raise ValueError(
             f"{text!r} is not a decimal number (YAML 1.1 would read it as base 60); "
             f"quote it if it is text"
         )
-    if "," in text and re.fullmatch(r"-?[0-9.,]+", text):
-        raise ValueError(
-            f"{text!r} is not a plain decimal number; write {text!r} with a point as the "
-            f"decimal separator and no thousands separators (e.g. 75695 or 41.42)"
+    raise ValueError(number_advice(text))
+
+
+def number_advice(text: str) -> str:
+    """Why ``text`` is not a plain decimal number, and the text to write instead."""
+    suggestions = suggest_number(text)
+    if not suggestions:
+        return f"expected a plain decimal number such as 41.42, got {text!r}"
+    if len(suggestions) == 2:
+        decimal_comma, thousands = suggestions
+        return (
+            f"{text!r} is not a plain decimal number: write {decimal_comma} if the comma is "
+            f"the decimal separator, or {thousands} if it separates thousands"
         )
-    raise ValueError(f"expected a plain decimal number such as 41.42, got {text!r}")
+    [fixed] = suggestions
+    why = (
+        "a point as the decimal separator and no thousands separators"
+        if "," in text or text.count(".") > 1 or " " in text.strip()
+        else "plain digits, with a point as the decimal separator"
+    )
+    extra = "; the % belongs in the indicator's unit" if text.rstrip().endswith("%") else ""
+    return f"{text!r} is not a plain decimal number: write {fixed} ({why}){extra}"
+
+
+_GROUPED = r"[0-9]{1,3}(?:%s[0-9]{3})+"
+
+
+def suggest_number(text: str) -> tuple[str, ...]:
+    """The plain decimal text a person most likely meant by ``text``.
+
+    One suggestion when the reading is clear (``1,0`` -> ``1.0``, ``1.234,5`` ->
+    ``1234.5``, ``1e3`` -> ``1000``); two when a single comma before three digits
+    could be a decimal comma or a thousands separator (``1,234`` -> ``1.234``,
+    ``1234``); none when nothing plausible fits.
+    """
+    body = text.strip().removesuffix("%").strip()
+    body = re.sub(r"^(?i:rp)\.?\s*", "", body)
+    sign = ""
+    if body[:1] in ("+", "-"):
+        sign, body = ("-" if body[0] == "-" else ""), body[1:].strip()
+    found: tuple[str, ...] = ()
+    if re.fullmatch(r"[0-9]{1,3},[0-9]{3}", body):
+        found = (body.replace(",", "."), body.replace(",", ""))
+    elif re.fullmatch(_GROUPED % "," + r"(?:\.[0-9]+)?", body):  # 1,234,567.5
+        found = (body.replace(",", ""),)
+    elif re.fullmatch(_GROUPED % r"\." + r"(?:,[0-9]+)?", body):  # 1.234.567,5
+        found = (body.replace(".", "").replace(",", "."),)
+    elif re.fullmatch(r"[0-9]+,[0-9]+", body):  # 1,0 and 142,86
+        found = (body.replace(",", "."),)
+    elif re.fullmatch(_GROUPED % " " + r"(?:[.,][0-9]+)?", body):  # 75 695,5
+        found = (body.replace(" ", "").replace(",", "."),)
+    elif re.fullmatch(r"[0-9][0-9_]*(?:\.[0-9_]+)?(?:[eE][+-]?[0-9]+)?|[0-9]*\.[0-9]*", body):
+        found = (body.replace("_", ""),)  # 1_000, 1e3, .5, 5.
+    out = []
+    for candidate in found:
+        try:
+            number = Decimal(sign + candidate)
+        except InvalidOperation:
+            return ()
+        if abs(number.adjusted()) > MAX_NUMBER_DIGITS:  # 1e999999: no text worth showing
+            return ()
+        plain = _plain(format(number, "f"))
+        if plain == text.strip() or len(plain) > MAX_NUMBER_DIGITS + 2:
+            return ()
+        out.append(plain)
+    return tuple(out)
+
+
+def _plain(text: str) -> str:
+    """``text`` (digits, sign, one point) without leading zeros: ``-007.50`` -> ``-7.50``."""
+    sign = "-" if text.startswith("-") else ""
+    whole, point, fraction = text.lstrip("+-").partition(".")
+    whole = whole.lstrip("0") or "0"
+    shown = whole + (point + fraction if fraction else "")
+    return "0" if shown == "0" else sign + shown
 
 
 def parse_int_text(value: Any) -> int:
@@ -202,3 +271,41 @@ Int = Annotated[int, BeforeValidator(parse_int_text)]
 Flag = Annotated[bool, BeforeValidator(parse_flag_text)]
 Ident = Annotated[str, BeforeValidator(parse_ident)]
 Text = Annotated[str, BeforeValidator(parse_text)]
+
+
+def _cap_input(value: Any, *, allow_none: bool) -> Any:
+    """A cap above 0, or (on an indicator) ``none`` to opt out of the spec-wide cap."""
+    if allow_none and value == "none":
+        return "none"
+    number = parse_decimal_text(value)
+    if number <= 0:
+        raise ValueError(
+            f"a cap must be above 0, not {number}: every achievement would be printed "
+            f"as {number}"
+            + ("; write 'cap: none' for no cap" if allow_none else "; remove it for no cap")
+        )
+    return number
+
+
+_POSITIVE_NUMBER_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"type": "number", "exclusiveMinimum": 0},
+        {"type": "string", "pattern": "^(0\\.[0-9]*[1-9][0-9]*|[1-9][0-9]*(\\.[0-9]+)?)$"},
+    ]
+}
+SpecCap = Annotated[
+    Decimal,
+    BeforeValidator(lambda value: _cap_input(value, allow_none=False)),
+    WithJsonSchema({"description": "caps every achievement (above 0)", **_POSITIVE_NUMBER_SCHEMA}),
+]
+IndicatorCap = Annotated[
+    Decimal | Literal["none"],
+    BeforeValidator(lambda value: _cap_input(value, allow_none=True)),
+    WithJsonSchema(
+        {
+            "description": "caps this indicator's achievement (above 0); 'none' opts out of "
+            "the spec-wide cap",
+            "anyOf": [*_POSITIVE_NUMBER_SCHEMA["anyOf"], {"const": "none"}],
+        }
+    ),
+]

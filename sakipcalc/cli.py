@@ -13,19 +13,20 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import io
 import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn, TextIO
+from typing import Any, NoReturn, TextIO, cast
 
 from . import __version__
 from ._atomic import write_atomically, write_bytes_atomically
 from ._loader import load_issues
 from ._paths import special_kind
 from ._spec import Spec
-from ._terminal import printable
-from ._types import split_period
+from ._terminal import printable, printable_json, printable_lines
+from ._types import Period
 from .engine import evaluate
 from .errors import (
     Issue,
@@ -103,12 +104,11 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _period(text: str) -> str:
+def _period(text: str) -> Period:
     try:
-        split_period(text)
+        return Period(text)
     except PeriodError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
-    return text
 
 
 FORMATS = ("table", "json", "markdown", "csv", "xlsx", "html")
@@ -129,6 +129,17 @@ def _data_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _spec_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="+", metavar="PATH")
+    parser.add_argument(
+        "--allow-root",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a directory outside the spec that its imports may read (repeatable)",
+    )
+
+
 def _parser() -> _Parser:
     parser = _Parser(
         prog="sakipcalc",
@@ -140,13 +151,13 @@ def _parser() -> _Parser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     validate = sub.add_parser("validate", help="check spec files; print every issue")
-    validate.add_argument("paths", nargs="+", metavar="PATH")
+    _spec_arguments(validate)
     validate.add_argument("--format", choices=("text", "json"), default="text")
 
     sub.add_parser("schema", help="print the JSON Schema of spec files")
 
     ev = sub.add_parser("evaluate", help="evaluate a spec for a period")
-    ev.add_argument("paths", nargs="+", metavar="PATH")
+    _spec_arguments(ev)
     ev.add_argument(
         "--period", type=_period, help="2022 or 2022-Q3 (default: the latest year that has data)"
     )
@@ -160,28 +171,63 @@ def _parser() -> _Parser:
     _data_arguments(ev)
 
     check = sub.add_parser("check", help="reconcile reported figures against recomputation")
-    check.add_argument("paths", nargs="+", metavar="PATH")
+    _spec_arguments(check)
     check.add_argument("--format", choices=("table", "json"), default="table")
+    check.add_argument(
+        "--locale", choices=LOCALES, default="en", help="language of the table: id or en"
+    )
     _data_arguments(check)
 
     data = sub.add_parser(
         "data", help="write the spec's realisation data as CSV or XLSX (the long layout)"
     )
-    data.add_argument("paths", nargs="+", metavar="PATH")
+    _spec_arguments(data)
     data.add_argument("-o", "--output", required=True, help="FILE.csv or FILE.xlsx")
     data.add_argument("--locale", choices=LOCALES, default="en", help="number format")
     data.add_argument("--period", type=_period, help="only this period (default: all)")
     _data_arguments(data)
 
     test = sub.add_parser("test", help="property-test every indicator's invariants")
-    test.add_argument("paths", nargs="+", metavar="PATH")
+    _spec_arguments(test)
     test.add_argument("--examples", type=_positive_int, default=100, help="examples per invariant")
     test.add_argument("--seed", type=int, default=0)
+
+    # The columnar path for many units; its optional libraries load only when it runs.
+    from .batch import cli as batch_cli
+
+    batch_cli.add_parser(sub)
     return parser
+
+
+class _StandardOutput:
+    """A stream whose write errors name it: "cannot write standard output: No space left…"."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError as exc:
+            raise OutputError(
+                f"cannot write standard output: {exc.strerror or exc or type(exc).__name__}"
+            ) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            raise OutputError(
+                f"cannot write standard output: {exc.strerror or exc or type(exc).__name__}"
+            ) from None
+
+    def __getattr__(self, name: str) -> Any:  # isatty, encoding …
+        return getattr(self._stream, name)
 
 
 def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
     """Run the CLI with ``argv`` (without the program name)."""
+    stdout = cast(TextIO, _StandardOutput(stdout))
     try:
         args = _parser().parse_args(list(argv))
     except _UsageError as exc:
@@ -193,20 +239,24 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         return exc.status
     try:
         if args.command == "validate":
-            return _validate(args, stdout)
+            return _flushed(_validate(args, stdout), stdout)
         if args.command == "schema":
             from ._schema import schema_text
 
             stdout.write(schema_text())
-            return EXIT_OK
+            return _flushed(EXIT_OK, stdout)
         if args.command == "evaluate":
-            return _evaluate(args, stdout, stderr)
+            return _flushed(_evaluate(args, stdout, stderr), stdout)
         if args.command == "check":
-            return _check(args, stdout, stderr)
+            return _flushed(_check(args, stdout, stderr), stdout)
         if args.command == "test":
-            return _test(args, stdout, stderr)
+            return _flushed(_test(args, stdout, stderr), stdout)
         if args.command == "data":
             return _data(args, stderr)
+        if args.command == "batch":
+            from .batch import cli as batch_cli
+
+            return batch_cli.run(args, stdout, stderr)
     except SakipError as exc:
         stderr.write(f"sakipcalc: {printable(str(exc))}\n")
         return EXIT_USAGE
@@ -214,6 +264,11 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         stderr.write(f"sakipcalc: {printable(_os_error_text(exc))}\n")
         return EXIT_USAGE
     raise AssertionError(f"unhandled command {args.command}")  # pragma: no cover
+
+
+def _flushed(code: int, stdout: TextIO) -> int:
+    stdout.flush()
+    return code
 
 
 def _os_error_text(exc: OSError) -> str:
@@ -260,7 +315,9 @@ def _is_io_only(report: IssueReport) -> bool:
 
 def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
     special = _special_paths(args.paths)
-    spec, report = (None, special) if special else load_issues(args.paths)
+    spec, report = (
+        (None, special) if special else load_issues(args.paths, allow_roots=args.allow_root)
+    )
     if args.format == "json":
         payload = {
             "valid": not report.has_errors,
@@ -271,7 +328,7 @@ def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
         not_shown = report.not_shown()
         if any(not_shown.values()):
             payload["not_shown"] = not_shown
-        stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        stdout.write(printable_json(json.dumps(payload, ensure_ascii=False, indent=2)) + "\n")
     else:
         _print_issues(report, stdout)
         if spec is not None:
@@ -289,9 +346,13 @@ def _validate(args: argparse.Namespace, stdout: TextIO) -> int:
     return EXIT_PROBLEMS if report.has_errors else EXIT_OK
 
 
-def _load_or_report(paths: Sequence[str], stderr: TextIO) -> tuple[Spec | None, int]:
-    special = _special_paths(paths)
-    spec, report = (None, special) if special else load_issues(paths, progress_stream=stderr)
+def _load_or_report(args: argparse.Namespace, stderr: TextIO) -> tuple[Spec | None, int]:
+    special = _special_paths(args.paths)
+    spec, report = (
+        (None, special)
+        if special
+        else load_issues(args.paths, progress_stream=stderr, allow_roots=args.allow_root)
+    )
     if spec is None:
         _print_issues(report, stderr)
         stderr.write(
@@ -348,7 +409,7 @@ def _with_data(spec: Spec, args: argparse.Namespace, stderr: TextIO, verb: str) 
 
 
 def _evaluate(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    spec, code = _load_or_report(args.paths, stderr)
+    spec, code = _load_or_report(args, stderr)
     if spec is None:
         return code
     merged = _with_data(spec, args, stderr, "evaluated")
@@ -423,7 +484,7 @@ def _colour(stream: TextIO) -> bool:
 def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from .check import check, render_check_json, render_check_table
 
-    spec, code = _load_or_report(args.paths, stderr)
+    spec, code = _load_or_report(args, stderr)
     if spec is None:
         return code
     merged = _with_data(spec, args, stderr, "checked")
@@ -431,7 +492,10 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         return merged
     spec = merged
     result = check(spec)
-    stdout.write(render_check_json(result) if args.format == "json" else render_check_table(result))
+    if args.format == "json":
+        stdout.write(printable_json(render_check_json(result)))
+    else:
+        stdout.write(printable_lines(render_check_table(result, locale=args.locale)))
     return EXIT_PROBLEMS if result.discrepancies else EXIT_OK
 
 
@@ -439,7 +503,7 @@ def _data(args: argparse.Namespace, stderr: TextIO) -> int:
     from ._export import write_data
     from ._spec import DataSet
 
-    spec, code = _load_or_report(args.paths, stderr)
+    spec, code = _load_or_report(args, stderr)
     if spec is None:
         return code
     merged = _with_data(spec, args, stderr, "written")
@@ -464,19 +528,22 @@ def _test(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         stderr.write('sakipcalc: `test` needs Hypothesis: pip install "sakipcalc[testing]"\n')
         return EXIT_USAGE
 
-    spec, code = _load_or_report(args.paths, stderr)
+    spec, code = _load_or_report(args, stderr)
     if spec is None:
         return code
     outcome = run_invariants(
         spec, max_examples=args.examples, seed=args.seed, progress_stream=stderr
     )
-    stdout.write(outcome.render())
+    stdout.write(printable_lines(outcome.render()))
     return EXIT_OK if outcome.passed else EXIT_PROBLEMS
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        return run(sys.argv[1:] if argv is None else argv, sys.stdout, sys.stderr)
+        code = run(sys.argv[1:] if argv is None else argv, sys.stdout, sys.stderr)
+        if code == EXIT_USAGE:
+            _silence_stdout()  # what could not be written must not fail again at exit
+        return code
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a bug in sakipcalc, not in the input: say so, briefly
@@ -485,3 +552,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"the command you ran\n"
         )
         return 70
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so that Python's flush at exit cannot fail loudly."""
+    try:
+        sys.stdout.flush()
+    except OSError:
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        except (OSError, ValueError, io.UnsupportedOperation):
+            pass

@@ -23,7 +23,17 @@ from pydantic import (
     model_validator,
 )
 
-from ._types import Dec, Flag, Ident, Int, Period, Text, parse_decimal_text
+from ._types import (
+    Dec,
+    Flag,
+    Ident,
+    IndicatorCap,
+    Int,
+    Period,
+    SpecCap,
+    Text,
+    parse_decimal_text,
+)
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -116,6 +126,14 @@ class QuarterRule(enum.StrEnum):
     MAX = "max"
 
 
+class NegativeRule(enum.StrEnum):
+    """What a computed achievement below 0 becomes (e.g. lower-is-better, R > 2T)."""
+
+    FLOOR = "floor"  # printed as 0; raw keeps the arithmetic
+    ALLOW = "allow"  # printed as computed, below 0
+    NOT_COMPUTABLE = "not_computable"  # refused, with the arithmetic as the reason
+
+
 class EfficiencyRule(enum.StrEnum):
     ACHIEVEMENT_MINUS_ABSORPTION = "achievement_minus_absorption"
 
@@ -138,6 +156,13 @@ class RoundingOverride(Model):
     places: Int | None = Field(None, ge=0, le=10)
     mode: RoundingMode | None = None
     achievement_from: AchievementFrom | None = None
+
+
+class BudgetRounding(Model):
+    """How absorption (penyerapan) is rounded; unset fields follow the spec's rounding."""
+
+    places: Int | None = Field(None, ge=0, le=10)
+    mode: RoundingMode | None = None
 
 
 class RangeTarget(Model):
@@ -325,6 +350,9 @@ class OrgUnit(Model):
     holder: Text | None = None
 
 
+PERCENT_UNITS = frozenset({"%", "persen", "percent"})
+
+
 class Indicator(Model):
     """A performance indicator (indikator kinerja)."""
 
@@ -345,13 +373,23 @@ class Indicator(Model):
     targets: FrozenMap[Period, Target] = Field(default_factory=dict)
     end_target: Target | None = None
     rounding: RoundingOverride | None = None
-    cap: Dec | None = Field(None, ge=0)
+    cap: IndicatorCap | None = None
+    negative: NegativeRule = Field(
+        NegativeRule.FLOOR,
+        description="an achievement computed below 0: floor (printed as 0), allow, or "
+        "not_computable",
+    )
     zero_target: ZeroTargetPolicy | None = None
     quarters: QuarterRule | None = None
     allow_over_100: Flag = False
     weight: Dec | None = Field(None, ge=0)
     invariants: tuple[Invariant, ...] = ()
     description: Text | None = None
+
+    @property
+    def is_percent(self) -> bool:
+        """Whether the unit is a percentage: targets and given realisations lie in 0–100."""
+        return self.unit.strip().lower() in PERCENT_UNITS
 
 
 class Goal(Model):
@@ -414,6 +452,9 @@ class Budget(Model):
     spent: Dec | None = None
     programs: tuple[BudgetLine, ...] = ()
     source: Text | None = None
+    rounding: BudgetRounding | None = Field(
+        None, description="how this year's absorption is rounded (default: the spec's rounding)"
+    )
 
 
 class Efficiency(Model):
@@ -438,7 +479,7 @@ class SpecInfo(Model):
     category_scale: Ident | None = None
     rollup: Rollup = Rollup.MEAN
     efficiency: Efficiency | None = None
-    cap: Dec | None = Field(None, ge=0)
+    cap: SpecCap | None = None
     locale: Literal["id", "en"] | None = Field(
         None,
         description="number format of imported CSV and XLSX data: id (75.695 and 13,32) or "
@@ -475,7 +516,9 @@ class SpecFile(Model):
 
     sakipcalc: Int | None = Field(None, description="spec format version (1)")
     imports: tuple[Text, ...] = Field(
-        (), description="relative paths of other spec files or directories to load"
+        (),
+        description="other spec files or directories to load: paths relative to this file, "
+        "or sakipcalc:standard for the standard scales shipped with sakipcalc",
     )
     spec: SpecInfo | None = None
     breakdowns: tuple[Breakdown, ...] = ()

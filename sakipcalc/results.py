@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -118,6 +119,82 @@ class Figure:
             return self.grade
         text = format(self.rounded, "f") if self.rounded is not None else ""
         return f"{text} ({self.grade})" if self.grade is not None else text
+
+
+# The storage of Figure.trace, which LazyTraceFigure reads and fills behind its property.
+_TRACE_SLOT = Figure.__dict__["trace"]
+
+
+class LazyTraceFigure(Figure):
+    """A :class:`Figure` whose trace is written only when first read.
+
+    Most traces of a large evaluation are never read, and writing them was a
+    fifth of its time. The text is exactly what the eager figure would hold;
+    to everything else (fields, equality, hashing, JSON, pickling) this is a
+    Figure.
+    """
+
+    __slots__ = ()
+
+    def __init__(
+        self,
+        status: Status,
+        raw: Decimal | None = None,
+        rounded: Decimal | None = None,
+        grade: str | None = None,
+        reason: str | None = None,
+        missing: tuple[MissingInput, ...] = (),
+        trace: str | Callable[[], str] = "",
+    ) -> None:
+        Figure.__init__(self, status, raw, rounded, grade, reason, missing)
+        _TRACE_SLOT.__set__(self, trace)
+
+    def _get_trace(self) -> str:
+        value = _TRACE_SLOT.__get__(self, Figure)
+        if callable(value):
+            value = value()
+            _TRACE_SLOT.__set__(self, value)
+        return str(value)
+
+    def _set_trace(self, value: str) -> None:
+        # Reached only through object.__setattr__ (Figure's own __init__, unpickling):
+        # assignment from outside still raises FrozenInstanceError.
+        _TRACE_SLOT.__set__(self, value)
+
+    trace = property(_get_trace, _set_trace)
+
+    def _fields(self) -> tuple[object, ...]:
+        return (
+            self.status,
+            self.raw,
+            self.rounded,
+            self.grade,
+            self.reason,
+            self.missing,
+            self.trace,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Figure):
+            return NotImplemented
+        return self._fields() == (
+            other.status,
+            other.raw,
+            other.rounded,
+            other.grade,
+            other.reason,
+            other.missing,
+            other.trace,
+        )
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return "Figure" + Figure.__repr__(self).removeprefix(type(self).__qualname__)
+
+    def __reduce__(self) -> tuple[type[Figure], tuple[object, ...]]:
+        return Figure, self._fields()
 
 
 @dataclass(frozen=True, slots=True)

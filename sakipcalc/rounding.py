@@ -35,13 +35,17 @@ _MODES = {
 }
 
 
+# 1, 0.1, 0.01, …: a rounding policy allows at most 10 places.
+_QUANTA = tuple(Decimal(1).scaleb(-places) for places in range(11))
+
+
 def round_value(value: Decimal, places: int, mode: RoundingMode) -> Decimal:
     """Round ``value`` to ``places`` decimals. Half-up rounds halves away from zero.
 
     Exact for any finite value: the working precision grows with the number
     of integer digits, so a very large result is rounded, not refused.
     """
-    quantum = Decimal(1).scaleb(-places)
+    quantum = _QUANTA[places] if places < len(_QUANTA) else Decimal(1).scaleb(-places)
     digits = max(value.adjusted() + 1, 1) + places + 1
     context = DECIMAL_CONTEXT if digits <= PRECISION else DECIMAL_CONTEXT.copy()
     if context is not DECIMAL_CONTEXT:

@@ -23,7 +23,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, TextIO
+from typing import Any, TextIO, assert_never
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import seed as hypothesis_seed
@@ -74,21 +74,25 @@ def _decimal_places(low: int, high: int, places: int) -> st.SearchStrategy[Decim
 
 
 def _number(variable_domain: Domain, edges: bool) -> st.SearchStrategy[Decimal]:
-    if variable_domain is Domain.COUNT:
-        counts = st.integers(0, 10**7)
-        edge = st.sampled_from([0, 1, _BIG_COUNT])
-        return (st.one_of(edge, counts) if edges else counts).map(Decimal)
     base: st.SearchStrategy[Decimal]
-    if variable_domain is Domain.PERCENTAGE:
-        base = _decimal_places(0, 100, 2)
-        return st.one_of(st.sampled_from([Decimal(0), Decimal(100)]), base) if edges else base
-    if variable_domain is Domain.RUPIAH:
-        base = _decimal_places(0, 10**11, 2)
-        return st.one_of(st.just(Decimal(0)), base) if edges else base
-    if variable_domain is Domain.SCORE:
-        return _decimal_places(0, 100, 2)
-    base = _decimal_places(-(10**6), 10**6, 4)
-    return st.one_of(st.just(Decimal(0)), base) if edges else base
+    match variable_domain:
+        case Domain.COUNT:
+            counts = st.integers(0, 10**7)
+            edge = st.sampled_from([0, 1, _BIG_COUNT])
+            return (st.one_of(edge, counts) if edges else counts).map(Decimal)
+        case Domain.PERCENTAGE:
+            base = _decimal_places(0, 100, 2)
+            return st.one_of(st.sampled_from([Decimal(0), Decimal(100)]), base) if edges else base
+        case Domain.RUPIAH:
+            base = _decimal_places(0, 10**11, 2)
+            return st.one_of(st.just(Decimal(0)), base) if edges else base
+        case Domain.SCORE:
+            return _decimal_places(0, 100, 2)
+        case Domain.NUMBER | Domain.GRADE:  # a grade's labels are drawn elsewhere
+            base = _decimal_places(-(10**6), 10**6, 4)
+            return st.one_of(st.just(Decimal(0)), base) if edges else base
+        case _:
+            assert_never(variable_domain)
 
 
 @dataclass(frozen=True, slots=True)

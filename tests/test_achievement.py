@@ -19,6 +19,7 @@ from sakipcalc.models import (
     AchievementFrom,
     ExactRule,
     LowerRule,
+    NegativeRule,
     Polarity,
     RangeTarget,
     Scale,
@@ -128,8 +129,8 @@ AKIP = akip_scale()
 # Each scenario: polarity, target, realisation, the exact raw achievement (by
 # hand) and the rounded value under half_up / half_even / truncate. The grid
 # test crosses every scenario with every mode and every cap (none, 100, 120,
-# 150): a cap below the raw value replaces it; otherwise the uncapped value
-# stands.
+# 150): a cap below the raw value replaces the printed (rounded) figure while
+# raw keeps the uncapped arithmetic; otherwise the uncapped value stands.
 
 SCENARIOS = [
     # higher is better: R / T × 100
@@ -147,8 +148,16 @@ SCENARIOS = [
     # (2×200 − 85.91) / 200 × 100 = 314.09 / 2 = 157.045
     ("lower-157.045", LOWER, "200", "85.91", "157.045", ("157.05", "157.04", "157.04")),
     # (2×400 − 800.3) / 400 × 100 = −0.3 / 4 = −0.075: half_up away from zero −0.08,
-    # half_even −0.08 (7 is odd), truncate toward zero −0.07
-    ("lower-negative", LOWER, "400", "800.3", "-0.075", ("-0.08", "-0.08", "-0.07")),
+    # half_even −0.08 (7 is odd), truncate toward zero −0.07 (under 'negative: allow';
+    # the default floor is tested in test_policies.py)
+    (
+        "lower-negative",
+        {**LOWER, "negative": NegativeRule.ALLOW},
+        "400",
+        "800.3",
+        "-0.075",
+        ("-0.08", "-0.08", "-0.07"),
+    ),
     # lower is better, inverse: T / R × 100
     # 18.43 / 40 × 100 = 46.075
     ("inverse-46.075", INVERSE, "18.43", "40", "46.075", ("46.08", "46.08", "46.07")),
@@ -164,7 +173,14 @@ SCENARIOS = [
     # R = T: (1 − 0) × 100 = 100
     ("deviation-hit", DEVIATION, "40", "40", "100", ("100.00", "100.00", "100.00")),
     # R = 3T: (1 − 2) × 100 = −100
-    ("deviation-far", DEVIATION, "5", "15", "-100", ("-100.00", "-100.00", "-100.00")),
+    (
+        "deviation-far",
+        {**DEVIATION, "negative": NegativeRule.ALLOW},
+        "5",
+        "15",
+        "-100",
+        ("-100.00", "-100.00", "-100.00"),
+    ),
     # exact, binary: 100 when R = T, else 0
     ("binary-hit", BINARY, "5", "5", "100", ("100.00", "100.00", "100.00")),
     ("binary-miss", BINARY, "5", "5.01", "0", ("0.00", "0.00", "0.00")),
@@ -191,7 +207,7 @@ def test_polarity_rounding_cap_grid(
     figure = compute(kind, value(target), real(realisation), mode=MODES[mode_index], cap=cap)
     assert figure.status is Status.OK
     if cap is not None and D(raw) > D(cap):
-        assert figure.raw == D(cap)
+        assert figure.raw == D(raw)
         assert str(figure.rounded) == CAP_TEXT[cap]
         assert f"capped at {cap}" in figure.trace
     else:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import subprocess
+import sys
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -367,3 +369,24 @@ def test_the_errors_module_draws_the_tree() -> None:
     doc = sakipcalc.errors.__doc__ or ""
     for name in ("SakipError", "SpecError", "PeriodError", "EvaluationError"):
         assert name in doc
+
+
+def test_import_is_lazy_until_a_name_is_used() -> None:
+    # `import sakipcalc` and `sakipcalc --help` must stay fast: pydantic's model
+    # building, the loader and the engine are imported when a name is first used.
+    code = (
+        "import sys, sakipcalc\n"
+        "heavy = ('pydantic', 'yaml', 'sakipcalc.models', 'sakipcalc.engine', 'sakipcalc._loader')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+        "sakipcalc.load\n"
+        "print('sakipcalc._loader' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.splitlines() == ["[]", "True"]
+
+
+def test_unknown_attribute_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="no attribute 'evaluat'"):
+        sakipcalc.evaluat  # noqa: B018

@@ -5,9 +5,13 @@ Every expected figure is worked out by hand in the comment next to it.
 
 from __future__ import annotations
 
+import concurrent.futures
+import gc
 import json
 import os
+import pickle
 import textwrap
+import weakref
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -25,6 +29,8 @@ from sakipcalc import (
     Status,
     evaluate,
 )
+from sakipcalc.engine.shared import shared_for
+from sakipcalc.render import render_json
 from sakipcalc.results import target_text
 
 STANDARD = SPECS / "standard"
@@ -1134,3 +1140,88 @@ def test_an_explicitly_empty_year_is_not_filled_from_its_quarters(
     other = write_spec({"other/spec.yaml": text_without}) / "other"
     spec = sakipcalc.load(other)
     assert sakipcalc.evaluate(spec, period="2022").indicator("a").realisation.raw == D(10)
+
+
+# ------------------------------------------- sharing earlier periods between calls
+
+SHARED = """\
+variables:
+  - {id: served, domain: count}
+  - {id: population, domain: count}
+indicators:
+  - id: pct
+    name: Served
+    unit: "%"
+    formula: served / population * 100
+    quarters: sum
+    targets: {2021: 40, 2022: 50, 2023: 60}
+  - id: twice
+    name: Twice
+    unit: points
+    formula: pct * 2
+    targets: {2021: 80, 2022: 100, 2023: 120}
+data:
+  2021: {served: 30, population: 100, pct: 31, twice: 61}
+  2022-Q1: {served: 10, population: 100, pct: 11}
+  2022-Q2: {served: 10, population: 100}
+  2022-Q3: {served: 10, population: 100}
+  2022-Q4: {served: 10, population: 100}
+  2022: {population: 100, twice: 79}
+  2023: {served: 50, population: 100, pct: 49}
+"""
+
+
+def _fresh(spec: Spec, period: str) -> str:
+    # A new DataSet object with the same values shares nothing with earlier calls.
+    data = sakipcalc.DataSet(spec.data.values, spec.data.origins)
+    return render_json(evaluate(spec, data, period=period))
+
+
+def test_shared_earlier_periods_give_the_same_reports_and_warnings(build: Build) -> None:
+    spec = build(SHARED)
+    periods = ["2023", "2022-Q1", "2021", "2022", "2023", "2022"]
+    for period in periods:  # each call reuses what the calls before it computed
+        assert render_json(evaluate(spec, period=period)) == _fresh(spec, period)
+    report = evaluate(spec, period="2023")
+    # 'pct' is given and computed in 2021, 2022-Q1 and 2023 (formula 30, 10, 50 against
+    # 31, 11, 49) and 'twice' in 2021 and 2022 (60, 2 × 40 = 80 against 61, 79). Its 2022
+    # comes from its quarters (the data has no 'served' for the year). A 2023 report
+    # computes the earlier years of each indicator after its own year, in spec order.
+    differs = [w.message for w in report.warnings if w.code == "given-differs-from-formula"]
+    used = "the formula's value is used"
+    assert differs == [
+        f"'pct' in 2023: the data gives 49.00, its formula computes 50.00; {used}",
+        f"'pct' in 2021: the data gives 31.00, its formula computes 30.00; {used}",
+        f"'pct' in 2022-Q1: the data gives 11.00, its formula computes 10.00; {used}",
+        f"'twice' in 2021: the data gives 61.00, its formula computes 60.00; {used}",
+        f"'twice' in 2022: the data gives 79.00, its formula computes 80.00; {used}",
+    ]
+
+
+def test_shared_evaluation_is_safe_across_threads(build: Build) -> None:
+    spec = build(SHARED)
+    periods = ["2021", "2022", "2023", "2022-Q1"] * 4
+    expected = {period: _fresh(spec, period) for period in set(periods)}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        got = list(pool.map(lambda p: render_json(evaluate(spec, period=p)), periods))
+    assert got == [expected[p] for p in periods]
+
+
+def test_traces_are_written_when_read_and_read_the_same(build: Build) -> None:
+    spec = build(SHARED)
+    result = evaluate(spec, period="2023").indicator("pct")
+    # 50 / 100 × 100 = 50 → 50.00; 50 / 60 × 100 = 83.333… → 83.33 (traces drop zeros)
+    assert result.realisation.trace == "50 / 100 × 100 = 50 → 50.00"
+    assert result.achievement.trace == "50 / 60 × 100 = 83.333333… → 83.33"
+    assert result.achievement == pickle.loads(pickle.dumps(result.achievement))
+
+
+def test_shared_computations_go_with_the_data(build: Build) -> None:
+    spec = build(SHARED)
+    data = sakipcalc.DataSet(spec.data.values, spec.data.origins)
+    evaluate(spec, data, period="2023")
+    shared = weakref.ref(shared_for(spec, data))
+    assert shared() is not None
+    del data
+    gc.collect()
+    assert shared() is None

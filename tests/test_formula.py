@@ -367,7 +367,7 @@ def test_substitute_brackets_a_negative_base() -> None:
         ),
         (
             "x + 1e3",
-            "'1e3' is not a plain decimal number such as 100 or 0.5",
+            "'1e3' is not a plain decimal number such as 100 or 0.5; write 1000",
             "x + 1e3\n    ^",
         ),
         (

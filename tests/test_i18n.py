@@ -213,7 +213,7 @@ def test_rupiah_reads_back(locale: Locale) -> None:
 def test_labels() -> None:
     assert label("realisation", "id") == "Realisasi"
     assert label("realisation") == "Realisation"
-    assert label("missing_data", "id") == "data tidak tersedia"
+    assert label("missing_data", "id") == "data belum tersedia"  # the agency's own term
 
 
 @pytest.mark.parametrize("locale", LOCALES)

@@ -31,8 +31,8 @@ from conftest import ROOT, SPECS, Golden
 import sakipcalc
 from sakipcalc import EvaluationReport, TargetSpec
 from sakipcalc._progress import progress
-from sakipcalc.i18n import Locale, label
-from sakipcalc.render._csv import CSV_COLUMNS, render_csv
+from sakipcalc.i18n import Locale, label, reason
+from sakipcalc.render._csv import CSV_COLUMNS, csv_headings, render_csv
 from sakipcalc.render._safety import printable, spreadsheet_text, xlsx_text
 from sakipcalc.render._text import render_json, render_markdown, render_table
 from sakipcalc.render._xlsx import render_xlsx
@@ -354,9 +354,16 @@ def test_markdown_has_every_section(small: EvaluationReport) -> None:
 
 def read_csv(text: str, locale: Locale) -> list[dict[str, str]]:
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";" if locale == "id" else ","))
-    assert tuple(rows[0]) == CSV_COLUMNS
+    assert tuple(rows[0]) == csv_headings(locale)
     assert all(len(row) == len(CSV_COLUMNS) for row in rows)
-    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    # Keyed by the column codes: the Indonesian header row is in the same order.
+    return [dict(zip(CSV_COLUMNS, row, strict=True)) for row in rows[1:]]
+
+
+def test_csv_headings_are_indonesian_in_id() -> None:
+    assert csv_headings("en") == CSV_COLUMNS
+    assert csv_headings("id")[:5] == ("Indikator", "Nama", "Satuan", "Periode", "Target")
+    assert csv_headings("id")[10:] == ("Status", "Keterangan", "Kategori")
 
 
 def as_decimal(text: str, locale: Locale) -> Decimal | None:
@@ -385,8 +392,8 @@ def test_csv_round_trips_the_exact_figures(small: EvaluationReport, locale: Loca
                 assert row[column].replace(",", ".") == format(rounded, "f")
         assert row["realisation_grade"] == (result.realisation.grade or "")
         failed = next((f for f in (result.realisation, result.achievement) if not f.ok), None)
-        assert row["status"] == (failed or result.achievement).status.value
-        assert row["reason"] == (failed.reason if failed else "")
+        assert row["status"] == status_code((failed or result.achievement).status, locale)
+        assert row["reason"] == (reason(failed.reason or "", locale) if failed else "")
     lansia = rows[1]
     # 15 / 40.5 × 100: the raw figure keeps every digit the engine computed
     assert lansia["achievement_raw"].startswith(
@@ -490,18 +497,49 @@ def target(declared: TargetSpec | None, locale: Locale) -> Num | str | None:
 def status(figures: tuple[Figure | None, ...], locale: Locale) -> str:
     failed = next((f for f in figures if f is not None and not f.ok), None)
     if failed is None:
-        return "ok"
+        return "ok" if locale == "en" else "dapat dihitung"
     return {
         (Status.MISSING_DATA, "en"): "missing data",
-        (Status.MISSING_DATA, "id"): "data tidak tersedia",
+        (Status.MISSING_DATA, "id"): "data belum tersedia",
         (Status.NOT_COMPUTABLE, "en"): "not computable",
         (Status.NOT_COMPUTABLE, "id"): "tidak dapat dihitung",
     }[failed.status, locale]
 
 
-def note(figures: tuple[Figure | None, ...]) -> str | None:
+def status_code(code: Status, locale: Locale) -> str:
+    """The CSV status column: the code in en, the agency's words in id."""
+    if locale == "en":
+        return code.value
+    return {
+        Status.OK: "dapat dihitung",
+        Status.MISSING_DATA: "data belum tersedia",
+        Status.NOT_COMPUTABLE: "tidak dapat dihitung",
+    }[code]
+
+
+# Kinds, rules and levels: codes in en, the agency's terms in id (written out by hand).
+_ID_TERMS = {
+    "objective": "Sasaran",
+    "goal": "Tujuan",
+    "org_unit": "Unit kerja",
+    "agency": "Organisasi",
+    "mean": "rata-rata",
+    "weighted_mean": "rata-rata tertimbang",
+    "min": "terendah",
+    "ratio_of_sums": "rasio jumlah",
+    "program": "Program",
+    "kegiatan": "Kegiatan",
+    "sub_kegiatan": "Sub kegiatan",
+}
+
+
+def term(code: str, locale: Locale) -> str:
+    return str(code) if locale == "en" else _ID_TERMS.get(code, str(code))
+
+
+def note(figures: tuple[Figure | None, ...], locale: Locale) -> str | None:
     failed = next((f for f in figures if f is not None and not f.ok), None)
-    return None if failed is None else failed.reason
+    return None if failed is None or failed.reason is None else reason(failed.reason, locale)
 
 
 def category(ref: CategoryRef | None) -> str | None:
@@ -516,7 +554,7 @@ def expected_sheets(report: EvaluationReport, locale: Locale) -> dict[str, list[
             L("indicator"): r.indicator,
             L("name"): spreadsheet_text(r.name),
             L("unit"): spreadsheet_text(r.unit),
-            L("period"): r.period,
+            L("period"): int(r.period),  # a year is a number cell
             L("target"): target(r.target, locale),
             L("realisation_raw"): raw(r.realisation),
             L("realisation"): rounded(r.realisation),
@@ -525,7 +563,7 @@ def expected_sheets(report: EvaluationReport, locale: Locale) -> dict[str, list[
             L("achievement"): rounded(r.achievement),
             L("status"): status((r.realisation, r.achievement), locale),
             L("category"): category(r.category),
-            L("note"): note((r.realisation, r.achievement)),
+            L("note"): note((r.realisation, r.achievement), locale),
         }
         for r in report.indicators
     ]
@@ -535,7 +573,7 @@ def expected_sheets(report: EvaluationReport, locale: Locale) -> dict[str, list[
             L("year"): a.year,
             L("official"): a.official,
             L("org_unit"): spreadsheet_text(a.org_unit_name),
-            L("level"): a.level,
+            L("level"): term(a.level, locale),
             L("indicator"): item.indicator,
             L("name"): spreadsheet_text(item.name),
             L("unit"): spreadsheet_text(item.unit),
@@ -547,7 +585,7 @@ def expected_sheets(report: EvaluationReport, locale: Locale) -> dict[str, list[
             L("achievement"): rounded(item.achievement),
             L("status"): status((item.realisation, item.achievement), locale),
             L("category"): category(item.category),
-            L("note"): note((item.realisation, item.achievement)),
+            L("note"): note((item.realisation, item.achievement), locale),
             L("agreement_rollup_raw"): raw(a.rollup),
             L("agreement_rollup"): rounded(a.rollup),
         }
@@ -562,7 +600,7 @@ def expected_sheets(report: EvaluationReport, locale: Locale) -> dict[str, list[
                 {
                     L("budget_line"): b.id,
                     L("name"): spreadsheet_text(b.name),
-                    L("level"): b.level,
+                    L("level"): term(b.level, locale),
                     L("parent"): parent,
                     L("year"): b.year,
                     L("ceiling"): Num(b.ceiling, places_format(b.ceiling, grouping=True)),
@@ -573,7 +611,7 @@ def expected_sheets(report: EvaluationReport, locale: Locale) -> dict[str, list[
                     L("efficiency"): rounded(b.efficiency),
                     L("efficiency_category"): category(b.efficiency_category),
                     L("indicator"): ", ".join(b.indicators) or None,
-                    L("note"): note((b.absorption, b.efficiency)),
+                    L("note"): note((b.absorption, b.efficiency), locale),
                 }
             )
             walk(b.children, b.id)
@@ -581,17 +619,17 @@ def expected_sheets(report: EvaluationReport, locale: Locale) -> dict[str, list[
     walk(report.budget, None)
     rollups = [
         {
-            L("kind"): r.kind,
+            L("kind"): term(r.kind, locale),
             L("id"): r.id,
             L("name"): spreadsheet_text(r.name),
-            L("rule"): r.rule,
+            L("rule"): term(r.rule, locale),
             L("achievement_raw"): raw(r.achievement),
             L("achievement"): rounded(r.achievement),
             L("status"): status((r.achievement,), locale),
             L("category"): category(r.category),
             L("members"): ", ".join(r.members) or None,
             L("excluded"): ", ".join(r.excluded) or None,
-            L("note"): note((r.achievement,)),
+            L("note"): note((r.achievement,), locale),
         }
         for r in report.rollups
     ]

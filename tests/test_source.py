@@ -22,11 +22,13 @@ from hypothesis import strategies as st
 
 import sakipcalc
 from sakipcalc import Issue, IssueReport, Severity
+from sakipcalc._plain_yaml import UNSURE, plain_data
 from sakipcalc._source import (
     MAX_DEPTH,
     MAX_FILE_BYTES,
     MAX_ISSUES_PER_FILE,
     SourceDoc,
+    load_yaml_strictly,
     load_yaml_text,
     read_yaml_file,
 )
@@ -466,6 +468,44 @@ def test_marks_point_at_values_and_keys() -> None:
     assert doc.locate(("spec", "plan", "start")) == sakipcalc.Location("f.yaml", 2, 3)
 
 
+PLAIN_TEXTS = [
+    "spec:\n  name: 'Demo'\n  plan: {start: 2019, end: 2023}\n",
+    "a:\n  - x\n  - 'y'\n  - {b: \"c\", d: ~}\nformula: >\n  served /\n  total * 100\n",
+    "data:\n  '2022':\n    pop: {anak: 1, dewasa: null}\n    k: |\n      two\n      lines\n",
+]
+
+
+@pytest.mark.parametrize("text", PLAIN_TEXTS)
+def test_plain_and_strict_reading_agree_on_data_and_positions(text: str) -> None:
+    plain, plain_issues = load(text)
+    strict, strict_issues = load_yaml_strictly(text, "f.yaml")
+    assert plain is not None and strict is not None
+    assert plain_issues == strict_issues == []
+    assert plain.found is None  # read the fast way
+    assert plain.data == strict.data
+    assert plain.marks == strict.marks
+    assert plain.key_marks == strict.key_marks
+    assert plain.spans == strict.spans
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet="ab:- \n'\"{}[],#&*!~|>?%@`", max_size=40))
+def test_the_fast_reading_gives_the_strict_data_or_leaves_the_file_to_it(text: str) -> None:
+    fast = plain_data(text)
+    if fast is UNSURE:
+        return
+    strict, issues = load_yaml_strictly(text, "f.yaml")
+    assert strict is not None and issues == []
+    assert fast == strict.data
+
+
+def test_positions_are_found_only_when_asked_for() -> None:
+    doc, _ = load("spec:\n  name: Demo\n")
+    assert doc is not None and doc.found is None  # nothing recorded while loading
+    assert doc.locate(("spec", "name")) == sakipcalc.Location("f.yaml", 2, 9)
+    assert doc.found is not None
+
+
 SPEC_HEAD = """\
 sakipcalc: 1
 spec:
@@ -512,7 +552,7 @@ def test_leading_zero_number_is_an_error_mentioning_octal(tmp_path: Path) -> Non
     issue = _number_issue(tmp_path, "010")
     assert issue.message == (
         "number '010' has a leading zero, which YAML 1.1 reads as octal; "
-        "write it without the zero, or quote it if it is text"
+        "write 10 without the zero, or quote it if it is text"
     )
 
 
@@ -523,10 +563,23 @@ def test_sexagesimal_number_is_an_error_mentioning_base_60(tmp_path: Path) -> No
     )
 
 
-@pytest.mark.parametrize("target", ["1e3", "1_000", "0x1F", ".5", "+5", ".inf", ".nan"])
+@pytest.mark.parametrize("target", ["0x1F", ".inf", ".nan"])
 def test_other_number_spellings_are_errors(tmp_path: Path, target: str) -> None:
     issue = _number_issue(tmp_path, target)
     assert issue.message == f"expected a plain decimal number such as 41.42, got {target!r}"
+
+
+@pytest.mark.parametrize(
+    ("target", "fixed"), [("1e3", "1000"), ("1_000", "1000"), (".5", "0.5"), ("+5", "5")]
+)
+def test_number_spellings_with_a_plain_reading_suggest_it(
+    tmp_path: Path, target: str, fixed: str
+) -> None:
+    issue = _number_issue(tmp_path, target)
+    assert issue.message == (
+        f"{target!r} is not a plain decimal number: write {fixed} "
+        f"(plain digits, with a point as the decimal separator)"
+    )
 
 
 @pytest.mark.parametrize("target", ["0.1", "0.10", "46.075", "25", "33.333333333333333333333"])

@@ -307,3 +307,18 @@ def test_wrong_arguments_raise_a_sakip_error_naming_the_argument(
     assert str(caught.value) == message
     assert isinstance(caught.value, sakipcalc.SakipError)
     assert isinstance(caught.value, TypeError)
+
+
+def test_json_messages_keep_c1_and_bidi_controls_escaped_and_the_same_value(
+    write_spec: Callable[[dict[str, str]], Path],
+) -> None:
+    hostile = PERSEN_SPEC.replace(
+        "  plan: {start: 2019, end: 2023}\n",
+        '  plan: {start: 2019, end: 2023}\n  "a\\x9bb\\u202ec": 1\n',
+    )
+    folder = write_spec({"spec.yaml": hostile})
+    out = run_cli("validate", "--format", "json", str(folder)).out
+    assert "\x9b" not in out and "\u202e" not in out
+    assert "a\\u009bb\\u202ec" in out
+    messages = [issue["message"] for issue in json.loads(out)["issues"]]
+    assert any("a\x9bb\u202ec" in message for message in messages)

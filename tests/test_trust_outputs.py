@@ -186,3 +186,32 @@ def test_output_onto_a_data_file_is_refused(tmp_path: Path) -> None:
         f"sakipcalc: -o {data} would overwrite a data file of this run; choose another output file"
     )
     assert data.read_text(encoding="utf-8") == "name,category,period,value\n"
+
+
+@pytest.mark.parametrize("command", ["evaluate", "validate", "check"])
+def test_standard_output_on_a_full_disk_is_one_line_naming_it(command: str) -> None:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    extra = ["--period", "2022"] if command == "evaluate" else []
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [*PYTHON_CLI, command, str(TANAH_LAUT_SPEC), *extra],
+            env=env,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=300,
+        )
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[-1] == (
+        "sakipcalc: cannot write standard output: No space left on device"
+    )
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+
+
+def test_a_new_output_file_gets_the_usual_mode(tmp_path: Path) -> None:
+    umask = os.umask(0o027)
+    try:
+        write_bytes_atomically(tmp_path / "new.txt", b"x")
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "new.txt").stat().st_mode & 0o777 == 0o640

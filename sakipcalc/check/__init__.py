@@ -21,10 +21,13 @@ from __future__ import annotations
 import dataclasses
 import decimal
 import json
+import re
+from decimal import Decimal
 
 from .._data import check_dataset
 from .._spec import Spec
 from ..engine import Evaluator
+from ..i18n import Locale, format_number, label, reason, term, trace
 from ..models import Reported
 from ..rounding import DECIMAL_CONTEXT
 from .amounts import (
@@ -74,25 +77,72 @@ def _reported(spec: Spec, evaluator: Evaluator, tally: Tally, item: Reported) ->
         reported_budget_year(spec, tally, item)
 
 
-def render_check_table(result: CheckResult) -> str:
-    """One block per discrepancy: long expressions and sources stay readable."""
+_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+_BUDGET_SUBJECT = re.compile(r"budget ([0-9]{4})")
+
+
+def _value(text: str, locale: Locale) -> str:
+    """A compared value (``73.78``, ``4712818176``, ``80–90``, ``BB``) in ``locale``."""
+    if locale == "en":
+        return text
+    if _NUMBER.fullmatch(text):
+        return format_number(Decimal(text), locale, grouping=True)
+    if text == "n/a":
+        return label("n_a", locale)
+    return trace(text, locale)  # a range or a grade: decimal commas only
+
+
+def _subject(text: str, locale: Locale) -> str:
+    budget = _BUDGET_SUBJECT.fullmatch(text)
+    if budget is None or locale == "en":
+        return text
+    return f"{label('budget', locale).lower()} {budget[1]}"
+
+
+def _note(text: str, locale: Locale) -> str:
+    # A note is a reason ("the printed target differs …"), a calculation trace, or
+    # a reason followed by a trace; what no reason pattern knows is read as a trace.
+    translated = reason(text, locale)
+    return trace(translated, locale) if locale != "en" else translated
+
+
+def render_check_table(result: CheckResult, *, locale: Locale = "en") -> str:
+    """One block per discrepancy: long expressions and sources stay readable.
+
+    In ``id`` every word is Indonesian and numbers take the decimal comma and
+    grouped thousands (``4.712.818.176``); subjects (indicator ids,
+    formulas) and sources stay as the spec wrote them.
+    """
+
+    keys = ("check_source", "check_reported", "check_recomputed", "check_against", "check_note")
+    width = max(len(label(key, locale)) for key in keys) + 2  # the colon and a space
+
+    def field(key: str) -> str:
+        return f"{label(key, locale) + ':':<{width}}"
+
     lines = [
-        f"Checked {result.checked} figures: {result.consistent} consistent, "
-        f"{len(result.discrepancies)} discrepancies."
+        label("check_summary", locale).format(
+            checked=result.checked,
+            consistent=result.consistent,
+            discrepancies=len(result.discrepancies),
+        )
     ]
     for d in result.discrepancies:
         period = f" {d.period}" if d.period else ""
+        # term(): a kind or measure added later reads as its code until it has a label.
+        kind = term("check_", d.kind, locale)
+        what = term("measure_", d.what, locale)
+        # A target is compared with another table's, not recomputed.
+        compared = "check_against" if d.kind is DiscrepancyKind.TARGET else "check_recomputed"
         lines += [
             "",
-            f"{d.kind}: {d.subject} — {d.what}{period}",
-            f"  source:     {d.source}",
-            f"  reported:   {d.reported}",
-            # A target is compared with another table's, not recomputed.
-            f"  {'against:   ' if d.kind is DiscrepancyKind.TARGET else 'recomputed:'} "
-            f"{d.recomputed}",
+            f"{kind}: {_subject(d.subject, locale)} — {what}{period}",
+            f"  {field('check_source')}{d.source}",
+            f"  {field('check_reported')}{_value(d.reported, locale)}",
+            f"  {field(compared)}{_value(d.recomputed, locale)}",
         ]
         if d.note:
-            lines.append(f"  note:       {d.note}")
+            lines.append(f"  {field('check_note')}{_note(d.note, locale)}")
     return "\n".join(lines) + "\n"
 
 

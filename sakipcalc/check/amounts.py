@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from .._exact import exact_sum
 from .._spec import Spec, budget_lines, line_totals
+from ..engine.budget import budget_rounding
 from ..models import BudgetLine, Reported
 from ..results import Figure
 from .tally import DiscrepancyKind, Measure, Tally, shown
@@ -95,10 +96,11 @@ def _compare_amounts(
             )
             return
         raw = spent / ceiling * 100
+        year = item.budget_year or (int(item.period[:4]) if item.period else None)
         tally.compare_number(
             raw,
             item.absorption,
-            spec.info.rounding,
+            spec.info.rounding if year is None else budget_rounding(spec, year),
             places=item.places,
             subject=subject,
             what=Measure.ABSORPTION,

@@ -7,6 +7,7 @@ from decimal import Decimal
 from .._spec import Spec
 from .._types import Period
 from ..engine import Evaluator, achievement
+from ..engine.achievement import bounded_achievement, effective_cap
 from ..formula import CompiledFormula, compile_formula
 from ..models import AchievementFrom, Reported, Rounding, RoundingMode, TargetSpec
 from ..results import Figure, Status
@@ -117,7 +118,7 @@ def _compare_achievement(
     assert item.achievement is not None and item.indicator is not None
     indicator = spec.indicators[item.indicator]
     scale = spec.compiled_scales.get(indicator.scale) if indicator.scale else None
-    cap = indicator.cap if indicator.cap is not None else spec.info.cap
+    cap = effective_cap(indicator, spec.info.cap)
     ach = achievement(indicator, target, real, rounding, scale, cap, period=item.period or "")
     if not ach.ok or ach.raw is None:
         _not_checkable(tally, item, Measure.ACHIEVEMENT, shown(item.achievement), ach)
@@ -140,7 +141,9 @@ def _compare_achievement(
         if alt_ach.raw is None:
             return None
         return round_value(
-            alt_ach.raw, rounding.places if item.places is None else item.places, mode
+            bounded_achievement(indicator, alt_ach.raw, cap),
+            rounding.places if item.places is None else item.places,
+            mode,
         )
 
     # When the printed realisation differs, say whether the printed achievement
@@ -158,8 +161,9 @@ def _compare_achievement(
             and from_printed.rounded == item.achievement != ach.rounded
         ):
             note += f"; it follows from the printed realisation {item.realisation.describe()}"
+    # The printed achievement is the floored and capped one; raw keeps the arithmetic.
     tally.compare_number(
-        ach.raw,
+        bounded_achievement(indicator, ach.raw, cap),
         item.achievement,
         rounding,
         places=item.places,

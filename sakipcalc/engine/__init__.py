@@ -7,6 +7,8 @@ unknown period format) raises.
 
     periods.py      a year's quarters and how they combine; the years before a year
     inputs.py       reading variables from the data, by category and from quarters
+    realisations.py how a realisation is computed: given, by formula, from quarters
+    shared.py       computations shared by evaluations of the same spec and data
     achievement.py  capaian of a realisation against a target, by polarity (pure)
     rollups.py      roll-up rules and the roll-ups a spec declares or implies
     agreements.py   each Perjanjian Kinerja against the targets it signed
@@ -30,6 +32,7 @@ from ..rounding import DECIMAL_CONTEXT
 from .achievement import achievement
 from .evaluator import Evaluator
 from .rollups import RollupPart, aggregate
+from .shared import shared_for
 
 __all__ = ["Evaluator", "RollupPart", "achievement", "aggregate", "evaluate"]
 
@@ -54,5 +57,5 @@ def evaluate(
     # is; data the loader checked against this spec's declarations passes at once.
     data = check_dataset(spec, data if data is not None else spec.data)
     with decimal.localcontext(DECIMAL_CONTEXT):
-        evaluator = Evaluator(spec, data)
+        evaluator = Evaluator(spec, data, shared_for(spec, data))
         return evaluator.report(parsed, progress_stream)

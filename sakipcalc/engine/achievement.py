@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import decimal
+from collections.abc import Callable
 from decimal import Decimal
 from typing import assert_never
 
@@ -17,14 +18,21 @@ from ..models import (
     ExactRule,
     Indicator,
     LowerRule,
+    NegativeRule,
     Polarity,
     Rounding,
     TargetSpec,
 )
-from ..results import CategoryRef, Figure, Status
+from ..results import CategoryRef, Figure, LazyTraceFigure, Status
 from ..rounding import DECIMAL_CONTEXT, round_value, show_raw
 
-__all__ = ["HUNDRED", "achievement", "category_in"]
+__all__ = [
+    "HUNDRED",
+    "achievement",
+    "bounded_achievement",
+    "category_in",
+    "effective_cap",
+]
 
 HUNDRED = Decimal(100)
 
@@ -50,8 +58,28 @@ def achievement(
     """Capaian: the realisation against a target, by the indicator's declared polarity.
 
     Pure: it depends only on its arguments, so tests and embedding tools can
-    call it directly.
+    call it directly. ``cap`` is the cap in force (:func:`effective_cap`). The
+    result's ``raw`` is the exact arithmetic; ``rounded`` is what a report prints:
+    floored at 0 by the indicator's ``negative`` rule, capped, then rounded.
     """
+    with decimal.localcontext(DECIMAL_CONTEXT):
+        return achievement_in_context(
+            indicator, target, realisation, rounding, scale, cap, period=period
+        )
+
+
+def achievement_in_context(
+    indicator: Indicator,
+    target: TargetSpec | None,
+    realisation: Figure,
+    rounding: Rounding,
+    scale: CompiledScale | None = None,
+    cap: Decimal | None = None,
+    *,
+    period: str = "",
+) -> Figure:
+    """:func:`achievement` in the caller's Decimal context, which must be the
+    engine's (``DECIMAL_CONTEXT``): the evaluator sets it once for a whole report."""
     no_target = f"no target for {period}" if period else "no target"
     if target is None and realisation.status is Status.MISSING_DATA:
         return Figure(
@@ -67,33 +95,65 @@ def achievement(
                 Status.MISSING_DATA, reason=realisation.reason, missing=realisation.missing
             )
         return Figure.not_computable(f"realisation is not computable: {realisation.reason}")
-    with decimal.localcontext(DECIMAL_CONTEXT):
-        if target.grade is not None or (realisation.grade is not None and realisation.raw is None):
-            if realisation.raw is not None and rounding.achievement_from is AchievementFrom.ROUNDED:
-                # A score's grade follows the printed (rounded) score under this policy.
-                realisation = dataclasses.replace(realisation, raw=realisation.rounded)
-            raw, text = _grade_achievement(indicator, target, realisation, scale)
-        else:
-            r = (
-                realisation.rounded
-                if rounding.achievement_from is AchievementFrom.ROUNDED
-                else realisation.raw
-            )
-            assert r is not None
-            raw, text = _numeric_achievement(indicator, target, r)
-        if raw is None:
-            return Figure.not_computable(text)
-        capped = ""
-        if cap is not None and raw > cap:
-            capped = f", capped at {cap}"
-            raw = cap
-        rounded = round_value(raw, rounding.places, rounding.mode)
-        return Figure(
-            Status.OK,
-            raw=raw,
-            rounded=rounded,
-            trace=f"{text} = {show_raw(raw, rounding.places)}{capped} → {format(rounded, 'f')}",
+    if target.grade is not None or (realisation.grade is not None and realisation.raw is None):
+        if realisation.raw is not None and rounding.achievement_from is AchievementFrom.ROUNDED:
+            # A score's grade follows the printed (rounded) score under this policy.
+            realisation = dataclasses.replace(realisation, raw=realisation.rounded)
+        raw, describe = _grade_achievement(indicator, target, realisation, scale)
+    else:
+        r = (
+            realisation.rounded
+            if rounding.achievement_from is AchievementFrom.ROUNDED
+            else realisation.raw
         )
+        assert r is not None
+        raw, describe = _numeric_achievement(indicator, target, r)
+    if raw is None:
+        return Figure.not_computable(describe())
+    places = rounding.places
+    if raw < 0 and indicator.negative is NegativeRule.NOT_COMPUTABLE:
+        return Figure.not_computable(
+            f"{describe()} = {show_raw(raw, places)}: a negative achievement is refused "
+            f"('negative: not_computable')"
+        )
+    printed, note = _bounded(indicator, raw, cap)
+    rounded = round_value(printed, places, rounding.mode)
+    # raw keeps the arithmetic; the floor and the cap act on the printed figure only.
+    value = raw
+    return LazyTraceFigure(
+        Status.OK,
+        raw=raw,
+        rounded=rounded,
+        trace=lambda: f"{describe()} = {show_raw(value, places)}{note} → {format(rounded, 'f')}",
+    )
+
+
+# The text of a computation, written only when a trace is read.
+Describe = Callable[[], str]
+
+
+def _fixed(text: str) -> Describe:
+    return lambda: text
+
+
+def effective_cap(indicator: Indicator, spec_cap: Decimal | None) -> Decimal | None:
+    """The indicator's own cap, else the spec-wide one; ``cap: none`` opts out of both."""
+    if indicator.cap == "none":
+        return None
+    return indicator.cap if indicator.cap is not None else spec_cap
+
+
+def bounded_achievement(indicator: Indicator, raw: Decimal, cap: Decimal | None) -> Decimal:
+    """The achievement a report prints before rounding: ``raw`` floored at 0 and capped."""
+    return _bounded(indicator, raw, cap)[0]
+
+
+def _bounded(indicator: Indicator, raw: Decimal, cap: Decimal | None) -> tuple[Decimal, str]:
+    if raw < 0 and indicator.negative is NegativeRule.FLOOR:
+        return Decimal(0), ", floored at 0"
+    if cap is not None and raw > cap:
+        return cap, f", capped at {cap}"
+    return raw, ""
 
 
 def _grade_position(value: TargetSpec | Figure, scale: CompiledScale) -> tuple[int, str] | str:
@@ -116,15 +176,15 @@ def _grade_position(value: TargetSpec | Figure, scale: CompiledScale) -> tuple[i
 
 def _grade_achievement(
     indicator: Indicator, target: TargetSpec, realisation: Figure, scale: CompiledScale | None
-) -> tuple[Decimal | None, str]:
+) -> tuple[Decimal | None, Describe]:
     if scale is None:
-        return None, "a grade target needs the indicator's grade scale"
+        return None, _fixed("a grade target needs the indicator's grade scale")
     t = _grade_position(target, scale)
     r = _grade_position(realisation, scale)
     if isinstance(t, str):
-        return None, t
+        return None, _fixed(t)
     if isinstance(r, str):
-        return None, r
+        return None, _fixed(r)
     (tp, tl), (rp, rl) = t, r
     # Positions count from 1 for the lowest band and go through the indicator's own
     # polarity rule, so a lower-is-better or exact grade target is honoured too.
@@ -145,26 +205,26 @@ def _meets(polarity: Polarity, r: Decimal, bound: Decimal) -> bool:
             assert_never(polarity)
 
 
-def _zero_target(indicator: Indicator, r: Decimal, bound: Decimal) -> tuple[Decimal | None, str]:
+def _zero_target(
+    indicator: Indicator, r: Decimal, bound: Decimal
+) -> tuple[Decimal | None, Describe]:
     policy = indicator.zero_target
     if policy is None:
-        return None, (
+        return None, _fixed(
             f"zero target: achievement against a target of {bound} cannot be computed "
             f"(declare 'zero_target' to set a policy)"
         )
     met = _meets(indicator.polarity, r, bound)
     value = policy.met if met else policy.missed
-    return (
-        value,
-        f"target {bound} {'met' if met else 'missed'} by {r} (zero_target policy) → {value}",
+    return value, _fixed(
+        f"target {bound} {'met' if met else 'missed'} by {r} (zero_target policy) → {value}"
     )
 
 
 def _against(
     indicator: Indicator, r: Decimal, t: Decimal, shown: tuple[str, str] | None = None
-) -> tuple[Decimal | None, str]:
+) -> tuple[Decimal | None, Describe]:
     """Achievement against a single numeric bound ``t``; ``shown`` overrides how R and T read."""
-    rs, ts = shown or (show_raw(r, 4), show_raw(t, 4))
     if t == 0:
         return _zero_target(indicator, r, t)
     if t < 0 and not (
@@ -172,55 +232,62 @@ def _against(
     ):
         # Every ratio rule turns over below zero: with T = -5, R = -10 scores 200 under
         # R / T although it is the worse result. No regulation defines this case.
-        return None, (
+        ts = shown[1] if shown else show_raw(t, 4)
+        return None, _fixed(
             f"negative target {ts}: ratio rules such as R / T invert below zero, so the "
             f"achievement cannot be computed; express the target as a non-negative quantity"
         )
     polarity = indicator.polarity
+    value: Decimal | None
     match polarity:
         case Polarity.HIGHER_IS_BETTER:
-            return r / t * HUNDRED, f"{rs} / {ts} × 100"
+            value, template = r / t * HUNDRED, "{r} / {t} × 100"
         case Polarity.LOWER_IS_BETTER:
-            return _lower_is_better(indicator.lower_rule, r, t, rs, ts)
+            value, template = _lower_is_better(indicator.lower_rule, r, t)
         case Polarity.EXACT:
-            return _exact(indicator.exact_rule, r, t, rs, ts)
+            value, template = _exact(indicator.exact_rule, r, t)
         case _:
             assert_never(polarity)
 
+    def describe() -> str:
+        rs, ts = shown or (show_raw(r, 4), show_raw(t, 4))
+        return template.format(r=rs, t=ts)
 
-def _lower_is_better(
-    rule: LowerRule, r: Decimal, t: Decimal, rs: str, ts: str
-) -> tuple[Decimal | None, str]:
+    return value, describe
+
+
+# Templates name R as {r} and T as {t}; nothing else in them is a placeholder.
+def _lower_is_better(rule: LowerRule, r: Decimal, t: Decimal) -> tuple[Decimal | None, str]:
     match rule:
         case LowerRule.OFFICIAL:
-            return (2 * t - r) / t * HUNDRED, f"(2 × {ts} − {rs}) / {ts} × 100"
+            return (2 * t - r) / t * HUNDRED, "(2 × {t} − {r}) / {t} × 100"
         case LowerRule.INVERSE:
             if r == 0:
                 return None, "zero realisation: T / R is undefined when the realisation is 0"
-            return t / r * HUNDRED, f"{ts} / {rs} × 100"
+            return t / r * HUNDRED, "{t} / {r} × 100"
         case _:
             assert_never(rule)
 
 
-def _exact(rule: ExactRule, r: Decimal, t: Decimal, rs: str, ts: str) -> tuple[Decimal, str]:
+def _exact(rule: ExactRule, r: Decimal, t: Decimal) -> tuple[Decimal, str]:
     match rule:
         case ExactRule.BINARY:
-            return (HUNDRED if r == t else Decimal(0)), f"{rs} {'=' if r == t else '≠'} {ts}"
+            return (HUNDRED if r == t else Decimal(0)), "{r} " + ("=" if r == t else "≠") + " {t}"
         case ExactRule.DEVIATION:
-            return (1 - abs(r - t) / t) * HUNDRED, f"(1 − |{rs} − {ts}| / {ts}) × 100"
+            return (1 - abs(r - t) / t) * HUNDRED, "(1 − |{r} − {t}| / {t}) × 100"
         case _:
             assert_never(rule)
 
 
 def _numeric_achievement(
     indicator: Indicator, target: TargetSpec, r: Decimal
-) -> tuple[Decimal | None, str]:
+) -> tuple[Decimal | None, Describe]:
     if target.range is not None:
         low, high = target.range.min, target.range.max
         if low <= r <= high:
-            return HUNDRED, f"{show_raw(r, 4)} within {low}–{high}"
+            return HUNDRED, lambda: f"{show_raw(r, 4)} within {low}–{high}"
         bound = low if r < low else high
-        value, text = _against(indicator, r, bound)
-        return value, f"{text} (outside {low}–{high})"
+        value, describe = _against(indicator, r, bound)
+        return value, lambda: f"{describe()} (outside {low}–{high})"
     assert target.value is not None
     return _against(indicator, r, target.value)

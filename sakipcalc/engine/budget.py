@@ -20,9 +20,23 @@ from ..results import (
 from ..rounding import round_value, show_raw
 from .achievement import HUNDRED
 
-__all__ = ["absorption", "budget_results", "budget_total"]
+__all__ = ["absorption", "budget_results", "budget_rounding", "budget_total"]
 
 _LEVELS = (BudgetLevel.PROGRAM, BudgetLevel.KEGIATAN, BudgetLevel.SUB_KEGIATAN)
+
+
+def budget_rounding(spec: Spec, year: int) -> Rounding:
+    """How absorption for ``year`` is rounded: the budget's own ``rounding``, else the spec's."""
+    base = spec.info.rounding
+    for budget in spec.budgets:
+        if budget.year == year and budget.rounding is not None:
+            own = budget.rounding
+            return Rounding(
+                places=base.places if own.places is None else own.places,
+                mode=base.mode if own.mode is None else own.mode,
+                achievement_from=base.achievement_from,
+            )
+    return base
 
 
 def absorption(ceiling: Decimal, spent: Decimal, rounding: Rounding) -> Figure:
@@ -59,7 +73,7 @@ def budget_results(
         else:
             ceiling = line.ceiling or Decimal(0)
             spent = line.spent or Decimal(0)
-        absorbed = absorption(ceiling, spent, spec.info.rounding)
+        absorbed = absorption(ceiling, spent, budget_rounding(spec, year))
         efficiency = efficiency_category = None
         rule = spec.info.efficiency
         if rule is not None and line.indicators:
@@ -95,7 +109,7 @@ def budget_total(spec: Spec, declared: Budget, lines: Sequence[BudgetResult]) ->
         year=declared.year,
         ceiling=ceiling,
         spent=spent,
-        absorption=absorption(ceiling, spent, spec.info.rounding),
+        absorption=absorption(ceiling, spent, budget_rounding(spec, declared.year)),
         declared_ceiling=declared.ceiling,
         declared_spent=declared.spent,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
+from types import MappingProxyType
 
 from .._exact import exact_sum
 from .._spec import DataSet, Spec
@@ -13,6 +14,7 @@ from .periods import combine_quarters, quarters_needed
 
 __all__ = ["Inputs", "not_data"]
 
+_MAPPINGS = (MappingProxyType, dict)
 _Fetch = Callable[[str, Period], Decimal | list[MissingInput]]
 
 
@@ -40,7 +42,8 @@ class Inputs:
             cells = self.data.get(period, name)
             if cells is None:
                 return [MissingInput(name, period=period)]
-            if not isinstance(cells, Mapping):
+            # The concrete types first: an ABC check costs more than the sum itself.
+            if not isinstance(cells, _MAPPINGS) and not isinstance(cells, Mapping):
                 raise not_data(name, period, cells)
             present: list[Decimal] = []
             missing: list[MissingInput] = []

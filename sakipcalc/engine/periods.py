@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import assert_never
@@ -41,5 +42,10 @@ def combine_quarters(rule: QuarterRule, values: Sequence[Decimal]) -> Decimal:
 
 def earlier_years(periods: Iterable[str], year: int) -> tuple[Period, ...]:
     """The distinct years named by ``periods`` (years or quarters) before ``year``, in order."""
-    years = {int(p[:4]) for p in periods}
-    return tuple(Period.of(y) for y in sorted(years) if y < year)
+    years = {p[:4] for p in periods}
+    return tuple(_year(y) for y in sorted(years) if int(y) < year)
+
+
+@functools.cache
+def _year(text: str) -> Period:
+    return Period(text)

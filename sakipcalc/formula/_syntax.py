@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from .._types import suggest_number
 from ._inputs import NameInfo, NameKind, Position, Slot, position
 from ._operators import (
     BINARY,
@@ -193,8 +194,12 @@ def _check_constant(checker: Checker, node: ast.Constant) -> None:
     ):
         if isinstance(node.value, str):
             raise Refused("text (strings) is not allowed in formulas", node)
+        shown = literal or str(node.value)
+        fixed = suggest_number(shown)
         raise Refused(
-            f"{literal or node.value!r} is not a plain decimal number such as 100 or 0.5", node
+            f"{shown!r} is not a plain decimal number such as 100 or 0.5"
+            + (f"; write {fixed[0]}" if len(fixed) == 1 else ""),
+            node,
         )
 
 

@@ -21,7 +21,7 @@ from ..models import TargetSpec
 from ..results import CategoryRef, EvaluationReport, IndicatorResult
 from ..rounding import DECIMAL_CONTEXT
 from ._chart_geometry import axis, fit, px
-from ._format import rupiah_text, target_number, target_range
+from ._format import figure_reason, rupiah_text, target_number, target_range
 from ._html_style import (
     ABSORPTION_FILL,
     NEUTRAL,
@@ -314,7 +314,7 @@ def chart_absorption(report: EvaluationReport, locale: Locale) -> Chart:
     """Horizontal bars 0–100 %: absorption of each program (top-level budget line)."""
     drawn = [line for line in report.budget if line.absorption.rounded is not None]
     skipped = tuple(
-        f"{line.name} ({line.absorption.reason or label(line.absorption.status.value, locale)})"
+        f"{line.name} ({figure_reason(line.absorption, locale)})"
         for line in report.budget
         if line.absorption.rounded is None
     )

@@ -7,10 +7,18 @@ import io
 from decimal import Decimal
 
 from .._exact import own_context
-from ..i18n import Locale
+from ..i18n import Locale, label
 from ..models import TargetSpec
 from ..results import EvaluationReport, Figure, IndicatorResult
-from ._format import category_text, first_failed, number_text, target_number, target_text
+from ._format import (
+    category_text,
+    figure_reason,
+    first_failed,
+    number_text,
+    target_number,
+    target_text,
+    term_text,
+)
 from ._safety import spreadsheet_text
 
 __all__ = ["CSV_COLUMNS", "render_csv"]
@@ -31,6 +39,12 @@ CSV_COLUMNS: tuple[str, ...] = (
     "reason",
     "category",
 )
+
+# The label of each column in an Indonesian CSV (the English one keeps the codes).
+_ID_HEADINGS: dict[str, str] = {
+    "realisation_grade": "grade",
+    "reason": "note",
+}
 
 Cell = Decimal | str | None
 
@@ -62,8 +76,8 @@ def _row(result: IndicatorResult, locale: Locale) -> list[Cell]:
         realisation.grade,
         _number(achievement.raw),
         _number(achievement.rounded),
-        (failed or achievement).status.value,
-        failed.reason if failed is not None else None,
+        term_text("", (failed or achievement).status.value, locale),
+        figure_reason(failed, locale) if failed is not None else None,
         category_text(result.category) or None,
     ]
 
@@ -73,8 +87,15 @@ def _text(cell: Cell, locale: Locale) -> str:
         return ""
     if isinstance(cell, Decimal):
         # Numbers are never escaped: -3 is a number, not a formula.
-        return number_text(cell, locale)
+        return number_text(cell, locale, grouping=locale == "id")
     return spreadsheet_text(cell)
+
+
+def csv_headings(locale: Locale) -> tuple[str, ...]:
+    """The header row: :data:`CSV_COLUMNS` in ``en``, their Indonesian labels in ``id``."""
+    if locale == "en":
+        return CSV_COLUMNS
+    return tuple(label(_ID_HEADINGS.get(column, column), locale) for column in CSV_COLUMNS)
 
 
 @own_context  # the caller's Decimal context never reaches the output
@@ -94,9 +115,9 @@ def render_csv(report: EvaluationReport, *, locale: Locale = "en") -> str:
     * ``"en"``: comma-separated, decimal point (``41.42``);
     * ``"id"``: **semicolon**-separated with a decimal **comma** (``41,42``),
       as Excel expects with Indonesian regional settings, where the comma is
-      the decimal separator. Only the delimiter and the decimal separator
-      change: column names and status codes stay the same, and there is no
-      thousands separator.
+      the decimal separator and the point groups thousands (``4.712.818.176``).
+      Column names, statuses and reasons are in Indonesian
+      (``Capaian (%)``, ``data belum tersedia: x (2022)``).
 
     Lines end with CRLF (RFC 4180). The text is Unicode; Excel detects UTF-8
     only with a byte-order mark, so write it with ``encoding="utf-8-sig"``
@@ -109,7 +130,7 @@ def render_csv(report: EvaluationReport, *, locale: Locale = "en") -> str:
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";" if locale == "id" else ",", lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(csv_headings(locale))
     for result in report.indicators:
         writer.writerow([_text(cell, locale) for cell in _row(result, locale)])
     return buffer.getvalue()

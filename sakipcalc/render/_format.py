@@ -23,13 +23,14 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 from ..i18n import MAX_PLAIN_DIGITS as MAX_PLAIN_DIGITS
-from ..i18n import Locale, format_number, label, plain_digits
+from ..i18n import Locale, format_number, label, plain_digits, reason, term
 from ..models import Baseline, TargetSpec
 from ..results import BudgetResult, CategoryRef, Figure
 
 __all__ = [
     "MAX_PLAIN_DIGITS",
     "category_text",
+    "figure_reason",
     "figure_text",
     "first_failed",
     "number_text",
@@ -38,6 +39,7 @@ __all__ = [
     "target_number",
     "target_range",
     "target_text",
+    "term_text",
     "walk_budget",
 ]
 
@@ -152,12 +154,29 @@ def first_failed(figures: Sequence[Figure | None]) -> Figure | None:
     return None
 
 
-def reason_text(figures: Sequence[Figure | None]) -> str:
+def figure_reason(figure: Figure, locale: Locale) -> str:
+    """Why ``figure`` could not be computed, in ``locale`` (its status when no reason)."""
+    if figure.reason:
+        return reason(figure.reason, locale)
+    return term_text("", figure.status.value, locale)
+
+
+def reason_text(figures: Sequence[Figure | None], locale: Locale) -> str:
     """Why the first failed figure could not be computed (its status when no reason); or ""."""
     failed = first_failed(figures)
     if failed is None:
         return ""
-    return failed.reason or failed.status.value
+    return figure_reason(failed, locale)
+
+
+def term_text(prefix: str, code: str, locale: Locale) -> str:
+    """A result's code as read: ``objective`` in ``en``, ``Sasaran`` in ``id`` (prefix ``kind_``).
+
+    Roll-up kinds (``kind_``), rules (``rule_``), budget levels (``level_``)
+    and statuses (no prefix) are Indonesian terms in ``id``; in ``en`` the
+    code itself, as reports have always printed it.
+    """
+    return term(prefix, code, locale)
 
 
 def walk_budget(

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from ..i18n import LABEL_KEYS, Locale, label
+from ..i18n import LABEL_KEYS, Locale, label, reason, trace
 from ..results import AgreementResult, BudgetResult, EvaluationReport, Figure, RollupResult
 from ._chart_trend import chart_trend
 from ._charts import chart_absorption, chart_categories, chart_target_realisation
-from ._format import rupiah_text
+from ._format import figure_reason, rupiah_text
 from ._html_style import Badge, badge, declared_text, html_figure, html_number, html_percent
 
 __all__ = ["context"]
@@ -27,8 +27,16 @@ def _status_note(figures: Iterable[Figure | None], locale: Locale) -> tuple[str,
     for figure in figures:
         if figure is not None and not figure.ok:
             status = figure.status.value
-            return status, label(status, locale), figure.reason or ""
+            note = label(status, locale)
+            # "tidak dapat dihitung" stands beside the reason: not again at its start.
+            why = _reason(figure, locale).removeprefix(f"{note}: ")
+            return status, note, why
     return "ok", "", ""
+
+
+def _reason(figure: Figure, locale: Locale) -> str:
+    """The reason a figure has none, in the locale; "" when the engine gave none."""
+    return figure_reason(figure, locale) if figure.reason else ""
 
 
 def _period_text(period: str, locale: Locale) -> str:
@@ -158,9 +166,9 @@ def _indicator_rows(
                 unit=result.unit,
                 target=declared_text(result.target, locale),
                 realisation=html_figure(result.realisation, locale),
-                realisation_trace=result.realisation.trace,
+                realisation_trace=trace(result.realisation.trace, locale),
                 achievement=html_figure(result.achievement, locale),
-                achievement_trace=result.achievement.trace,
+                achievement_trace=trace(result.achievement.trace, locale),
                 category=badge(result.category),
                 status=status,
                 note=note,
@@ -193,7 +201,7 @@ def _rollup_groups(
                 name=r.name,
                 rule=label(f"rule_{r.rule}", locale) if f"rule_{r.rule}" in LABEL_KEYS else r.rule,
                 achievement=html_figure(r.achievement, locale),
-                trace=r.achievement.trace,
+                trace=trace(r.achievement.trace, locale),
                 category=badge(r.category),
                 members=len(r.members),
                 excluded=tuple(str(numbers.get(i, i)) for i in r.excluded),
@@ -239,7 +247,7 @@ def _agreement_views(
                 year=agreement.year,
                 rows=tuple(rows),
                 rollup=html_figure(agreement.rollup, locale),
-                rollup_trace=agreement.rollup.trace,
+                rollup_trace=trace(agreement.rollup.trace, locale),
                 rollup_reason=_status_note((agreement.rollup,), locale)[2],
             )
         )
@@ -265,7 +273,7 @@ def _budget_rows(
                     f"{rupiah_text(line.declared_spent, locale)}"
                 )
             if not line.absorption.ok:
-                notes.append(line.absorption.reason or label(line.absorption.status.value, locale))
+                notes.append(figure_reason(line.absorption, locale))
             level_key = f"level_{line.level}"
             rows.append(
                 _BudgetRow(
@@ -276,7 +284,7 @@ def _budget_rows(
                     ceiling=rupiah_text(line.ceiling, locale),
                     spent=rupiah_text(line.spent, locale),
                     absorption=html_figure(line.absorption, locale),
-                    absorption_trace=line.absorption.trace,
+                    absorption_trace=trace(line.absorption.trace, locale),
                     efficiency=html_figure(line.efficiency, locale) if line.efficiency else "",
                     efficiency_category=badge(line.efficiency_category),
                     supports=", ".join(str(numbers[i]) for i in line.indicators if i in numbers),
@@ -337,7 +345,7 @@ def context(report: EvaluationReport, locale: Locale) -> dict[str, Any]:
             "trend": chart_trend(report, locale),
             "absorption": chart_absorption(report, locale),
         },
-        "warnings": tuple(f"{w.code}: {w.message}" for w in report.warnings),
+        "warnings": tuple(f"{w.code}: {reason(w.message, locale)}" for w in report.warnings),
     }
 
 

@@ -35,6 +35,7 @@ from ._format import (
     number_text,
     reason_text,
     target_text,
+    term_text,
     walk_budget,
 )
 from ._safety import printable
@@ -141,21 +142,28 @@ def _indicator_table(
     ]
     rows: list[tuple[str, ...]] = []
     colours: list[dict[int, str]] = []
+    grouping = _grouping(locale)
     for result in report.indicators:
         rows.append(
             (
                 result.indicator,
                 result.unit,
-                target_text(result.target, locale),
-                figure_text(result.realisation, locale),
-                figure_text(result.achievement, locale),
+                target_text(result.target, locale, grouping=grouping),
+                figure_text(result.realisation, locale, grouping=grouping),
+                figure_text(result.achievement, locale, grouping=grouping),
                 category_text(result.category),
-                reason_text((result.realisation, result.achievement)),
+                reason_text((result.realisation, result.achievement), locale),
             )
         )
         code = _ansi(result.category, result.achievement) if colour else None
         colours.append({4: code} if code else {})
     return headers, rows, colours
+
+
+def _grouping(locale: Locale) -> bool:
+    # Indonesian readers expect grouped thousands everywhere (Rp 12.364.293.866);
+    # English tables keep their ungrouped, copy-friendly numbers.
+    return locale == "id"
 
 
 @own_context  # the caller's Decimal context never reaches the output
@@ -165,8 +173,11 @@ def render_table(report: EvaluationReport, *, locale: Locale = "en", colour: boo
     With ``colour=True`` each achievement figure is drawn in its category's
     band colour (ANSI escapes); the caller decides whether the stream wants
     colour (a terminal, no ``NO_COLOR``). Headings are in ``locale``, numbers
-    use its decimal separator (``41,42`` in ``id``).
+    use its decimal separator (``41,42`` in ``id``); ``id`` also groups
+    thousands (``4.712.818.176``) and prints kinds, rules and levels as the
+    agency's terms.
     """
+    grouping = _grouping(locale)
     period = label("period", locale).lower()
     title = printable(f"{report.spec_name} — {period} {report.period}")
     headers, rows, colours = _indicator_table(report, locale, colour)
@@ -183,10 +194,10 @@ def render_table(report: EvaluationReport, *, locale: Locale = "en", colour: boo
         for r in report.rollups:
             rollup_rows.append(
                 (
-                    r.kind,
+                    term_text("kind_", r.kind, locale),
                     r.id,
-                    r.rule,
-                    figure_text(r.achievement, locale),
+                    term_text("rule_", r.rule, locale),
+                    figure_text(r.achievement, locale, grouping=grouping),
                     category_text(r.category),
                     _list_cell(r.excluded),
                 )
@@ -213,15 +224,15 @@ def render_table(report: EvaluationReport, *, locale: Locale = "en", colour: boo
         for line, _, depth in walk_budget(report.budget):
             row = [
                 "  " * depth + line.id,
-                line.level,
-                number_text(line.ceiling, locale),
-                number_text(line.spent, locale),
-                figure_text(line.absorption, locale),
+                term_text("level_", line.level, locale),
+                number_text(line.ceiling, locale, grouping=grouping),
+                number_text(line.spent, locale, grouping=grouping),
+                figure_text(line.absorption, locale, grouping=grouping),
             ]
             code = None
             if efficiency:
                 row += [
-                    figure_text(line.efficiency, locale),
+                    figure_text(line.efficiency, locale, grouping=grouping),
                     category_text(line.efficiency_category),
                 ]
                 code = _ansi(line.efficiency_category, line.efficiency) if colour else None
@@ -282,15 +293,16 @@ _ITEM_RIGHT = frozenset({3, 4, 5})
 
 
 def _item_row(item: IndicatorResult | AgreementItemResult, locale: Locale) -> tuple[str, ...]:
+    grouping = _grouping(locale)
     return (
         item.indicator,
         item.name,
         item.unit,
-        target_text(item.target, locale),
-        figure_text(item.realisation, locale),
-        figure_text(item.achievement, locale),
+        target_text(item.target, locale, grouping=grouping),
+        figure_text(item.realisation, locale, grouping=grouping),
+        figure_text(item.achievement, locale, grouping=grouping),
         category_text(item.category),
-        reason_text((item.realisation, item.achievement)),
+        reason_text((item.realisation, item.achievement), locale),
     )
 
 
@@ -305,6 +317,7 @@ def render_markdown(report: EvaluationReport, *, locale: Locale = "en") -> str:
     def heading(key: str) -> list[str]:
         return ["", f"## {label(key, locale)}", ""]
 
+    grouping = _grouping(locale)
     lines = [f"# {_md(report.spec_name)} — {report.period}"]
     if report.agency:
         lines += ["", f"{label('agency', locale)}: {_md(report.agency)}"]
@@ -321,11 +334,11 @@ def render_markdown(report: EvaluationReport, *, locale: Locale = "en") -> str:
             [label(k, locale) for k in keys],
             [
                 (
-                    r.kind,
+                    term_text("kind_", r.kind, locale),
                     r.id,
                     r.name,
-                    r.rule,
-                    figure_text(r.achievement, locale),
+                    term_text("rule_", r.rule, locale),
+                    figure_text(r.achievement, locale, grouping=grouping),
                     category_text(r.category),
                     _list_cell(r.excluded),
                 )
@@ -352,9 +365,9 @@ def render_markdown(report: EvaluationReport, *, locale: Locale = "en") -> str:
                 [_item_row(item, locale) for item in agreement.items],
                 _ITEM_RIGHT,
             )
-            rollup = figure_text(agreement.rollup, locale)
+            rollup = figure_text(agreement.rollup, locale, grouping=grouping)
             if not agreement.rollup.ok:
-                rollup += f" ({_md(reason_text((agreement.rollup,)))})"
+                rollup += f" ({_md(reason_text((agreement.rollup,), locale))})"
             lines += ["", f"**{label('agreement_rollup', locale)}**: {rollup}"]
     if report.budget:
         lines += heading("budget")
@@ -374,14 +387,14 @@ def render_markdown(report: EvaluationReport, *, locale: Locale = "en") -> str:
             row = [
                 line.id,
                 line.name,
-                line.level,
+                term_text("level_", line.level, locale),
                 number_text(line.ceiling, locale, grouping=True),
                 number_text(line.spent, locale, grouping=True),
-                figure_text(line.absorption, locale),
+                figure_text(line.absorption, locale, grouping=grouping),
             ]
             if efficiency:
                 row += [
-                    figure_text(line.efficiency, locale),
+                    figure_text(line.efficiency, locale, grouping=grouping),
                     category_text(line.efficiency_category),
                 ]
             rows.append(row)

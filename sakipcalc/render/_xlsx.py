@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any, BinaryIO
 
 from .._exact import own_context
+from .._types import Period
 from ..i18n import MAX_PLAIN_DIGITS, Locale, label, plain_digits
 from ..models import TargetSpec
 from ..results import CategoryRef, EvaluationReport, Figure
@@ -27,6 +28,7 @@ from ._format import (
     reason_text,
     target_number,
     target_text,
+    term_text,
     walk_budget,
 )
 from ._safety import xlsx_text
@@ -95,8 +97,13 @@ def _status(figures: Sequence[Figure | None], locale: Locale) -> str:
     return label(failed.status.value, locale)
 
 
-def _note(figures: Sequence[Figure | None]) -> str | None:
-    return reason_text(figures) or None
+def _note(figures: Sequence[Figure | None], locale: Locale) -> str | None:
+    return reason_text(figures, locale) or None
+
+
+def _period(period: Period) -> int | str:
+    """A year as a number cell (sorts and filters as one); a quarter (2022-Q3) as text."""
+    return period.year if period.quarter is None else period
 
 
 def _category(category: CategoryRef | None) -> str | None:
@@ -141,7 +148,7 @@ def _sheets(report: EvaluationReport, locale: Locale) -> list[_Sheet]:
                 result.indicator,
                 result.name,
                 result.unit,
-                result.period,
+                _period(result.period),
                 _target(result.target, locale),
                 _raw(result.realisation),
                 _rounded(result.realisation),
@@ -150,7 +157,7 @@ def _sheets(report: EvaluationReport, locale: Locale) -> list[_Sheet]:
                 _rounded(result.achievement),
                 _status(figures, locale),
                 _category(result.category),
-                _note(figures),
+                _note(figures, locale),
             ]
         )
 
@@ -176,7 +183,7 @@ def _sheets(report: EvaluationReport, locale: Locale) -> list[_Sheet]:
                     agreement.year,
                     agreement.official,
                     agreement.org_unit_name,
-                    agreement.level,
+                    term_text("level_", agreement.level, locale),
                     item.indicator,
                     item.name,
                     item.unit,
@@ -188,7 +195,7 @@ def _sheets(report: EvaluationReport, locale: Locale) -> list[_Sheet]:
                     _rounded(item.achievement),
                     _status(figures, locale),
                     _category(item.category),
-                    _note(figures),
+                    _note(figures, locale),
                     _raw(agreement.rollup),
                     _rounded(agreement.rollup),
                 ]
@@ -218,7 +225,7 @@ def _sheets(report: EvaluationReport, locale: Locale) -> list[_Sheet]:
             [
                 line.id,
                 line.name,
-                line.level,
+                term_text("level_", line.level, locale),
                 parent.id if parent is not None else None,
                 line.year,
                 _rupiah(line.ceiling),
@@ -229,7 +236,7 @@ def _sheets(report: EvaluationReport, locale: Locale) -> list[_Sheet]:
                 _rounded(line.efficiency),
                 _category(line.efficiency_category),
                 ", ".join(line.indicators) or None,
-                _note((line.absorption, line.efficiency)),
+                _note((line.absorption, line.efficiency), locale),
             ]
         )
 
@@ -252,17 +259,17 @@ def _sheets(report: EvaluationReport, locale: Locale) -> list[_Sheet]:
     for r in report.rollups:
         rollups.rows.append(
             [
-                r.kind,
+                term_text("kind_", r.kind, locale),
                 r.id,
                 r.name,
-                r.rule,
+                term_text("rule_", r.rule, locale),
                 _raw(r.achievement),
                 _rounded(r.achievement),
                 _status((r.achievement,), locale),
                 _category(r.category),
                 ", ".join(r.members) or None,
                 ", ".join(r.excluded) or None,
-                _note((r.achievement,)),
+                _note((r.achievement,), locale),
             ]
         )
     return [indicators, agreements, budget, rollups]

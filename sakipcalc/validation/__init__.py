@@ -10,9 +10,10 @@ derived by explicit steps, and :func:`check` runs them in this order:
 2. ``name_infos`` and ``unusable_variables``: the reported-figure rule compiles
    expressions against the names, and formulas and data naming a variable whose
    breakdown is unknown stay quiet (it was reported at the variable);
-3. every rule in :data:`RULES` (any order: they only read the draft);
-4. ``compile_formulas``, then ``formula_order`` from the compiled formulas;
-5. the data, parsed against the declarations.
+3. the data, parsed against the declarations (first, so that the raw values
+   are freed before the formulas are compiled: a large spec's peak memory);
+4. every rule in :data:`RULES` (any order: they only read the draft);
+5. ``compile_formulas``, then ``formula_order`` from the compiled formulas.
 
 A library (shared scales or breakdowns, without a ``spec:``) runs step 1 and
 :data:`LIBRARY_RULES` only.
@@ -120,12 +121,6 @@ def check(merged: Merged, earlier: list[Issue]) -> Outcome:
     draft = replace(
         draft, names=MappingProxyType(name_infos(draft)), failed_ids=MappingProxyType(failed)
     )
-    for rule in RULES:
-        issues += rule(draft)
-    formulas, found = compile_formulas(draft)
-    issues += found
-    order, found = formula_order(draft, formulas)
-    issues += found
     schema = DataSchema(
         draft.variables,
         draft.indicators,
@@ -134,6 +129,13 @@ def check(merged: Merged, earlier: list[Issue]) -> Outcome:
         failed_names=failed["variables"] | failed.get("indicators", frozenset()),
     )
     data, found = parse_data(merged.data, schema)
+    issues += found
+    merged.data.clear()  # parsed: let the raw values go before formulas are compiled
+    for rule in RULES:
+        issues += rule(draft)
+    formulas, found = compile_formulas(draft)
+    issues += found
+    order, found = formula_order(draft, formulas)
     issues += found
     if any(issue.severity is Severity.ERROR for issue in issues):
         return Outcome(None, tuple(issues))

@@ -30,8 +30,14 @@ def name_infos(draft: Draft) -> dict[str, NameInfo]:
     """What each variable and indicator is, as formulas see it."""
     names: dict[str, NameInfo] = {}
     breakdowns = draft.breakdowns
+    # Variables broken down by all of a breakdown's categories share one NameInfo:
+    # a large spec has thousands of them.
+    shared: dict[str, NameInfo] = {}
     for variable_id, variable in draft.variables.items():
         if variable.breakdown is not None and variable.breakdown in breakdowns:
+            if variable.categories is None and variable.breakdown in shared:
+                names[variable_id] = shared[variable.breakdown]
+                continue
             breakdown = breakdowns[variable.breakdown]
             all_categories = tuple(c.id for c in breakdown.categories)
             own = variable.categories if variable.categories is not None else all_categories
@@ -42,6 +48,8 @@ def name_infos(draft: Draft) -> dict[str, NameInfo]:
                 if all(m in members_allowed for m in members)
             }
             names[variable_id] = NameInfo(NameKind.BREAKDOWN, tuple(own), subsets)
+            if variable.categories is None:
+                shared[variable.breakdown] = names[variable_id]
         elif variable.breakdown is None:
             names[variable_id] = NameInfo(
                 NameKind.SCALAR, numeric=variable.domain is not Domain.GRADE

@@ -11,11 +11,9 @@ from ..models import Domain, Indicator, ScaleKind, TargetSpec
 from .draft import Draft, error, warning
 from .scales import scale_ref_issues
 
-PERCENT_UNITS = frozenset({"%", "persen", "percent"})
-
 
 def is_percent(indicator: Indicator) -> bool:
-    return indicator.unit.strip().lower() in PERCENT_UNITS
+    return indicator.is_percent
 
 
 def check_info(draft: Draft) -> list[Issue]:

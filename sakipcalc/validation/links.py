@@ -10,9 +10,8 @@ from .._graph import cycles
 from .._source import PathKey
 from .._spec import Origin, line_totals
 from ..errors import Issue, Location
-from ..models import Budget, BudgetLine, Indicator
+from ..models import PERCENT_UNITS, Budget, BudgetLine, Indicator
 from .draft import Draft, error, warning
-from .indicators import PERCENT_UNITS
 
 
 def _unit_key(indicator: Indicator) -> str:

@@ -1,0 +1,45 @@
+"""Columnar evaluation of one spec over many units, exactly, on DuckDB.
+
+Needs the ``batch`` extra (duckdb, sqlglot, pyarrow)::
+
+    from sakipcalc.batch import evaluate_batch, explain
+    table = evaluate_batch(spec, "realisations.parquet", targets="targets.csv")
+
+The names load on first use, so ``sakipcalc.batch.cli`` imports without the extra.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .inputs import BatchInputError
+    from .plan import BatchRefused, Refusal, build_plan, explain
+    from .run import BatchOverflow, evaluate_batch
+
+__all__ = [
+    "BatchInputError",
+    "BatchOverflow",
+    "BatchRefused",
+    "Refusal",
+    "build_plan",
+    "evaluate_batch",
+    "explain",
+]
+
+_WHERE = {
+    "BatchInputError": "inputs",
+    "BatchOverflow": "run",
+    "BatchRefused": "plan",
+    "Refusal": "plan",
+    "build_plan": "plan",
+    "evaluate_batch": "run",
+    "explain": "plan",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'sakipcalc.batch' has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
