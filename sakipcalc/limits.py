@@ -8,8 +8,9 @@ formula is compiled or any data parsed, with the file, line and column of the
 first item over it.
 
 Other limits live beside the code they bound (formula length and depth in
-:mod:`sakipcalc.formula`, printed messages in :mod:`sakipcalc.errors`, data
-numbers of at most 40 digits in ``_types``).
+:mod:`sakipcalc.formula`, files and their sizes in ``_files``, printed messages
+in :mod:`sakipcalc.errors`, data numbers of at most 40 digits in ``_types``).
+``specs/README.md`` (section *Limits*) lists them all.
 """
 
 from __future__ import annotations
