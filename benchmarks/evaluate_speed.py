@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import decimal
 import gc
+import json
 import statistics
 import sys
 import tempfile
@@ -127,6 +128,7 @@ def main() -> int:
         action="store_true",
         help="switch the garbage collector off while timing (shows what collection costs)",
     )
+    parser.add_argument("--json", action="store_true", help="print the figures as one JSON line")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
@@ -145,6 +147,10 @@ def main() -> int:
     per_engine = statistics.median(engine) / results
     per_hand = statistics.median(hand) / results
     collector = "off" if args.gc_off else "on"
+    if args.json:
+        figures = {"size": args.size, "engine_us": per_engine * 1e6, "hand_us": per_hand * 1e6}
+        print(json.dumps({**figures, "ratio": per_engine / per_hand, "gc": collector}))
+        return 0
     print(
         f"{args.size:,} indicators x {len(YEARS)} periods = {results:,} indicator-periods "
         f"(garbage collector {collector} while timing)"

@@ -76,6 +76,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", action="store_true", help="one JSON line per size")
     parser.add_argument("--child", nargs=2, metavar=("DIRECTORY", "SIZE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -85,8 +86,9 @@ def main() -> None:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from run import _generated_spec
 
-    print("| indicators | KiB per indicator | peak RSS | load | CSafeLoader | ratio |")
-    print("|---:|---:|---:|---:|---:|---:|")
+    if not args.json:
+        print("| indicators | KiB per indicator | peak RSS | load | CSafeLoader | ratio |")
+        print("|---:|---:|---:|---:|---:|---:|")
     for size in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
             _generated_spec(Path(tmp), size)
@@ -97,6 +99,9 @@ def main() -> None:
                 text=True,
             ).stdout
         row = json.loads(out.strip().splitlines()[-1])
+        if args.json:
+            print(json.dumps(row), flush=True)
+            continue
         print(
             f"| {size:,} | {row['kib_per_indicator']:.1f} | {row['peak_mib']:.0f} MiB "
             f"| {row['load_s']:.2f} s | {row['csafeloader_s']:.2f} s | {row['ratio']:.2f}× |",

@@ -3,23 +3,27 @@
 The spec loader and the data importer (``_import``) both call this:
 :func:`split_data` cuts a ``data:`` section into one raw value per period and
 name, and :func:`parse_data` checks each value against what the spec declares
-(:class:`DataSchema`).
+(:class:`DataSchema`). :func:`check_dataset` does the same for a
+:class:`DataSet` built through the Python API, before it is evaluated.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
+from ._exact import own_context
 from ._hints import suggest
 from ._scales import CompiledScale
 from ._source import SourceDoc, format_path
 from ._spec import DataSet, DataValue, Grade, Origin, Spec
-from ._types import IDENT_RE, parse_decimal_text, parse_period
-from .errors import Issue, Severity
+from ._types import IDENT_RE, MAX_NUMBER_DIGITS, parse_decimal_text, parse_period
+from .errors import Issue, IssueReport, Severity, SpecError
+from .limits import MAX_NAME_LENGTH
 from .models import Breakdown, Domain, Indicator, Variable
 
 # period -> name -> (the value as YAML gave it, where it was written)
@@ -63,15 +67,16 @@ def split_data(value: Any, doc: SourceDoc) -> tuple[RawData, list[Issue]]:
             continue
         if values is None:
             continue
-        if not isinstance(values, dict):
+        if not isinstance(values, Mapping):
             issues.append(_error("type", "each period's data must map names to values", origin))
             continue
-        bucket = out.setdefault(period, {})
+        bucket = out.setdefault(parse_period(period), {})
         for name, item in values.items():
             bucket[name] = (item, Origin(doc, ("data", period, name)))
     return out, issues
 
 
+@own_context  # domain checks compare and round in sakipcalc's context, not the caller's
 def parse_data(
     data: Mapping[str, Mapping[str, tuple[Any, Origin]]], schema: DataSchema
 ) -> tuple[DataSet, list[Issue]]:
@@ -89,8 +94,46 @@ def parse_data(
     dataset = DataSet(
         MappingProxyType({period: MappingProxyType(bucket) for period, bucket in values.items()}),
         DataOrigins.of(origins),
+        checked_against=(schema.variables, schema.indicators, schema.breakdowns, schema.scales),
     )
     return dataset, parser.issues
+
+
+# Where an issue in a DataSet built through the Python API is reported.
+API_DATA_FILE = "<DataSet>"
+
+
+def check_dataset(spec: Spec, data: DataSet) -> DataSet:
+    """``data`` built by hand, checked as loaded data is; raises :class:`SpecError`.
+
+    The same rules and messages as a spec's ``data:`` section: finite numbers of
+    at most 40 digits, counts whole and ≥ 0, known names and categories, grades
+    of their scale. Returns the data as the loader would hold it (numbers given
+    as ``int`` or text become Decimal; a year given as an ``int`` becomes text).
+    """
+    declarations = declarations_of(spec)
+    against = data.checked_against
+    if against is not None and all(a is b for a, b in zip(against, declarations, strict=True)):
+        return data
+    values = data.values
+    doc = SourceDoc(API_DATA_FILE, values)
+    if not isinstance(values, Mapping):
+        raw: RawData = {}
+        issues = [_error("type", "data must map periods to values", Origin(doc, ("data",)))]
+    else:
+        raw, issues = split_data(dict(values), doc)
+    checked, more = parse_data(raw, DataSchema.of_spec(spec))
+    report = IssueReport.of([*issues, *more])
+    if report.has_errors:
+        raise SpecError(report)
+    # Origins the caller gave (say, copied from loaded data) still say where each value is from.
+    origins = data.origins if data.origins else checked.origins
+    return dataclasses.replace(checked, origins=origins, checked_against=declarations)
+
+
+def declarations_of(spec: Spec) -> tuple[object, ...]:
+    """What data is checked against, compared by identity: a spec and its copies share them."""
+    return (spec.variables, spec.indicators, spec.breakdowns, spec.compiled_scales)
 
 
 _INVALID = object()
@@ -173,9 +216,9 @@ class _Parser:
 
     def value(self, name: str, raw: Any, origin: Origin) -> DataValue | object:
         schema = self.schema
-        if not IDENT_RE.fullmatch(name):
+        if not isinstance(name, str) or not IDENT_RE.fullmatch(name):
             self.issues.append(
-                _error("invalid-id", f"'{name}' is not a valid id", origin, prefer_key=True)
+                _error("invalid-id", f"'{_shown(name)}' is not a valid id", origin, prefer_key=True)
             )
             return _INVALID
         if name in schema.variables:
@@ -187,9 +230,11 @@ class _Parser:
         self.issues.append(
             _error(
                 "unknown-name",
-                f"data for unknown variable or indicator '{name}'",
+                f"data for unknown variable or indicator '{_shown(name)}'",
                 origin,
-                hint=suggest(name, [*schema.variables, *schema.indicators]),
+                hint=suggest(name, [*schema.variables, *schema.indicators])
+                if len(name) <= MAX_NAME_LENGTH
+                else None,
                 prefer_key=True,
             )
         )
@@ -198,7 +243,14 @@ class _Parser:
     def number(self, raw: Any, origin: Origin, *sub: str) -> Decimal | object:
         if isinstance(raw, str) and raw in self._numbers:
             return self._numbers[raw]
+        if isinstance(raw, str) and len(raw) > MAX_NAME_LENGTH:
+            # parse_decimal_text would repeat the whole text in its message
+            message = f"expected a number, got text of {len(raw):,} characters"
+            self.issues.append(_error("invalid-number", message, origin, *sub))
+            return _INVALID
         try:
+            if isinstance(raw, Decimal):
+                return _given_decimal(raw)
             number = parse_decimal_text(raw)
             if isinstance(raw, str):
                 self._numbers[raw] = number
@@ -249,7 +301,7 @@ class _Parser:
         if raw is None:
             return None
         if variable.breakdown is not None:
-            if not isinstance(raw, dict):
+            if not isinstance(raw, Mapping):
                 self.issues.append(
                     _error(
                         "expected-breakdown",
@@ -263,14 +315,17 @@ class _Parser:
             out: dict[str, Decimal | None] = {}
             ok = True
             for category, cell in raw.items():
-                if category not in allowed:
+                if not isinstance(category, str) or category not in allowed:
+                    # (a DataSet built by hand may use any key; a file's keys are text)
                     self.issues.append(
                         _error(
                             "unknown-category",
-                            f"'{category}' is not a category of '{variable.id}'",
+                            f"'{_shown(category)}' is not a category of '{variable.id}'",
                             origin,
                             category,
-                            hint=suggest(category, allowed),
+                            hint=suggest(category, allowed)
+                            if isinstance(category, str) and len(category) <= MAX_NAME_LENGTH
+                            else None,
                             prefer_key=True,
                         )
                     )
@@ -292,7 +347,7 @@ class _Parser:
                     continue
                 out[category] = number
             return MappingProxyType(out) if ok else _INVALID
-        if isinstance(raw, dict):
+        if isinstance(raw, Mapping):
             self.issues.append(
                 _error(
                     "expected-number",
@@ -307,9 +362,9 @@ class _Parser:
                 self.issues.append(
                     _error(
                         "unknown-grade",
-                        f"'{raw}' is not a grade of scale '{variable.scale}'",
+                        f"'{_shown(raw)}' is not a grade of scale '{variable.scale}'",
                         origin,
-                        hint=suggest(str(raw), grade_scale.labels),
+                        hint=suggest(str(raw)[:MAX_NAME_LENGTH], grade_scale.labels),
                     )
                 )
                 return _INVALID
@@ -325,7 +380,7 @@ class _Parser:
     def indicator_value(self, raw: Any, indicator: Indicator, origin: Origin) -> DataValue | object:
         if raw is None:
             return None
-        if isinstance(raw, dict):
+        if isinstance(raw, Mapping):
             self.issues.append(
                 _error(
                     "expected-number",
@@ -336,17 +391,18 @@ class _Parser:
             return _INVALID
         if indicator.scale is not None:
             scale = self.schema.scales.get(indicator.scale)
-            try:
-                return parse_decimal_text(raw)  # a score, mapped to a grade by the scale
-            except ValueError:
-                pass
+            if not isinstance(raw, Grade):
+                try:
+                    return parse_decimal_text(raw)  # a score, mapped to a grade by the scale
+                except ValueError:
+                    pass
             if scale is not None and scale.band_by_label(str(raw)) is None:
                 self.issues.append(
                     _error(
                         "unknown-grade",
-                        f"'{raw}' is not a grade of scale '{indicator.scale}'",
+                        f"'{_shown(raw)}' is not a grade of scale '{indicator.scale}'",
                         origin,
-                        hint=suggest(str(raw), scale.labels),
+                        hint=suggest(str(raw)[:MAX_NAME_LENGTH], scale.labels),
                     )
                 )
                 return _INVALID
@@ -373,4 +429,45 @@ class _Parser:
         return False
 
 
-__all__ = ["DataSchema", "RawData", "parse_data", "split_data"]
+def _shown(value: object) -> str:
+    """User text in a message, cut short: a key or cell may be megabytes long."""
+    text = str(value)
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
+
+
+_SHOWN = 80
+
+
+def _given_decimal(value: Decimal) -> Decimal:
+    """A Decimal given through the API, held to the rules of a number typed in a file.
+
+    NaN and infinities are refused, and so is a number longer than one a file may
+    hold (``1E+999999`` would make every sum and table unbounded); the Decimal
+    itself is kept, exponent and all.
+    """
+    if not value.is_finite():
+        raise ValueError(f"a number must be finite, not {value}")
+    sign, digit_tuple, exponent = value.as_tuple()
+    digits, exponent = len(digit_tuple), int(exponent)
+    # The length of the number written out in plain digits, as a file must write it
+    # (and as parse_decimal_text bounds it): sign, whole digits, point, fraction.
+    if exponent >= 0:
+        length = sign + digits + exponent
+    else:
+        length = sign + max(digits + exponent, 1) + 1 - exponent
+    if length > MAX_NUMBER_DIGITS + 2:
+        raise ValueError(
+            f"number {value} has more than {MAX_NUMBER_DIGITS} digits when written out"
+        )
+    return value
+
+
+__all__ = [
+    "API_DATA_FILE",
+    "DataSchema",
+    "RawData",
+    "check_dataset",
+    "declarations_of",
+    "parse_data",
+    "split_data",
+]

@@ -23,6 +23,7 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 
+from ._exact import own_context
 from ._spec import DataSet, DataValue, Grade
 from .i18n import Locale, format_number
 
@@ -59,6 +60,7 @@ def _text(value: DataValue, locale: Locale) -> str:
     raise TypeError(f"not a single data value: {value!r}")  # pragma: no cover
 
 
+@own_context  # numbers are written in sakipcalc's Decimal context, not the caller's
 def write_data(
     data: DataSet, destination: str | os.PathLike[str], *, locale: Locale = "en"
 ) -> None:

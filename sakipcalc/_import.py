@@ -94,6 +94,7 @@ from pathlib import Path
 
 from ._args import require_locale, require_paths, require_spec
 from ._data import split_data
+from ._exact import own_context
 from ._files import display as display_path
 from ._import_csv import read_csv
 from ._import_merge import merge_data
@@ -121,6 +122,7 @@ YAML_SUFFIXES = (".yaml", ".yml")
 # ------------------------------------------------------------------ public
 
 
+@own_context  # cells are converted in sakipcalc's Decimal context, not the caller's
 def load_data(spec: Spec, *paths: str | os.PathLike[str], locale: Locale | None = None) -> DataSet:
     """Read realisation data files and merge them with the spec's own data.
 

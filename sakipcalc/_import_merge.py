@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
-from ._data import DataSchema, parse_data
+from ._data import DataSchema, declarations_of, parse_data
 from ._import_tables import ImportIssues, RawSource
 from ._spec import DataSet, DataValue, Origin, Spec
 from .errors import Location
@@ -68,6 +68,8 @@ def merge_data(spec: Spec, sources: Sequence[RawSource], issues: ImportIssues) -
     return DataSet(
         MappingProxyType({p: MappingProxyType(b) for p, b in values.items()}),
         MappingProxyType(origins),
+        # every value was checked against this spec: evaluate need not check again
+        checked_against=declarations_of(spec),
     )
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ._args import require_paths
+from ._exact import own_context
 from ._files import LIMIT_CODES, display, read_spec_files
 from ._merge import merge
 from ._source import SourceDoc
@@ -21,6 +22,7 @@ from .errors import Issue, IssueReport, Location, Severity, SpecError
 from .validation import check
 
 
+@own_context  # the caller's Decimal context never reaches a figure
 def load_issues(
     paths: Sequence[str | os.PathLike[str]],
     *,

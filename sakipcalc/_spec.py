@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ._exact import exact_sum
 from ._scales import CompiledScale
 from ._source import PathKey, SourceDoc
 from .errors import IssueReport, Location
@@ -55,10 +56,17 @@ class Origin:
 
 @dataclass(frozen=True, slots=True, weakref_slot=True)
 class DataSet:
-    """Realisation data: period -> variable or indicator id -> value."""
+    """Realisation data: period -> variable or indicator id -> value.
+
+    Data built by hand is checked against the spec when it is evaluated, as
+    loaded data is (see ``_data.check_dataset``).
+    """
 
     values: Mapping[str, Mapping[str, DataValue]] = field(default_factory=dict)
     origins: Mapping[tuple[str, str], Origin] = field(default_factory=dict, repr=False)
+    # What the values were checked against (the declarations of a spec), so that
+    # data evaluated again is not checked again; None until checked.
+    checked_against: tuple[object, ...] | None = field(default=None, repr=False, compare=False)
 
     def get(self, period: str, name: str) -> DataValue:
         return self.values.get(period, {}).get(name)
@@ -128,4 +136,4 @@ def line_totals(line: BudgetLine) -> tuple[Decimal, Decimal]:
     if not line.children:
         return line.ceiling or Decimal(0), line.spent or Decimal(0)
     parts = [line_totals(child) for child in line.children]
-    return sum((p[0] for p in parts), Decimal(0)), sum((p[1] for p in parts), Decimal(0))
+    return exact_sum(p[0] for p in parts), exact_sum(p[1] for p in parts)

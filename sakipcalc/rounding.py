@@ -16,9 +16,15 @@ __all__ = ["DECIMAL_CONTEXT", "PRECISION", "effective_rounding", "round_value", 
 PRECISION = 60
 
 # Overflow and invalid operations trap, so no infinity or NaN can reach a result.
+# Every field is spelled out, so that a changed decimal.DefaultContext does not leak in.
 DECIMAL_CONTEXT = decimal.Context(
     prec=PRECISION,
     rounding=decimal.ROUND_HALF_EVEN,
+    Emax=999_999,
+    Emin=-999_999,
+    capitals=1,
+    clamp=0,
+    flags=[],
     traps=[decimal.Overflow, decimal.InvalidOperation, decimal.DivisionByZero],
 )
 

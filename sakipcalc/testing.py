@@ -30,11 +30,13 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
+from ._exact import exact_sum, own_context
 from ._loader import load
 from ._progress import progress
 from ._spec import DataSet, DataValue, Grade, Spec
 from ._types import Period
 from .engine import Evaluator, achievement, aggregate
+from .limits import MAX_GENERATED_CATEGORIES
 from .models import (
     AchievementFrom,
     Domain,
@@ -194,7 +196,7 @@ def _total(value: DataValue) -> Decimal:
     if isinstance(value, Decimal):
         return value
     if isinstance(value, Mapping):
-        return sum((v for v in value.values() if v is not None), Decimal(0))
+        return exact_sum(v for v in value.values() if v is not None)
     return Decimal(0)
 
 
@@ -227,6 +229,8 @@ class InvariantFailure:
 class InvariantOutcome:
     checked: tuple[tuple[str, str], ...]
     failures: tuple[InvariantFailure, ...] = field(default_factory=tuple)
+    # (indicator, why): indicators whose data is too large to generate, not tested
+    skipped: tuple[tuple[str, str], ...] = field(default_factory=tuple)
 
     @property
     def passed(self) -> bool:
@@ -237,8 +241,12 @@ class InvariantOutcome:
         for failure in self.failures:
             lines.append(f"FAIL {failure.indicator}: {failure.invariant}: {failure.message}")
             lines.extend(f"    {line}" for line in failure.counterexample.splitlines())
+        lines.extend(f"NOT TESTED {indicator}: {why}" for indicator, why in self.skipped)
         passed = len(self.checked) - len({(f.indicator, f.invariant) for f in self.failures})
-        lines.append(f"{passed} passed, {len(self.failures)} failed")
+        summary = f"{passed} passed, {len(self.failures)} failed"
+        if self.skipped:
+            summary += f", {len(self.skipped)} not tested"
+        lines.append(summary)
         return "\n".join(lines) + "\n"
 
 
@@ -492,6 +500,7 @@ def _run_property(
     return None
 
 
+@own_context  # generated data and its checks never see the caller's Decimal context
 def run_invariants(
     spec: Spec,
     *,
@@ -541,6 +550,7 @@ def _run_invariants(
 ) -> InvariantOutcome:
     checked: list[tuple[str, str]] = []
     failures: list[InvariantFailure] = []
+    skipped: list[tuple[str, str]] = []
     chosen = indicators or tuple(spec.indicators)
     steps: Iterable[str] = chosen
     if progress_stream is not None:
@@ -548,7 +558,10 @@ def _run_invariants(
     for indicator_id in steps:
         indicator = spec.indicators[indicator_id]
         rounding = effective_rounding(spec.info.rounding, indicator.rounding)
-        for edges in (False, True):
+        too_large = _too_large_to_generate(spec, indicator_id)
+        if too_large is not None:
+            skipped.append((indicator_id, too_large))
+        for edges in (False, True) if too_large is None else ():
             for name, check in _indicator_checks(spec, indicator, period):
                 label = name + (" (edges)" if edges else "")
                 checked.append((indicator_id, label))
@@ -585,7 +598,27 @@ def _run_invariants(
             )
         )
     failures.extend(_subset_in_own_data(spec))
-    return InvariantOutcome(tuple(checked), tuple(failures))
+    return InvariantOutcome(tuple(checked), tuple(failures), tuple(skipped))
+
+
+def _too_large_to_generate(spec: Spec, indicator_id: str) -> str | None:
+    """Why the data of ``indicator_id`` is too large to generate, or None.
+
+    Hypothesis draws every category of a breakdown in each example; past
+    :data:`~sakipcalc.limits.MAX_GENERATED_CATEGORIES` an example outgrows its
+    buffer (the run would end, minutes later, in ``Unsatisfiable``).
+    """
+    for variable in _plan(spec, _needed_names(spec, indicator_id)).variables:
+        name = variable.id
+        count = len(spec.variable_categories(name))
+        if count > MAX_GENERATED_CATEGORIES:
+            where = f"breakdown '{variable.breakdown}'" if variable.categories is None else "it"
+            return (
+                f"variable '{name}' has {count:,} categories ({where}); sakipcalc test "
+                f"generates data for at most {MAX_GENERATED_CATEGORIES:,} categories, so this "
+                f"breakdown is too large to generate"
+            )
+    return None
 
 
 def _subset_in_own_data(spec: Spec) -> list[InvariantFailure]:

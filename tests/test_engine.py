@@ -1096,13 +1096,13 @@ def test_a_negative_target_is_not_computable_and_warned(
     assert figure.reason is not None and figure.reason.startswith("negative target -5")
 
 
-def test_a_hand_built_dataset_with_a_float_is_a_programming_error(
+def test_a_hand_built_dataset_with_a_float_is_refused_as_loaded_data_is(
     write_spec: Callable[[dict[str, str]], Path],
 ) -> None:
     text = BARE + "indicators:\n  - {id: a, name: A, unit: x, targets: {2022: 1}}\n"
     spec = sakipcalc.load(write_spec({"spec.yaml": text}))
     data = sakipcalc.DataSet({"2022": {"a": 1.5}})  # type: ignore[dict-item]
-    with pytest.raises(TypeError, match="a DataSet holds Decimal"):
+    with pytest.raises(sakipcalc.SpecError, match=r"expected a number, got 1\.5"):
         sakipcalc.evaluate(spec, data, period="2022")
 
 

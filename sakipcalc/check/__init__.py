@@ -24,6 +24,7 @@ import json
 import re
 from decimal import Decimal
 
+from .._data import check_dataset
 from .._spec import Spec
 from ..engine import Evaluator
 from ..i18n import Locale, format_number, label, reason, term, trace
@@ -52,6 +53,7 @@ __all__ = [
 
 def check(spec: Spec) -> CheckResult:
     """Recompute every reported figure, total and cross-table target of ``spec``."""
+    check_dataset(spec, spec.data)  # data put into a copy of the spec by hand is checked
     with decimal.localcontext(DECIMAL_CONTEXT):
         evaluator = Evaluator(spec, spec.data)
         tally = Tally()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from .._exact import exact_sum
 from .._spec import Spec, budget_lines, line_totals
 from ..engine.budget import budget_rounding
 from ..models import BudgetLine, Reported
@@ -27,14 +28,15 @@ def reported_budget(spec: Spec, tally: Tally, item: Reported) -> None:
 def reported_budget_lines(spec: Spec, tally: Tally, item: Reported) -> None:
     assert item.budget_lines is not None
     subject = " + ".join(item.budget_lines)
-    ceiling = spent = Decimal(0)
+    totals: list[tuple[Decimal, Decimal]] = []
     for line_id in item.budget_lines:
         found = _budget_line(spec, line_id, item.period)
         if found is None:
             _no_line(tally, item, subject, f"no budget line '{line_id}'")
             return
-        ceiling += found[0]
-        spent += found[1]
+        totals.append(found)
+    ceiling = exact_sum(t[0] for t in totals)
+    spent = exact_sum(t[1] for t in totals)
     _compare_amounts(spec, tally, item, subject, ceiling, spent)
 
 
@@ -53,8 +55,8 @@ def reported_budget_year(spec: Spec, tally: Tally, item: Reported) -> None:
         )
         return
     totals = [line_totals(p) for b in budgets for p in b.programs]
-    ceiling = sum((t[0] for t in totals), Decimal(0))
-    spent = sum((t[1] for t in totals), Decimal(0))
+    ceiling = exact_sum(t[0] for t in totals)
+    spent = exact_sum(t[1] for t in totals)
     _compare_amounts(spec, tally, item, subject, ceiling, spent)
 
 
@@ -159,6 +161,6 @@ def declared_totals(spec: Spec, tally: Tally) -> None:
                     year,
                     source,
                     declared,
-                    sum((t[index] for t in totals), Decimal(0)),
+                    exact_sum(t[index] for t in totals),
                     "the declared total is not the sum of its programs",
                 )

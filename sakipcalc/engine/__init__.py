@@ -24,6 +24,7 @@ import decimal
 from typing import TextIO
 
 from .._args import require_data, require_period, require_spec
+from .._data import check_dataset
 from .._spec import DataSet, Spec
 from .._types import Period
 from ..results import EvaluationReport
@@ -45,13 +46,16 @@ def evaluate(
 ) -> EvaluationReport:
     """Evaluate every indicator, agreement, roll-up and budget line for ``period``.
 
-    ``data`` defaults to the realisations loaded with the spec.
+    ``data`` defaults to the realisations loaded with the spec. Other data is
+    checked as loaded data is first: a problem raises :class:`SpecError`.
     ``period`` is a year (``"2022"``) or a quarter (``"2022-Q3"``).
     ``progress_stream`` shows a progress bar there, when it is a terminal.
     """
     spec, data, period = require_spec(spec), require_data(data), require_period(period)
     parsed = Period(period)  # raises PeriodError for a malformed period
+    # Data built by hand (or put into a copy of the spec) is checked as loaded data
+    # is; data the loader checked against this spec's declarations passes at once.
+    data = check_dataset(spec, data if data is not None else spec.data)
     with decimal.localcontext(DECIMAL_CONTEXT):
-        data = data if data is not None else spec.data
         evaluator = Evaluator(spec, data, shared_for(spec, data))
         return evaluator.report(parsed, progress_stream)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
+from .._exact import exact_sum
 from .._spec import Spec
 from ..models import Budget, BudgetLine, Rounding
 from ..results import (
@@ -67,8 +68,8 @@ def budget_results(
         # Declared totals that disagree with their parts are load warnings (with
         # their file and line); the parts are what counts here.
         if children:
-            ceiling = sum((c.ceiling for c in children), Decimal(0))
-            spent = sum((c.spent for c in children), Decimal(0))
+            ceiling = exact_sum(c.ceiling for c in children)
+            spent = exact_sum(c.spent for c in children)
         else:
             ceiling = line.ceiling or Decimal(0)
             spent = line.spent or Decimal(0)
@@ -102,8 +103,8 @@ def budget_results(
 def budget_total(spec: Spec, declared: Budget, lines: Sequence[BudgetResult]) -> BudgetTotal:
     """A year's whole budget: the sum of its programs."""
     mine = [line for line in lines if line.year == declared.year]
-    ceiling = sum((line.ceiling for line in mine), Decimal(0))
-    spent = sum((line.spent for line in mine), Decimal(0))
+    ceiling = exact_sum(line.ceiling for line in mine)
+    spent = exact_sum(line.spent for line in mine)
     return BudgetTotal(
         year=declared.year,
         ceiling=ceiling,

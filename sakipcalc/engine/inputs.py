@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from types import MappingProxyType
 
+from .._exact import exact_sum
 from .._spec import DataSet, Spec
 from .._types import Period
 from ..results import MissingInput
@@ -44,17 +45,17 @@ class Inputs:
             # The concrete types first: an ABC check costs more than the sum itself.
             if not isinstance(cells, _MAPPINGS) and not isinstance(cells, Mapping):
                 raise not_data(name, period, cells)
-            total = Decimal(0)
+            present: list[Decimal] = []
             missing: list[MissingInput] = []
             for category in categories:
                 cell = cells.get(category)
                 if cell is None:
                     missing.append(MissingInput(name, category, period))
                 elif isinstance(cell, Decimal):
-                    total += cell
+                    present.append(cell)
                 else:
                     raise not_data(f"{name}[{category}]", period, cell)
-            return missing or total
+            return missing or exact_sum(present)
         return self._from_variable_quarters(
             name, period, lambda n, p: self.variable_sum(n, categories, p)
         )

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import assert_never
 
+from .._exact import exact_sum
 from .._types import Period
 from ..models import QuarterRule
 
@@ -28,11 +29,11 @@ def combine_quarters(rule: QuarterRule, values: Sequence[Decimal]) -> Decimal:
     """A year's value from the values of :func:`quarters_needed`, in quarter order."""
     match rule:
         case QuarterRule.SUM:
-            return sum(values, Decimal(0))
+            return exact_sum(values)
         case QuarterRule.LAST:
             return values[-1]
         case QuarterRule.MEAN:
-            return sum(values, Decimal(0)) / len(values)
+            return exact_sum(values) / len(values)
         case QuarterRule.MAX:
             return max(values)
         case _:

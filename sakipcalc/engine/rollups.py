@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import assert_never
 
+from .._exact import exact_product, exact_sum
 from .._spec import Spec
 from ..models import AchievementFrom, Polarity, Rollup, TargetSpec
 from ..results import CategoryRef, Figure, IndicatorResult, RollupKind, RollupResult, Status
@@ -34,7 +35,7 @@ def aggregate(
     values = [a.rounded for _, _, _, a in usable if a.rounded is not None]
     match rule:
         case Rollup.MEAN:
-            raw = sum(values, Decimal(0)) / len(values)
+            raw = exact_sum(values) / len(values)
             text = f"mean({', '.join(format(v, 'f') for v in values)})"
         case Rollup.MIN:
             raw = min(values)
@@ -69,10 +70,11 @@ def _weighted_mean(
         if weight is None:
             return Figure.not_computable(f"indicator '{member}' declares no weight")
         weights.append(weight)
-    total = sum(weights, Decimal(0))
+    total = exact_sum(weights)
     if total == 0:
         return Figure.not_computable("the weights sum to 0")
-    raw = sum((w * v for w, v in zip(weights, values, strict=True)), Decimal(0)) / total
+    products = (exact_product(w, v) for w, v in zip(weights, values, strict=True))
+    raw = exact_sum(products) / total
     text = "weighted_mean(" + ", ".join(f"{w}×{v}" for w, v in zip(weights, values, strict=True))
     return raw, text + ")"
 
@@ -98,11 +100,12 @@ def _ratio_of_sums(spec: Spec, usable: Sequence[RollupPart]) -> tuple[Decimal, s
         use = real.rounded if from_rounded else real.raw
         numerators.append(use if use is not None else real.raw)
         denominators.append(spec_target)
-    denominator = sum(denominators, Decimal(0))
+    denominator = exact_sum(denominators)
     if denominator == 0:
         return Figure.not_computable("zero denominator: the targets sum to 0")
-    raw = sum(numerators, Decimal(0)) / denominator * HUNDRED
-    numerator = show_raw(sum(numerators, Decimal(0)), rounding.places)
+    total = exact_sum(numerators)
+    raw = total / denominator * HUNDRED
+    numerator = show_raw(total, rounding.places)
     return raw, f"{numerator} / {denominator} × 100"
 
 

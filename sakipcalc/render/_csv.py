@@ -6,6 +6,7 @@ import csv
 import io
 from decimal import Decimal
 
+from .._exact import own_context
 from ..i18n import Locale, label
 from ..models import TargetSpec
 from ..results import EvaluationReport, Figure, IndicatorResult
@@ -97,6 +98,7 @@ def csv_headings(locale: Locale) -> tuple[str, ...]:
     return tuple(label(_ID_HEADINGS.get(column, column), locale) for column in CSV_COLUMNS)
 
 
+@own_context  # the caller's Decimal context never reaches the output
 def render_csv(report: EvaluationReport, *, locale: Locale = "en") -> str:
     """The report's indicators as CSV: one row per indicator, columns :data:`CSV_COLUMNS`.
 

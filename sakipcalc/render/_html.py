@@ -26,6 +26,7 @@ imported when the function is called.
 
 from __future__ import annotations
 
+from .._exact import own_context
 from ..i18n import Locale
 from ..results import EvaluationReport
 from ._chart_geometry import coordinate
@@ -36,6 +37,7 @@ __all__ = ["render_html"]
 _JINJA_MISSING = 'the HTML report needs Jinja2: pip install "sakipcalc[html]"'
 
 
+@own_context  # the caller's Decimal context never reaches the output
 def render_html(report: EvaluationReport, *, locale: Locale = "id") -> str:
     """The report as one self-contained HTML document (LAKIP chapter III).
 

@@ -19,6 +19,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 
+from .._exact import own_context
 from .._jsonable import to_jsonable
 from ..i18n import Locale, label
 from ..results import (
@@ -48,6 +49,7 @@ def _list_cell(names: Sequence[str], limit: int = 4) -> str:
     return shown + (f", … (+{len(names) - limit})" if len(names) > limit else "")
 
 
+@own_context  # the caller's Decimal context never reaches the output
 def render_json(report: EvaluationReport) -> str:
     return json.dumps(to_jsonable(report), ensure_ascii=False, indent=2) + "\n"
 
@@ -164,6 +166,7 @@ def _grouping(locale: Locale) -> bool:
     return locale == "id"
 
 
+@own_context  # the caller's Decimal context never reaches the output
 def render_table(report: EvaluationReport, *, locale: Locale = "en", colour: bool = False) -> str:
     """An aligned text table of every indicator, then roll-ups and budget.
 
@@ -303,6 +306,7 @@ def _item_row(item: IndicatorResult | AgreementItemResult, locale: Locale) -> tu
     )
 
 
+@own_context  # the caller's Decimal context never reaches the output
 def render_markdown(report: EvaluationReport, *, locale: Locale = "en") -> str:
     """A Markdown (GitHub-flavoured) report: indicators, roll-ups, agreements per official, budget.
 

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, BinaryIO
 
+from .._exact import own_context
 from .._types import Period
 from ..i18n import MAX_PLAIN_DIGITS, Locale, label, plain_digits
 from ..models import TargetSpec
@@ -285,6 +286,7 @@ def _width(value: _Cell) -> int:
     return max((len(part) for part in str(value).splitlines()), default=0)
 
 
+@own_context  # the caller's Decimal context never reaches the output
 def render_xlsx(
     report: EvaluationReport,
     destination: str | os.PathLike[str] | BinaryIO,

@@ -4,6 +4,8 @@ Each rule is a function that takes one frozen :class:`Draft` and returns issues;
 no rule writes anything another rule reads. Data that later work needs is
 derived by explicit steps, and :func:`check` runs them in this order:
 
+0. ``check_limits``: a spec over a documented limit (:mod:`sakipcalc.limits`)
+   is refused here, before any other work;
 1. ``compile_scales``: the rules compare grades and kinds against compiled scales;
 2. ``name_infos`` and ``unusable_variables``: the reported-figure rule compiles
    expressions against the names, and formulas and data naming a variable whose
@@ -44,6 +46,7 @@ from .indicators import (
     check_structure,
     check_variables,
 )
+from .limits import check_limits
 from .links import check_budgets, check_links
 from .scales import check_breakdowns, compile_scales
 
@@ -101,6 +104,9 @@ def check(merged: Merged, earlier: list[Issue]) -> Outcome:
                 )
             )
         return Outcome(None, tuple(issues))
+    over = check_limits(draft)
+    if over:
+        return Outcome(None, (*issues, *over))
     scales, found = compile_scales(draft)
     issues += found
     draft = replace(draft, compiled_scales=MappingProxyType(scales))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from .._exact import exact_sum
 from .._graph import cycles
 from .._source import PathKey
 from .._spec import Origin, line_totals
@@ -173,6 +174,6 @@ def _budget_sum_issues(budget: Budget, origin: Origin) -> list[Issue]:
     walk(budget.programs, ("programs",))
     totals = [line_totals(program) for program in budget.programs]
     for what, declared, index in (("ceiling", budget.ceiling, 0), ("spent", budget.spent, 1)):
-        computed = sum((t[index] for t in totals), Decimal(0))
+        computed = exact_sum(t[index] for t in totals)
         compare(f"the {budget.year} total {what}", declared, computed, (what,), "programs")
     return issues
