@@ -10,6 +10,8 @@ name, and :func:`parse_data` checks each value against what the spec declares
 from __future__ import annotations
 
 import dataclasses
+import threading
+import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -115,6 +117,9 @@ def check_dataset(spec: Spec, data: DataSet) -> DataSet:
     against = data.checked_against
     if against is not None and all(a is b for a, b in zip(against, declarations, strict=True)):
         return data
+    remembered = _remembered(data, declarations)
+    if remembered is not None:
+        return remembered
     values = data.values
     doc = SourceDoc(API_DATA_FILE, values)
     if not isinstance(values, Mapping):
@@ -128,7 +133,37 @@ def check_dataset(spec: Spec, data: DataSet) -> DataSet:
         raise SpecError(report)
     # Origins the caller gave (say, copied from loaded data) still say where each value is from.
     origins = data.origins if data.origins else checked.origins
-    return dataclasses.replace(checked, origins=origins, checked_against=declarations)
+    result = dataclasses.replace(checked, origins=origins, checked_against=declarations)
+    _remember(data, declarations, result)
+    return result
+
+
+# Hand-built data checked once per DataSet object, not once per evaluate() call: the
+# same checked object also lets evaluations of the same data share earlier periods.
+# Keyed by identity (a DataSet is not hashable) and dropped when the DataSet goes.
+_CHECKED: dict[int, tuple[weakref.ref[DataSet], tuple[object, ...], DataSet]] = {}
+_CHECKED_LOCK = threading.Lock()
+
+
+def _remembered(data: DataSet, declarations: tuple[object, ...]) -> DataSet | None:
+    with _CHECKED_LOCK:
+        entry = _CHECKED.get(id(data))
+    if entry is None or entry[0]() is not data:
+        return None
+    if not all(a is b for a, b in zip(entry[1], declarations, strict=True)):
+        return None
+    return entry[2]
+
+
+def _remember(data: DataSet, declarations: tuple[object, ...], checked: DataSet) -> None:
+    key = id(data)
+
+    def forget(_: object) -> None:
+        with _CHECKED_LOCK:
+            _CHECKED.pop(key, None)
+
+    with _CHECKED_LOCK:
+        _CHECKED[key] = (weakref.ref(data, forget), declarations, checked)
 
 
 def declarations_of(spec: Spec) -> tuple[object, ...]:

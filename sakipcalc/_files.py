@@ -35,6 +35,7 @@ from ._confine import (
 from ._progress import progress
 from ._source import MAX_FILE_BYTES, PathKey, SourceDoc, format_path, read_yaml_file
 from .errors import Issue, Location, Severity
+from .limits import Limits
 
 # Limits on the work one spec can cause, refused before anything past them is read.
 MAX_FILES = 500  # spec files read, imports included
@@ -65,8 +66,11 @@ class _Entry:
 
 
 class _Reader:
-    def __init__(self, roots: Roots) -> None:
+    def __init__(self, roots: Roots, limits: Limits) -> None:
         self.roots = roots
+        # Read here, not at import, so that the module defaults stay the one source.
+        self.max_files = MAX_FILES if limits.max_files is None else limits.max_files
+        self.max_bytes = MAX_TOTAL_BYTES if limits.max_spec_bytes is None else limits.max_spec_bytes
         self.issues: list[Issue] = []
         self.searched: set[Path] = set()
         self.entries = 0
@@ -88,11 +92,11 @@ class _Reader:
             # Larger files are refused unread by read_yaml_file, so they cost nothing.
             self.counted.add(entry.real)
             self.total_bytes += status.st_size
-        if self.total_bytes > MAX_TOTAL_BYTES:
+        if self.total_bytes > self.max_bytes:
             self.over_limit = True
             self.error(
                 "spec-too-large",
-                f"the spec's files come to more than {MAX_TOTAL_BYTES} bytes, the limit; "
+                f"the spec's files come to more than {self.max_bytes} bytes, the limit; "
                 "this file and the rest were not read",
                 entry.shown,
                 "keep only the spec's own files in its directory",
@@ -141,7 +145,7 @@ class _Reader:
             self.error("io-error", f"cannot read directory: {exc.strerror}", shown)
             return
         for name in names:
-            if len(found) > MAX_FILES:
+            if len(found) > self.max_files:
                 return  # enough to report too-many-files
             self.entries += 1
             if self.entries > MAX_ENTRIES:
@@ -271,6 +275,7 @@ def read_spec_files(
     paths: Sequence[str | os.PathLike[str]],
     progress_stream: TextIO | None = None,
     allow_roots: Sequence[str | os.PathLike[str]] = (),
+    limits: Limits | None = None,
 ) -> Iterator[tuple[SourceDoc | None, list[Issue]]]:
     """Every file of the spec, parsed, in the order read, with the files they import.
 
@@ -281,7 +286,7 @@ def read_spec_files(
     if isinstance(allow_roots, str | os.PathLike):
         allow_roots = [allow_roots]  # one root, not a sequence of characters
     roots, root_issues = roots_of(paths, allow_roots)
-    reader = _Reader(roots)
+    reader = _Reader(roots, limits or Limits())
     reader.issues.extend(root_issues)
     queue: deque[_Entry] = deque()
     for raw in paths:
@@ -310,9 +315,9 @@ def read_spec_files(
         if entry.real in seen:
             continue
         seen.add(entry.real)
-        if len(seen) > MAX_FILES:
+        if len(seen) > reader.max_files:
             reader.error(
-                "too-many-files", f"a spec may have at most {MAX_FILES} files", entry.shown
+                "too-many-files", f"a spec may have at most {reader.max_files} files", entry.shown
             )
             break
         doc, file_issues = read_yaml_file(entry.real, entry.shown)

@@ -19,6 +19,7 @@ from ._merge import merge
 from ._source import SourceDoc
 from ._spec import Spec
 from .errors import Issue, IssueReport, Location, Severity, SpecError
+from .limits import Limits
 from .validation import check
 
 
@@ -28,6 +29,7 @@ def load_issues(
     *,
     progress_stream: TextIO | None = None,
     allow_roots: Sequence[str | os.PathLike[str]] = (),
+    limits: Limits | None = None,
 ) -> tuple[Spec | None, IssueReport]:
     """Load and check; return the spec (None when there are errors) and every issue.
 
@@ -37,12 +39,14 @@ def load_issues(
     Files and imports are read only inside the directory tree of each path
     given, the packaged standard library (``sakipcalc:standard``) and the
     directories in ``allow_roots``; anything else is refused unread.
+    ``limits`` raises the documented limits for a spec you trust
+    (:class:`sakipcalc.limits.Limits`).
     """
     require_paths(paths)
     issues: list[Issue] = []
 
     def docs() -> Iterator[SourceDoc]:
-        for doc, found in read_spec_files(paths, progress_stream, allow_roots):
+        for doc, found in read_spec_files(paths, progress_stream, allow_roots, limits):
             issues.extend(found)
             if doc is not None:
                 yield doc
@@ -51,7 +55,7 @@ def load_issues(
     merged, merge_issues = merge(docs())
     if any(issue.code in LIMIT_CODES for issue in issues):
         return None, IssueReport.of(issues)  # checking a part would only add noise
-    outcome = check(merged, [*issues, *merge_issues])
+    outcome = check(merged, [*issues, *merge_issues], limits or Limits())
     report = IssueReport.of(outcome.issues)
     if report.has_errors:
         return None, report
@@ -59,14 +63,17 @@ def load_issues(
 
 
 def load(
-    *paths: str | os.PathLike[str], allow_roots: Sequence[str | os.PathLike[str]] = ()
+    *paths: str | os.PathLike[str],
+    allow_roots: Sequence[str | os.PathLike[str]] = (),
+    limits: Limits | None = None,
 ) -> Spec:
     """Load a spec from files or directories. Raises :class:`SpecError` with every issue.
 
     ``allow_roots`` names directories outside the spec that it may import from,
-    such as a province's shared scales beside its kabupaten specs.
+    such as a province's shared scales beside its kabupaten specs. ``limits``
+    raises the documented limits for a spec you trust.
     """
-    spec, report = load_issues(paths, allow_roots=allow_roots)
+    spec, report = load_issues(paths, allow_roots=allow_roots, limits=limits)
     if spec is None:
         if not report.has_errors:  # a library: valid, but nothing to evaluate
             where = Location(display(Path(paths[0]))) if paths else Location("<spec>")
@@ -87,7 +94,9 @@ def load(
 
 
 def validate(
-    *paths: str | os.PathLike[str], allow_roots: Sequence[str | os.PathLike[str]] = ()
+    *paths: str | os.PathLike[str],
+    allow_roots: Sequence[str | os.PathLike[str]] = (),
+    limits: Limits | None = None,
 ) -> IssueReport:
-    """Every issue in a spec, errors and warnings, without raising (``allow_roots`` as in load)."""
-    return load_issues(paths, allow_roots=allow_roots)[1]
+    """Every issue in a spec, errors and warnings, without raising (arguments as in load)."""
+    return load_issues(paths, allow_roots=allow_roots, limits=limits)[1]

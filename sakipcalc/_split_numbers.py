@@ -43,7 +43,7 @@ def _walk(doc: SourceDoc, node: Any, path: PathKey, issues: list[Issue]) -> None
     while index < len(keys):
         key = keys[index]
         value = node[key]
-        if isinstance(value, str) and _WHOLE.fullmatch(value):
+        if isinstance(value, str) and _WHOLE.fullmatch(value) and _may_be_split(node, keys, index):
             parts = _split_after(doc, node, keys, index, path)
             if parts:
                 issues.append(_rejoin(doc, node, path, key, parts))
@@ -51,6 +51,18 @@ def _walk(doc: SourceDoc, node: Any, path: PathKey, issues: list[Issue]) -> None
                 continue
         _walk(doc, value, (*path, key), issues)
         index += 1
+
+
+def _may_be_split(node: dict[str, Any], keys: list[str], index: int) -> bool:
+    """A valueless digit key follows: only then are positions worth finding.
+
+    Positions are found again from the text, which costs a strict parse of the
+    whole file; asking for them only here keeps plain files on the fast path.
+    """
+    if index + 1 >= len(keys):
+        return False
+    following = keys[index + 1]
+    return node[following] is None and _DIGITS.fullmatch(following) is not None
 
 
 def _split_after(

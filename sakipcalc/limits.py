@@ -15,6 +15,8 @@ in :mod:`sakipcalc.errors`, data numbers of at most 40 digits in ``_types``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 __all__ = [
     "LONG_TEXT_FIELDS",
     "MAX_CATEGORIES",
@@ -23,6 +25,7 @@ __all__ = [
     "MAX_LINKS",
     "MAX_NAME_LENGTH",
     "MAX_TEXT_LENGTH",
+    "Limits",
 ]
 
 #: Characters in an id, name, unit, label or other short text.
@@ -46,3 +49,18 @@ MAX_LINKS = 20_000
 #: Categories of one breakdown that ``sakipcalc test`` (:mod:`sakipcalc.testing`)
 #: generates data for; a larger breakdown is reported as too large to generate.
 MAX_GENERATED_CATEGORIES = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Raised limits for one load of a spec you trust, such as a generated national spec.
+
+    ``sakipcalc.load(path, limits=Limits(max_spec_bytes=64 * 2**20, max_formulas=200_000))``.
+    A field left as None keeps its documented default; the defaults are for specs
+    from anyone, and a service validating uploaded specs should keep them.
+    """
+
+    max_files: int | None = None  # spec files read, imports included (default 500)
+    max_spec_bytes: int | None = None  # their sizes added up (default 4 MiB)
+    max_formulas: int | None = None  # default MAX_FORMULAS
+    max_links: int | None = None  # default MAX_LINKS

@@ -15,6 +15,7 @@ import weakref
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import SPECS, run_cli
@@ -1225,3 +1226,24 @@ def test_shared_computations_go_with_the_data(build: Build) -> None:
     del data
     gc.collect()
     assert shared() is None
+
+
+def test_hand_built_data_is_checked_once_and_shared_between_calls(
+    build: Build, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sakipcalc._data
+
+    spec = build(SHARED)
+    data = sakipcalc.DataSet(spec.data.values)  # built by hand: checked as loaded data is
+    calls: list[object] = []
+    real = sakipcalc._data.parse_data
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sakipcalc._data, "parse_data", counting)
+    first = render_json(evaluate(spec, data, period="2023"))
+    second = render_json(evaluate(spec, data, period="2023"))
+    assert first == second
+    assert len(calls) == 1  # the second call reuses the checked data, and what it computed

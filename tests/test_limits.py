@@ -191,3 +191,43 @@ def test_a_breakdown_at_the_generation_limit_is_tested(write_spec: WriteSpec) ->
     outcome = run_invariants(spec, max_examples=2, indicators=("big",))
     assert outcome.skipped == ()
     assert ("big", "achievement follows polarity") in outcome.checked
+
+
+# ------------------------------------------------ raised limits for a trusted spec
+
+THREE_FORMULAS = """\
+sakipcalc: 1
+spec: {id: s, name: S, plan: {start: 2020, end: 2022}}
+variables:
+  - {id: x}
+indicators:
+  - {id: a, name: A, unit: x, formula: x + 1}
+  - {id: b, name: B, unit: x, formula: x + 2}
+  - {id: c, name: C, unit: x, formula: x + 3}
+"""
+
+
+def test_a_trusted_spec_may_raise_the_formula_limit(
+    write_spec: WriteSpec, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(limit_rules, "MAX_FORMULAS", 2)  # the default, made small
+    directory = write_spec({"spec.yaml": THREE_FORMULAS})
+    assert [i.code for i in sakipcalc.validate(directory).errors] == ["too-many-formulas"]
+    raised = sakipcalc.validate(directory, limits=limits.Limits(max_formulas=3))
+    assert raised.errors == ()
+    # and a raised limit is a limit still
+    lower = sakipcalc.validate(directory, limits=limits.Limits(max_formulas=1))
+    (issue,) = lower.errors
+    assert issue.message.endswith("a spec may have at most 1; this is formula 2")
+
+
+def test_a_trusted_spec_may_raise_the_size_limit(
+    write_spec: WriteSpec, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sakipcalc._files
+
+    monkeypatch.setattr(sakipcalc._files, "MAX_TOTAL_BYTES", 100)  # the default, made small
+    directory = write_spec({"spec.yaml": THREE_FORMULAS})  # about 250 bytes
+    assert [i.code for i in sakipcalc.validate(directory).errors] == ["spec-too-large"]
+    spec = sakipcalc.load(directory, limits=limits.Limits(max_spec_bytes=1000))
+    assert list(spec.indicators) == ["a", "b", "c"]

@@ -422,3 +422,27 @@ def test_floor_and_cap_bound_the_printed_figure_only(
     if cap is not None:
         bounded = min(bounded, cap)
     assert figure.rounded == bounded.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def test_a_valid_file_is_not_parsed_again_for_positions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Positions are found again (a strict parse of the whole file) only when an
+    # issue needs one; the decimal-comma check must not ask for them on every number.
+    import sakipcalc._source
+
+    def refuse(text: str) -> object:
+        raise AssertionError("positions were looked up for a valid file")
+
+    monkeypatch.setattr(sakipcalc._source, "_find_positions", refuse)
+    (tmp_path / "spec.yaml").write_text(
+        "sakipcalc: 1\n"
+        "spec: {id: s, name: S, plan: {start: 2020, end: 2022}}\n"
+        "breakdowns:\n  - {id: kinds, categories: [a, b]}\n"
+        "variables:\n  - {id: x, breakdown: kinds}\n"
+        "indicators:\n  - {id: i, name: I, unit: x, formula: sum(x), targets: {2022: 10}}\n"
+        "data:\n  '2022':\n    x: {a: 1, b: 2}\n",
+        encoding="utf-8",
+    )
+    spec = sakipcalc.load(tmp_path)
+    assert sakipcalc.evaluate(spec, period="2022").indicator("i").realisation.raw == 3

@@ -29,6 +29,7 @@ from .._data import DataSchema, parse_data
 from .._merge import Merged
 from .._spec import Spec
 from ..errors import Issue, IssueReport, Location, Severity
+from ..limits import Limits
 from ..models import Link
 from .draft import Draft
 from .formulas import (
@@ -85,7 +86,7 @@ def is_library(merged: Merged) -> bool:
     return not other and bool(sections) and sections <= _LIBRARY_SECTIONS
 
 
-def check(merged: Merged, earlier: list[Issue]) -> Outcome:
+def check(merged: Merged, earlier: list[Issue], limits: Limits) -> Outcome:
     """Validate a merged draft; ``earlier`` are the issues found reading and merging."""
     issues = list(earlier)
     draft = Draft.of(merged)
@@ -104,7 +105,7 @@ def check(merged: Merged, earlier: list[Issue]) -> Outcome:
                 )
             )
         return Outcome(None, tuple(issues))
-    over = check_limits(draft)
+    over = check_limits(draft, limits)
     if over:
         return Outcome(None, (*issues, *over))
     scales, found = compile_scales(draft)

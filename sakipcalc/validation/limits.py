@@ -22,6 +22,7 @@ from ..limits import (
     MAX_LINKS,
     MAX_NAME_LENGTH,
     MAX_TEXT_LENGTH,
+    Limits,
 )
 from ..models import Breakdown, Indicator, Variable
 from .draft import Draft, error
@@ -30,7 +31,7 @@ from .draft import Draft, error
 _OWN_LIMITS = frozenset({"formula", "expr"})
 
 
-def check_limits(draft: Draft) -> list[Issue]:
+def check_limits(draft: Draft, limits: Limits) -> list[Issue]:
     """One issue per text over its length, and per count over its limit."""
     issues: list[Issue] = []
     for item, origin in _items(draft):
@@ -43,7 +44,7 @@ def check_limits(draft: Draft) -> list[Issue]:
             and len(item.categories) > MAX_CATEGORIES
         ):
             issues.append(_too_many_categories(origin, len(item.categories)))
-    issues += _counts(draft)
+    issues += _counts(draft, limits)
     return issues
 
 
@@ -103,30 +104,32 @@ def _too_many_categories(origin: Origin, count: int) -> Issue:
     )
 
 
-def _counts(draft: Draft) -> list[Issue]:
+def _counts(draft: Draft, limits: Limits) -> list[Issue]:
     issues: list[Issue] = []
+    max_formulas = MAX_FORMULAS if limits.max_formulas is None else limits.max_formulas
+    max_links = MAX_LINKS if limits.max_links is None else limits.max_links
     formulas: list[Origin] = [
         draft.origin("indicators", key)
         for key, indicator in draft.indicators.items()
         if isinstance(indicator, Indicator) and indicator.formula is not None
     ]
     formulas += [origin for reported, origin in draft.reported if reported.expr is not None]
-    if len(formulas) > MAX_FORMULAS:
+    if len(formulas) > max_formulas:
         issues.append(
             error(
                 "too-many-formulas",
                 f"{len(formulas):,} formulas (indicators' formulas and reported expressions); "
-                f"a spec may have at most {MAX_FORMULAS:,}; this is formula {MAX_FORMULAS + 1:,}",
-                formulas[MAX_FORMULAS],
+                f"a spec may have at most {max_formulas:,}; this is formula {max_formulas + 1:,}",
+                formulas[max_formulas],
             )
         )
-    if len(draft.links) > MAX_LINKS:
+    if len(draft.links) > max_links:
         issues.append(
             error(
                 "too-many-links",
-                f"{len(draft.links):,} links; a spec may have at most {MAX_LINKS:,}; "
-                f"this is link {MAX_LINKS + 1:,}",
-                draft.links[MAX_LINKS][1],
+                f"{len(draft.links):,} links; a spec may have at most {max_links:,}; "
+                f"this is link {max_links + 1:,}",
+                draft.links[max_links][1],
             )
         )
     return issues
