@@ -7,6 +7,65 @@ typed, immutable results::
     spec = sakipcalc.load("specs/tanah-laut-dinsos-2022")
     report = sakipcalc.evaluate(spec, period="2022")
     print(report.indicator("pmks_tertangani").achievement.rounded)
+
+The layout follows the pipeline, one line per module; imports only point down
+it (leaves first, anyone may import them):
+
+Leaves
+    errors            the one exception tree; issues with file, line, column and path
+    limits            the documented limits on one spec, and ``Limits`` to raise them
+    _types            scalar types of the models: exact decimals, identifiers, periods
+    _exact            sakipcalc's own Decimal context, and exact sums and products
+    _terminal         control characters spelled out before text reaches a terminal
+    _hints            "did you mean" and short listings of names
+    _args             argument checks of the public functions, naming the argument
+    _paths            what kind of thing a path names (FIFO, device …)
+    _progress         a one-line progress bar, on a terminal only
+    i18n              Indonesian and English numbers in and out, labels, terms
+    _labels           the label tables, one per language
+    _reasons          reasons and findings in Indonesian: one translation table
+Files and YAML
+    _confine          where a spec may read: its tree, the standard library, allowed roots
+    _files            finding a spec's files and following ``imports:``, each read once
+    _plain_yaml       the fast path: libyaml's events straight into text-only data
+    _strict_yaml      the strict composer: every refusal with its position
+    _marks            paths, marks and positions in a YAML document
+    _source           documents whose positions are found again only when needed
+    standard/         the shipped scales, imported as ``sakipcalc:standard``
+Models and merge
+    _model_enums      the enumerations of the spec format
+    _model_parts      the base model; rounding, target, baseline and invariant parts
+    models            frozen pydantic models of the spec format: shape only
+    _schema           the JSON Schema of spec files
+    _pydantic_issues  pydantic's errors as issues that point into the YAML
+    _split_numbers    a decimal comma inside ``{ }`` recognised and explained
+    _data             realisation data: from text to checked values (named API)
+    _merge            the files cut into validated items and merged into one draft
+    _scales           scale bands as exact intervals, and their lookups
+Validation and compilation
+    validation/       one small rule per invariant, each returning issues; the order in __init__
+    formula/          checked, compiled formulas: one table of allowed syntax, exact Decimal
+    _graph            dependencies first, and one cycle per strongly connected component
+    _spec             the loaded spec and the data set: merged, checked, compiled
+    _loader           load / validate: read → merge → validate
+Evaluation and results
+    rounding          the Decimal context and the declared rounding policies
+    results           frozen result types; ``target_text``
+    engine/           evaluation: realisations, achievement, roll-ups, agreements, budget
+    _jsonable         results as plain JSON data
+Users of results
+    check/            reconciliation (reviu): every printed figure recomputed
+    testing           Hypothesis strategies and invariants for spec authors
+    batch/            one spec over many units, exactly, on DuckDB (sqlglot plan)
+    _import*          CSV / XLSX data in (tables, rows, values, merge; XLSX scanned first)
+    _xlsx_scan        a workbook's size checked before openpyxl parses it
+    _export           data out, in the long layout
+    render/           table, Markdown, CSV, JSON, XLSX and HTML; one formatter
+Outputs and the command
+    _atomic           output written beside its target and renamed: all or nothing
+    _cli_common       exit codes and options shared by the commands
+    _cli_commands     validate, evaluate, check, data and test
+    cli               ``sakipcalc``: argument parsing over the public API
 """
 
 from __future__ import annotations

@@ -390,3 +390,23 @@ def test_import_is_lazy_until_a_name_is_used() -> None:
 def test_unknown_attribute_is_an_attribute_error() -> None:
     with pytest.raises(AttributeError, match="no attribute 'evaluat'"):
         sakipcalc.evaluat  # noqa: B018
+
+
+def test_the_package_docstring_names_every_module() -> None:
+    # The layout written at the top of the package is kept true: every module
+    # and subpackage has its line.
+    import re
+
+    package = Path(sakipcalc.__file__).parent
+    doc = sakipcalc.__doc__ or ""
+    named = set(re.findall(r"^    (\S+?)/?\s{2,}", doc, flags=re.MULTILINE))
+    modules = {
+        p.stem if p.is_file() else p.name
+        for p in package.iterdir()
+        if (p.suffix == ".py" and p.stem not in ("__init__", "__main__"))
+        or (p.is_dir() and (p / "__init__.py").exists())
+    }
+    modules.add("standard")
+    importers = {m for m in modules if m.startswith("_import")}
+    missing = modules - named - (importers if "_import*" in named else set())
+    assert not missing
