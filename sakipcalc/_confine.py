@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import errno
 import os
-import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+
+from ._paths import kind_of_mode
 
 # ``imports: ["sakipcalc:standard"]`` names the standard library shipped inside
 # the package, wherever sakipcalc is installed.
@@ -149,18 +150,7 @@ def _stat_refusal(path: Path, exc: OSError) -> Refusal:
 
 def special_kind(status: os.stat_result) -> str | None:
     """What a non-regular, non-directory file is, for messages; None for files and directories."""
-    mode = status.st_mode
-    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
-        return None
-    if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
-    if stat.S_ISCHR(mode):
-        return "a character device"
-    if stat.S_ISBLK(mode):
-        return "a block device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "a special file"  # pragma: no cover - doors, whiteouts
+    return kind_of_mode(status.st_mode)
 
 
 def not_regular(kind: str) -> Refusal:

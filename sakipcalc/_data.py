@@ -21,10 +21,11 @@ from typing import Any
 from ._exact import own_context
 from ._hints import suggest
 from ._scales import CompiledScale
-from ._source import SourceDoc, format_path
+from ._source import SourceDoc
 from ._spec import DataSet, DataValue, Grade, Origin, Spec
+from ._spec import error as _error
 from ._types import IDENT_RE, MAX_NUMBER_DIGITS, parse_decimal_text, parse_period
-from .errors import Issue, IssueReport, Severity, SpecError
+from .errors import Issue, IssueReport, SpecError
 from .limits import MAX_NAME_LENGTH
 from .models import Breakdown, Domain, Indicator, Variable
 
@@ -219,24 +220,6 @@ class DataOrigins(Mapping[tuple[str, str], Origin]):
 
     def __len__(self) -> int:
         return sum(len(names) for names in self._docs.values()) + len(self._others)
-
-
-def _error(
-    code: str,
-    message: str,
-    origin: Origin,
-    *sub: str,
-    hint: str | None = None,
-    prefer_key: bool = False,
-) -> Issue:
-    return Issue(
-        Severity.ERROR,
-        code,
-        message,
-        origin.location(*sub, prefer_key=prefer_key),
-        format_path((*origin.path, *sub)),
-        hint,
-    )
 
 
 class _Parser:

@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import ParamSpec, TypeVar
 
 from .errors import SakipError
-from .formula import MAX_EXACT_DIGITS
+from .formula import EXACT_CONTEXT, MAX_EXACT_DIGITS
 from .rounding import DECIMAL_CONTEXT
 
 __all__ = ["InexactSum", "exact_product", "exact_sum", "own_context"]
@@ -31,24 +31,9 @@ __all__ = ["InexactSum", "exact_product", "exact_sum", "own_context"]
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
-_EXACT = decimal.Context(
-    prec=MAX_EXACT_DIGITS,
-    rounding=decimal.ROUND_HALF_EVEN,
-    Emax=DECIMAL_CONTEXT.Emax,
-    Emin=DECIMAL_CONTEXT.Emin,
-    capitals=1,
-    clamp=0,
-    flags=[],
-    traps=[
-        decimal.Inexact,
-        decimal.Underflow,
-        decimal.Overflow,
-        decimal.InvalidOperation,
-        decimal.DivisionByZero,
-    ],
-)
-_add = _EXACT.add
-_multiply = _EXACT.multiply
+# Exact operations trap Inexact: the same context as the formulas' + - ×.
+_add = EXACT_CONTEXT.add
+_multiply = EXACT_CONTEXT.multiply
 
 
 class InexactSum(SakipError, ArithmeticError):

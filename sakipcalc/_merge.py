@@ -19,8 +19,9 @@ from pydantic import BaseModel
 from ._data import RawData, split_data
 from ._hints import suggest
 from ._pydantic_issues import validate_model
-from ._source import PathKey, SourceDoc, format_path
+from ._source import PathKey, SourceDoc
 from ._spec import Origin
+from ._spec import error as _error
 from ._split_numbers import rejoin_split_numbers
 from .errors import Issue, Severity
 from .models import (
@@ -207,24 +208,6 @@ def merge(docs: Iterable[SourceDoc]) -> tuple[Merged, list[Issue]]:
         files=tuple(read),
     )
     return merged, issues
-
-
-def _error(
-    code: str,
-    message: str,
-    origin: Origin,
-    *sub: str | int,
-    hint: str | None = None,
-    prefer_key: bool = False,
-) -> Issue:
-    return Issue(
-        Severity.ERROR,
-        code,
-        message,
-        origin.location(*sub, prefer_key=prefer_key),
-        format_path((*origin.path, *sub)),
-        hint,
-    )
 
 
 def _cut(doc: SourceDoc) -> tuple[_File, list[Issue]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import stat
 
-__all__ = ["special_kind"]
+__all__ = ["kind_of_mode", "special_kind"]
 
 
 def special_kind(path: str | os.PathLike[str]) -> str | None:
@@ -22,6 +22,13 @@ def special_kind(path: str | os.PathLike[str]) -> str | None:
         mode = os.stat(path).st_mode
     except (OSError, ValueError):
         return None
+    return kind_of_mode(mode)
+
+
+def kind_of_mode(mode: int) -> str | None:
+    """What a file of this ``st_mode`` is, for messages; None for files and directories."""
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
     if stat.S_ISFIFO(mode):
         return "a named pipe (FIFO)"
     if stat.S_ISCHR(mode):
@@ -30,4 +37,4 @@ def special_kind(path: str | os.PathLike[str]) -> str | None:
         return "a block device"
     if stat.S_ISSOCK(mode):
         return "a socket"
-    return None
+    return "a special file"  # pragma: no cover - doors, whiteouts

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from ._exact import exact_sum
 from ._scales import CompiledScale
-from ._source import PathKey, SourceDoc
-from .errors import IssueReport, Location
+from ._source import PathKey, SourceDoc, format_path
+from .errors import Issue, IssueReport, Location, Severity
 from .formula import CompiledFormula, NameInfo
 from .models import (
     Agreement,
@@ -52,6 +52,49 @@ class Origin:
 
     def location(self, *sub: str | int, prefer_key: bool = False) -> Location:
         return self.doc.locate((*self.path, *sub), prefer_key=prefer_key)
+
+    def issue(
+        self,
+        severity: Severity,
+        code: str,
+        message: str,
+        *sub: str | int,
+        hint: str | None = None,
+        prefer_key: bool = False,
+    ) -> Issue:
+        """An issue at ``sub`` inside the item written here, with its position and path."""
+        return Issue(
+            severity,
+            code,
+            message,
+            self.location(*sub, prefer_key=prefer_key),
+            format_path((*self.path, *sub)),
+            hint,
+        )
+
+
+def error(
+    code: str,
+    message: str,
+    origin: Origin,
+    *sub: str | int,
+    hint: str | None = None,
+    prefer_key: bool = False,
+) -> Issue:
+    """An error at ``sub`` inside the item written at ``origin``."""
+    return origin.issue(Severity.ERROR, code, message, *sub, hint=hint, prefer_key=prefer_key)
+
+
+def warning(
+    code: str,
+    message: str,
+    origin: Origin,
+    *sub: str | int,
+    hint: str | None = None,
+    prefer_key: bool = False,
+) -> Issue:
+    """A warning at ``sub`` inside the item written at ``origin``."""
+    return origin.issue(Severity.WARNING, code, message, *sub, hint=hint, prefer_key=prefer_key)
 
 
 @dataclass(frozen=True, slots=True, weakref_slot=True)

@@ -247,9 +247,9 @@ def test_a_fifo_is_an_error_and_is_not_opened(tree: Path) -> None:
     os.mkfifo(tree / "kabupaten" / "data.yaml")  # opening it would block forever
     issue = only(sakipcalc.validate("kabupaten"), "not-regular-file")
     assert issue.location.file == "kabupaten/data.yaml"
-    assert issue.message == "this file is a FIFO (named pipe), not a regular file; it was not read"
+    assert issue.message == "this file is a named pipe (FIFO), not a regular file; it was not read"
     given = only(sakipcalc.validate("kabupaten/data.yaml"), "not-regular-file")
-    assert given.message == "this path is a FIFO (named pipe), not a regular file; it was not read"
+    assert given.message == "this path is a named pipe (FIFO), not a regular file; it was not read"
 
 
 @posix_only
@@ -261,7 +261,7 @@ def test_an_imported_fifo_is_an_error(tree: Path) -> None:
     assert [(i.location.file, i.message) for i in issues(report, "not-regular-file")] == [
         (
             "kabupaten/main.yml",
-            "import 'pipe.yaml' is a FIFO (named pipe), not a regular file; it was not read",
+            "import 'pipe.yaml' is a named pipe (FIFO), not a regular file; it was not read",
         )
     ]
 

@@ -41,6 +41,7 @@ from decimal import Decimal
 from . import _simpleeval
 from ._inputs import NameInfo, NameKind, Position, Slot
 from ._operators import (
+    EXACT_CONTEXT,
     MAX_EXACT_DIGITS,
     MAX_POWER,
     Evaluator,
@@ -51,6 +52,7 @@ from ._simpleeval import SimpleevalTree
 from ._syntax import MAX_FORMULA_DEPTH, MAX_FORMULA_NODES, Checker, Refused, Unparser
 
 __all__ = [
+    "EXACT_CONTEXT",
     "MAX_EXACT_DIGITS",
     "MAX_FORMULA_DEPTH",
     "MAX_FORMULA_LENGTH",

@@ -37,6 +37,7 @@ from ..rounding import PRECISION
 
 __all__ = [
     "BINARY",
+    "EXACT_CONTEXT",
     "FUNCTIONS",
     "MAX_EXACT_DIGITS",
     "MAX_POWER",
@@ -63,7 +64,7 @@ MAX_EXACT_DIGITS = 1000
 # out so that a changed decimal.DefaultContext does not leak in).
 _EMAX = 999_999
 
-# Exact operations: first try _SHORT, then _WIDE (see the module docstring).
+# Exact operations: first try _SHORT, then EXACT_CONTEXT (see the module docstring).
 _SHORT = decimal.Context(
     prec=PRECISION,
     rounding=decimal.ROUND_HALF_EVEN,
@@ -74,7 +75,7 @@ _SHORT = decimal.Context(
     flags=[],
     traps=[decimal.Inexact, decimal.Overflow, decimal.InvalidOperation, decimal.DivisionByZero],
 )
-_WIDE = decimal.Context(
+EXACT_CONTEXT = decimal.Context(
     prec=MAX_EXACT_DIGITS,
     rounding=decimal.ROUND_HALF_EVEN,
     Emax=_EMAX,
@@ -235,15 +236,15 @@ def _exact(
 
 
 BINARY: dict[type[ast.operator], BinaryOperator] = {
-    ast.Add: BinaryOperator("+", 1, *_exact(_SHORT.add, _WIDE.add)),
-    ast.Sub: BinaryOperator("−", 1, *_exact(_SHORT.subtract, _WIDE.subtract)),
-    ast.Mult: BinaryOperator("×", 2, *_exact(_SHORT.multiply, _WIDE.multiply)),
+    ast.Add: BinaryOperator("+", 1, *_exact(_SHORT.add, EXACT_CONTEXT.add)),
+    ast.Sub: BinaryOperator("−", 1, *_exact(_SHORT.subtract, EXACT_CONTEXT.subtract)),
+    ast.Mult: BinaryOperator("×", 2, *_exact(_SHORT.multiply, EXACT_CONTEXT.multiply)),
     ast.Div: BinaryOperator("/", 2, divide, _compile_division),
-    ast.Pow: BinaryOperator("^", 4, *_exact(_SHORT.power, _WIDE.power)),
+    ast.Pow: BinaryOperator("^", 4, *_exact(_SHORT.power, EXACT_CONTEXT.power)),
 }
 UNARY: dict[type[ast.unaryop], UnaryOperator] = {
-    ast.USub: UnaryOperator("−", _exact_unary(_SHORT.minus, _WIDE.minus)),
-    ast.UAdd: UnaryOperator("+", _exact_unary(_SHORT.plus, _WIDE.plus)),
+    ast.USub: UnaryOperator("−", _exact_unary(_SHORT.minus, EXACT_CONTEXT.minus)),
+    ast.UAdd: UnaryOperator("+", _exact_unary(_SHORT.plus, EXACT_CONTEXT.plus)),
 }
 # How a refusal names an operator that is in neither table.
 REFUSED_OPERATORS: dict[type[ast.AST], str] = {
@@ -265,5 +266,7 @@ FUNCTIONS: dict[str, Function | None] = {
     "sum": None,  # checked and compiled as a slot by the syntax checker
     "min": Function(2, None, "min() takes two or more arguments", min),
     "max": Function(2, None, "max() takes two or more arguments", max),
-    "abs": Function(1, 1, "abs() takes exactly one argument", _exact_unary(_SHORT.abs, _WIDE.abs)),
+    "abs": Function(
+        1, 1, "abs() takes exactly one argument", _exact_unary(_SHORT.abs, EXACT_CONTEXT.abs)
+    ),
 }

@@ -16,9 +16,8 @@ from typing import Any
 from .._hints import first_few, suggest
 from .._merge import Merged, singular
 from .._scales import CompiledScale
-from .._source import format_path
-from .._spec import Origin
-from ..errors import Issue, Severity
+from .._spec import Origin, error
+from ..errors import Issue
 from ..formula import NameInfo
 from ..models import (
     Agreement,
@@ -138,41 +137,3 @@ class Draft:
             f"declare it under '{section}:'" if not known else f"known: {first_few(known)}"
         )
         return [error("unknown-reference", f"unknown {label} '{ref}'", origin, *sub, hint=hint)]
-
-
-def error(
-    code: str,
-    message: str,
-    origin: Origin,
-    *sub: str | int,
-    hint: str | None = None,
-    prefer_key: bool = False,
-) -> Issue:
-    """An error at ``sub`` inside the item written at ``origin``."""
-    return Issue(
-        Severity.ERROR,
-        code,
-        message,
-        origin.location(*sub, prefer_key=prefer_key),
-        format_path((*origin.path, *sub)),
-        hint,
-    )
-
-
-def warning(
-    code: str,
-    message: str,
-    origin: Origin,
-    *sub: str | int,
-    hint: str | None = None,
-    prefer_key: bool = False,
-) -> Issue:
-    """A warning at ``sub`` inside the item written at ``origin``."""
-    return Issue(
-        Severity.WARNING,
-        code,
-        message,
-        origin.location(*sub, prefer_key=prefer_key),
-        format_path((*origin.path, *sub)),
-        hint,
-    )

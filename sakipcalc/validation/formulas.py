@@ -7,11 +7,11 @@ from typing import Any
 from .._graph import cycles, dependencies_first
 from .._hints import suggest
 from .._source import PathKey, format_path
-from .._spec import Origin, budget_lines
+from .._spec import Origin, budget_lines, error
 from ..errors import Issue, Location, Severity
 from ..formula import CompiledFormula, FormulaProblem, NameInfo, NameKind, compile_formula
 from ..models import Domain, Reported
-from .draft import Draft, error
+from .draft import Draft
 
 
 def unusable_variables(draft: Draft) -> frozenset[str]:

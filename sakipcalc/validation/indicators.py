@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from .._graph import cycles
 from .._hints import suggest
-from .._spec import Origin
+from .._spec import Origin, error, warning
 from .._types import split_period
 from ..errors import Issue
 from ..models import Domain, Indicator, ScaleKind, TargetSpec
-from .draft import Draft, error, warning
+from .draft import Draft
 from .scales import scale_ref_issues
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pydantic import BaseModel
 
 from .._source import PathKey
-from .._spec import Origin
+from .._spec import Origin, error
 from ..errors import Issue
 from ..limits import (
     LONG_TEXT_FIELDS,
@@ -25,7 +25,7 @@ from ..limits import (
     Limits,
 )
 from ..models import Breakdown, Indicator, Variable
-from .draft import Draft, error
+from .draft import Draft
 
 # Fields with limits of their own, checked where they are compiled.
 _OWN_LIMITS = frozenset({"formula", "expr"})

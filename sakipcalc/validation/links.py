@@ -8,10 +8,10 @@ from decimal import Decimal
 from .._exact import exact_sum
 from .._graph import cycles
 from .._source import PathKey
-from .._spec import Origin, line_totals
+from .._spec import Origin, error, line_totals, warning
 from ..errors import Issue, Location
 from ..models import PERCENT_UNITS, Budget, BudgetLine, Indicator
-from .draft import Draft, error, warning
+from .draft import Draft
 
 
 def _unit_key(indicator: Indicator) -> str:

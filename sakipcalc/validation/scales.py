@@ -6,10 +6,10 @@ from collections.abc import Mapping
 
 from .._hints import suggest
 from .._scales import CompiledScale, ScaleBand, band_issues, parse_interval
-from .._spec import Origin
+from .._spec import Origin, error
 from ..errors import Issue
 from ..models import ScaleKind
-from .draft import Draft, error
+from .draft import Draft
 
 
 def compile_scales(draft: Draft) -> tuple[dict[str, CompiledScale], list[Issue]]:
