@@ -59,10 +59,10 @@ Users of results
     batch/            one spec over many units, exactly, on DuckDB (sqlglot plan)
     _import*          CSV / XLSX data in (tables, rows, values, merge; XLSX scanned first)
     _xlsx_scan        a workbook's size checked before openpyxl parses it
-    _export           data out, in the long layout
     render/           table, Markdown, CSV, JSON, XLSX and HTML; one formatter
 Outputs and the command
     _atomic           output written beside its target and renamed: all or nothing
+    _export           data out, in the long layout (CSV or XLSX)
     _cli_common       exit codes and options shared by the commands
     _cli_commands     validate, evaluate, check, data and test
     cli               ``sakipcalc``: argument parsing over the public API

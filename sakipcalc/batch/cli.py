@@ -7,11 +7,10 @@ Hooked into :mod:`sakipcalc.cli` with ``add_parser(subparsers)`` and
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, TextIO
 
+from .._atomic import write_atomically
 from .._cli_common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, add_allow_root
 
 __all__ = ["add_parser", "run"]
@@ -77,27 +76,24 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _write(table: Any, output: Path) -> None:
-    """Write through a temporary file, so a failure leaves nothing half-written."""
+    """Written beside ``output`` and renamed into place: all of it, or nothing."""
     import pyarrow as pa  # type: ignore[import-untyped]
     import pyarrow.compute as pc  # type: ignore[import-untyped]
 
-    handle, tmp = tempfile.mkstemp(dir=output.parent or Path("."), suffix=output.suffix)
-    os.close(handle)
-    try:
+    def produce(path: Path) -> None:
         if output.suffix.lower() == ".parquet":
             import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
-            pq.write_table(table, tmp)
-        else:
-            import pyarrow.csv as pcsv  # type: ignore[import-untyped]
+            pq.write_table(table, path)
+            return
+        import pyarrow.csv as pcsv  # type: ignore[import-untyped]
 
-            # CSV has no lists: missing inputs are joined with "; ".
-            for name in ("realisation_missing", "missing"):
-                index = table.schema.get_field_index(name)
-                joined = pc.binary_join(table.column(name), "; ")
-                table = table.set_column(index, pa.field(name, pa.string()), joined)
-            pcsv.write_csv(table, tmp)
-        os.replace(tmp, output)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        # CSV has no lists: missing inputs are joined with "; ".
+        flat = table
+        for name in ("realisation_missing", "missing"):
+            index = flat.schema.get_field_index(name)
+            joined = pc.binary_join(flat.column(name), "; ")
+            flat = flat.set_column(index, pa.field(name, pa.string()), joined)
+        pcsv.write_csv(flat, path)
+
+    write_atomically(output, produce)
