@@ -7,6 +7,7 @@ evaluations use it.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Sequence
 from itertools import chain
 from typing import TextIO
@@ -236,11 +237,11 @@ class Evaluator(Realiser):
         found = self.shared.previous.get(key)
         if found is not None:
             # Replays the realisations' warnings, in order, as computing them would.
-            for past in self._past_years(indicator, year.year):
+            for past in self._past_years(indicator, year):
                 self.realisation(indicator.id, past)
             return found
         previous = []
-        for past in self._past_years(indicator, year.year):
+        for past in self._past_years(indicator, year):
             past_real = self.realisation(indicator.id, past)
             earlier = self.shared.earlier.get((indicator.id, past))
             if earlier is None:
@@ -251,11 +252,18 @@ class Evaluator(Realiser):
             previous.append(earlier)
         return self.shared.previous.setdefault(key, tuple(previous))
 
-    def _past_years(self, indicator: Indicator, year: int) -> tuple[Period, ...]:
-        if self._data_years is None:
-            self._data_years = tuple(self.data.periods)
-        target_years = (p for p in indicator.targets if len(p) == 4)
-        return earlier_years(chain(self._data_years, target_years), year)
+    def _past_years(self, indicator: Indicator, year: Period) -> tuple[Period, ...]:
+        """The years of the data and of the indicator's targets before ``year``, in order."""
+        years = self.shared.years.get(indicator.id)
+        if years is None:
+            if self._data_years is None:
+                self._data_years = tuple(self.data.periods)
+            target_years = (p for p in indicator.targets if len(p) == 4)
+            # Every year named, as of a year after all of them (the text is 4 digits).
+            years = earlier_years(chain(self._data_years, target_years), 10_000)
+            self.shared.years[indicator.id] = years
+        # Years are four digits, so their text sorts as the years do.
+        return years[: bisect.bisect_left(years, year[:4])]
 
     def report(self, period: Period, progress_stream: TextIO | None = None) -> EvaluationReport:
         """Every indicator, roll-up, agreement and budget line for ``period``."""

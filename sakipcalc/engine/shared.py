@@ -57,6 +57,8 @@ class Shared:
     achievements: dict[tuple[str, Period], Figure] = field(default_factory=dict)
     # An indicator's earlier years, by (indicator, year).
     previous: dict[tuple[str, Period], tuple[PeriodFigure, ...]] = field(default_factory=dict)
+    # Per indicator: every year of the data and of its targets, in order.
+    years: dict[str, tuple[Period, ...]] = field(default_factory=dict)
     # Per indicator: rounding, grade scale, cap in force and category scale, derived once.
     policies: dict[str, Policy] = field(default_factory=dict)
     # A band of a category scale as a result's category, by (scale, band position).
