@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import difflib
 import enum
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from ._types import Period
 from .errors import EvaluationError, Issue
@@ -132,6 +132,12 @@ class LazyTraceFigure(Figure):
     fifth of its time. The text is exactly what the eager figure would hold;
     to everything else (fields, equality, hashing, JSON, pickling) this is a
     Figure.
+
+    Until it is read, the trace is a *recipe*: a tuple of the values the text is
+    written from, which a subclass's :meth:`write_trace` turns into text with
+    the figure's own fields. A tuple of numbers and text is one object, which
+    the garbage collector soon stops tracking; a closure was a function and a
+    cell per captured name, walked by every collection while the report lives.
     """
 
     __slots__ = ()
@@ -144,15 +150,19 @@ class LazyTraceFigure(Figure):
         grade: str | None = None,
         reason: str | None = None,
         missing: tuple[MissingInput, ...] = (),
-        trace: str | Callable[[], str] = "",
+        trace: str | tuple[Any, ...] = "",
     ) -> None:
         Figure.__init__(self, status, raw, rounded, grade, reason, missing)
         _TRACE_SLOT.__set__(self, trace)
 
+    def write_trace(self, recipe: tuple[Any, ...]) -> str:
+        """The trace from ``recipe`` and this figure's fields."""
+        raise NotImplementedError
+
     def _get_trace(self) -> str:
         value = _TRACE_SLOT.__get__(self, Figure)
-        if callable(value):
-            value = value()
+        if type(value) is tuple:
+            value = self.write_trace(value)
             _TRACE_SLOT.__set__(self, value)
         return str(value)
 

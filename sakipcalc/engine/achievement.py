@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import decimal
-from collections.abc import Callable
 from decimal import Decimal
-from typing import assert_never
+from typing import Any, Literal, assert_never
 
 from .._scales import CompiledScale
 from ..models import (
@@ -109,31 +108,63 @@ def achievement_in_context(
         assert r is not None
         raw, describe = _numeric_achievement(indicator, target, r)
     if raw is None:
-        return Figure.not_computable(describe())
+        return Figure.not_computable(_describe_text(describe))
     places = rounding.places
     if raw < 0 and indicator.negative is NegativeRule.NOT_COMPUTABLE:
         return Figure.not_computable(
-            f"{describe()} = {show_raw(raw, places)}: a negative achievement is refused "
-            f"('negative: not_computable')"
+            f"{_describe_text(describe)} = {show_raw(raw, places)}: a negative achievement is "
+            f"refused ('negative: not_computable')"
         )
     printed, note = _bounded(indicator, raw, cap)
     rounded = round_value(printed, places, rounding.mode)
     # raw keeps the arithmetic; the floor and the cap act on the printed figure only.
-    value = raw
-    return LazyTraceFigure(
-        Status.OK,
-        raw=raw,
-        rounded=rounded,
-        trace=lambda: f"{describe()} = {show_raw(value, places)}{note} → {format(rounded, 'f')}",
-    )
+    return _AchievementFigure(Status.OK, raw, rounded, trace=(describe, places, note))
 
 
-# The text of a computation, written only when a trace is read.
-Describe = Callable[[], str]
+# How a computation reads, as the values its text is written from when a trace is
+# read: tagged tuples of numbers and text, which the garbage collector soon stops
+# tracking (see LazyTraceFigure). A ratio's R and T are Decimals shown to 4 places,
+# or text already written for them.
+Describe = (
+    tuple[Literal["text"], str]
+    | tuple[Literal["ratio"], str, Decimal | str, Decimal | str]
+    | tuple[Literal["within"], Decimal, Decimal, Decimal]
+    | tuple[Literal["outside"], Decimal, Decimal, "Describe"]
+)
+
+
+def _describe_text(describe: Describe) -> str:
+    """The text of a computation, such as ``41.42 / 100 × 100``."""
+    match describe:
+        case ("text", text):
+            return text
+        case ("ratio", template, r, t):
+            return template.format(r=_shown(r), t=_shown(t))
+        case ("within", r, low, high):
+            return f"{show_raw(r, 4)} within {low}–{high}"
+        case ("outside", low, high, inner):
+            return f"{_describe_text(inner)} (outside {low}–{high})"
+    raise AssertionError(describe)
+
+
+def _shown(value: Decimal | str) -> str:
+    return value if isinstance(value, str) else show_raw(value, 4)
+
+
+class _AchievementFigure(LazyTraceFigure):
+    """An achievement; its recipe is (describe, places shown, floor or cap note)."""
+
+    __slots__ = ()
+
+    def write_trace(self, recipe: tuple[Any, ...]) -> str:
+        describe, places, note = recipe
+        assert self.raw is not None and self.rounded is not None
+        shown = show_raw(self.raw, places)
+        return f"{_describe_text(describe)} = {shown}{note} → {format(self.rounded, 'f')}"
 
 
 def _fixed(text: str) -> Describe:
-    return lambda: text
+    return ("text", text)
 
 
 def effective_cap(indicator: Indicator, spec_cap: Decimal | None) -> Decimal | None:
@@ -249,11 +280,9 @@ def _against(
         case _:
             assert_never(polarity)
 
-    def describe() -> str:
-        rs, ts = shown or (show_raw(r, 4), show_raw(t, 4))
-        return template.format(r=rs, t=ts)
-
-    return value, describe
+    if shown:
+        return value, ("ratio", template, shown[0], shown[1])
+    return value, ("ratio", template, r, t)
 
 
 # Templates name R as {r} and T as {t}; nothing else in them is a placeholder.
@@ -285,9 +314,9 @@ def _numeric_achievement(
     if target.range is not None:
         low, high = target.range.min, target.range.max
         if low <= r <= high:
-            return HUNDRED, lambda: f"{show_raw(r, 4)} within {low}–{high}"
+            return HUNDRED, ("within", r, low, high)
         bound = low if r < low else high
         value, describe = _against(indicator, r, bound)
-        return value, lambda: f"{describe()} (outside {low}–{high})"
+        return value, ("outside", low, high, describe)
     assert target.value is not None
     return _against(indicator, r, target.value)

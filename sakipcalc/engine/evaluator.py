@@ -7,6 +7,7 @@ evaluations use it.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Sequence
 from itertools import chain
 from typing import TextIO
@@ -16,7 +17,7 @@ from .._progress import progress
 from .._spec import DataSet, Spec
 from .._types import Period
 from ..errors import Issue
-from ..models import Indicator, TargetSpec
+from ..models import Indicator, Rounding, TargetSpec
 from ..results import (
     CategoryRef,
     EvaluationReport,
@@ -30,7 +31,7 @@ from .budget import budget_results, budget_total
 from .periods import earlier_years
 from .realisations import Realiser
 from .rollups import rollups
-from .shared import Computed, Event, Shared
+from .shared import Computed, Event, Policy, Shared
 
 __all__ = ["Evaluator"]
 
@@ -130,26 +131,60 @@ class Evaluator(Realiser):
 
     # -------------------------------------------------------- achievement
 
+    def policy(self, indicator: Indicator) -> Policy:
+        """The indicator's rounding, grade scale, cap and category scale, derived once."""
+        found = self.shared.policies.get(indicator.id)
+        if found is None:
+            found = Policy(
+                super().rounding(indicator),
+                self.spec.compiled_scales.get(indicator.scale) if indicator.scale else None,
+                effective_cap(indicator, self.spec.info.cap),
+                indicator.category_scale or self.spec.info.category_scale,
+            )
+            self.shared.policies[indicator.id] = found
+        return found
+
+    def rounding(self, indicator: Indicator) -> Rounding:
+        return self.policy(indicator).rounding
+
     def achievement_of(
         self, indicator: Indicator, target: TargetSpec | None, realisation: Figure, period: str
     ) -> Figure:
-        rounding = self.rounding(indicator)
-        scale = self.spec.compiled_scales.get(indicator.scale) if indicator.scale else None
-        cap = effective_cap(indicator, self.spec.info.cap)
+        policy = self.policy(indicator)
         return achievement_in_context(
-            indicator, target, realisation, rounding, scale, cap, period=period
+            indicator, target, realisation, policy.rounding, policy.scale, policy.cap, period=period
         )
 
+    def own_achievement(self, indicator: Indicator, period: Period, realisation: Figure) -> Figure:
+        """The achievement against the indicator's own target for ``period``, computed once."""
+        key = (indicator.id, period)
+        found = self.shared.achievements.get(key)
+        if found is None:
+            target = indicator.targets.get(period)
+            found = self.achievement_of(indicator, target, realisation, period)
+            found = self.shared.achievements.setdefault(key, found)
+        return found
+
     def category_of(self, indicator: Indicator | None, value: Figure) -> CategoryRef | None:
-        scale_id = (
-            indicator.category_scale if indicator else None
-        ) or self.spec.info.category_scale
+        if indicator is not None:
+            scale_id = self.policy(indicator).category_scale
+        else:
+            scale_id = self.spec.info.category_scale
         return self.category_of_scale(scale_id, value) if scale_id is not None else None
 
     def category_of_scale(self, scale_id: str, value: Figure) -> CategoryRef | None:
         if value.rounded is None or not value.ok:
             return None
-        return category_in(self.spec.compiled_scales[scale_id], value.rounded)
+        scale = self.spec.compiled_scales[scale_id]
+        band = scale.band_for(value.rounded)
+        if band is None:
+            return None
+        # One CategoryRef per band, shared by every result that falls in it.
+        key = (scale_id, band.position)
+        found = self.shared.categories.get(key)
+        if found is None:
+            found = self.shared.categories.setdefault(key, category_in(scale, value.rounded))
+        return found
 
     # ---------------------------------------------------------- results
 
@@ -166,22 +201,8 @@ class Evaluator(Realiser):
         indicator = self.spec.indicators[indicator_id]
         target = indicator.targets.get(period)
         real = self.realisation(indicator_id, period)
-        ach = self.achievement_of(indicator, target, real, period)
-        previous: list[PeriodFigure] = []
-        if period.is_year:
-            for past in self._past_years(indicator, period.year):
-                past_real = self.realisation(indicator_id, past)
-                earlier = self.shared.earlier.get((indicator_id, past))
-                if earlier is None:
-                    past_target = indicator.targets.get(past)
-                    earlier = PeriodFigure(
-                        past,
-                        past_target,
-                        past_real,
-                        self.achievement_of(indicator, past_target, past_real, past),
-                    )
-                    self.shared.earlier[(indicator_id, past)] = earlier
-                previous.append(earlier)
+        ach = self.own_achievement(indicator, period, real)
+        previous = self._previous(indicator, period) if period.is_year else ()
         progress_figure = None
         if indicator.end_target is not None:
             progress_figure = self.achievement_of(
@@ -201,7 +222,7 @@ class Evaluator(Realiser):
             realisation=real,
             achievement=ach,
             category=self.category_of(indicator, ach),
-            previous=tuple(previous),
+            previous=previous,
             baseline=indicator.baseline,
             end_target=indicator.end_target,
             end_target_progress=progress_figure,
@@ -210,11 +231,39 @@ class Evaluator(Realiser):
             owner=indicator.owner,
         )
 
-    def _past_years(self, indicator: Indicator, year: int) -> tuple[Period, ...]:
-        if self._data_years is None:
-            self._data_years = tuple(self.data.periods)
-        target_years = (p for p in indicator.targets if len(p) == 4)
-        return earlier_years(chain(self._data_years, target_years), year)
+    def _previous(self, indicator: Indicator, year: Period) -> tuple[PeriodFigure, ...]:
+        """The earlier years of ``indicator``, for comparison; one tuple per (indicator, year)."""
+        key = (indicator.id, year)
+        found = self.shared.previous.get(key)
+        if found is not None:
+            # Replays the realisations' warnings, in order, as computing them would.
+            for past in self._past_years(indicator, year):
+                self.realisation(indicator.id, past)
+            return found
+        previous = []
+        for past in self._past_years(indicator, year):
+            past_real = self.realisation(indicator.id, past)
+            earlier = self.shared.earlier.get((indicator.id, past))
+            if earlier is None:
+                past_target = indicator.targets.get(past)
+                ach = self.own_achievement(indicator, past, past_real)
+                earlier = PeriodFigure(past, past_target, past_real, ach)
+                self.shared.earlier[(indicator.id, past)] = earlier
+            previous.append(earlier)
+        return self.shared.previous.setdefault(key, tuple(previous))
+
+    def _past_years(self, indicator: Indicator, year: Period) -> tuple[Period, ...]:
+        """The years of the data and of the indicator's targets before ``year``, in order."""
+        years = self.shared.years.get(indicator.id)
+        if years is None:
+            if self._data_years is None:
+                self._data_years = tuple(self.data.periods)
+            target_years = (p for p in indicator.targets if len(p) == 4)
+            # Every year named, as of a year after all of them (the text is 4 digits).
+            years = earlier_years(chain(self._data_years, target_years), 10_000)
+            self.shared.years[indicator.id] = years
+        # Years are four digits, so their text sorts as the years do.
+        return years[: bisect.bisect_left(years, year[:4])]
 
     def report(self, period: Period, progress_stream: TextIO | None = None) -> EvaluationReport:
         """Every indicator, roll-up, agreement and budget line for ``period``."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation, Overflow
+from typing import Any
 
 from .._spec import DataSet, Grade, Spec
 from .._types import Period
@@ -16,6 +17,37 @@ from .periods import combine_quarters, quarters_needed
 from .shared import Computed
 
 __all__ = ["Realiser"]
+
+
+class _GivenFigure(LazyTraceFigure):
+    """A value as given in the data; its recipe is empty."""
+
+    __slots__ = ()
+
+    def write_trace(self, recipe: tuple[Any, ...]) -> str:
+        return f"{format(self.raw, 'f')} (as given) → {format(self.rounded, 'f')}"
+
+
+class _GivenInsteadFigure(LazyTraceFigure):
+    """The given value, used because the formula's inputs are missing: (given figure, missing)."""
+
+    __slots__ = ()
+
+    def write_trace(self, recipe: tuple[Any, ...]) -> str:
+        shown, missing = recipe
+        return f"{shown.trace}; the formula's inputs are missing ({missing})"
+
+
+class _FormulaFigure(LazyTraceFigure):
+    """A formula's value; its recipe is (formula, input values, places shown)."""
+
+    __slots__ = ()
+
+    def write_trace(self, recipe: tuple[Any, ...]) -> str:
+        formula, values, places = recipe
+        assert self.raw is not None and self.rounded is not None
+        shown = show_raw(self.raw, places)
+        return f"{formula.substitute(values)} = {shown} → {format(self.rounded, 'f')}"
 
 
 class Realiser:
@@ -62,14 +94,8 @@ class Realiser:
                 shown = given.figure
                 missing = ", ".join(str(m) for m in figure.missing)
                 return Computed(
-                    LazyTraceFigure(
-                        shown.status,
-                        shown.raw,
-                        shown.rounded,
-                        shown.grade,
-                        trace=lambda: (
-                            f"{shown.trace}; the formula's inputs are missing ({missing})"
-                        ),
+                    _GivenInsteadFigure(
+                        shown.status, shown.raw, shown.rounded, shown.grade, trace=(shown, missing)
                     ),
                     given.number,
                 )
@@ -110,16 +136,8 @@ class Realiser:
         if not isinstance(value, Decimal):
             raise not_data(indicator.id, period, value)
         rounded = round_value(value, rounding.places, rounding.mode)
-        return Computed(
-            LazyTraceFigure(
-                Status.OK,
-                raw=value,
-                rounded=rounded,
-                grade=self.grade_of(indicator, value),
-                trace=lambda: f"{format(value, 'f')} (as given) → {format(rounded, 'f')}",
-            ),
-            value,
-        )
+        grade = self.grade_of(indicator, value)
+        return Computed(_GivenFigure(Status.OK, value, rounded, grade, trace=()), value)
 
     def formula_figure(
         self,
@@ -179,17 +197,10 @@ class Realiser:
         except InvalidOperation:
             shown = formula.substitute(values)
             return Figure.not_computable(f"undefined arithmetic, such as 0 ** 0: {shown}")
-        places = rounding.places
-        rounded = round_value(raw, places, rounding.mode)
-        return LazyTraceFigure(
-            Status.OK,
-            raw=raw,
-            rounded=rounded,
-            grade=self.grade_of(grade_of, raw) if grade_of is not None else None,
-            trace=lambda: (
-                f"{formula.substitute(values)} = {show_raw(raw, places)} → {format(rounded, 'f')}"
-            ),
-        )
+        rounded = round_value(raw, rounding.places, rounding.mode)
+        grade = self.grade_of(grade_of, raw) if grade_of is not None else None
+        recipe = (formula, tuple(numbers), rounding.places)
+        return _FormulaFigure(Status.OK, raw, rounded, grade, trace=recipe)
 
     def _from_quarters(
         self, indicator: Indicator, year: Period, rounding: Rounding

@@ -19,12 +19,14 @@ import weakref
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .._scales import CompiledScale
 from .._spec import DataSet, Spec
 from .._types import Period
 from ..errors import Issue
-from ..results import Figure, PeriodFigure
+from ..models import Rounding
+from ..results import CategoryRef, Figure, PeriodFigure
 
-__all__ = ["Computed", "Event", "Shared", "shared_for"]
+__all__ = ["Computed", "Event", "Policy", "Shared", "shared_for"]
 
 # A warning raised, or the realisation (indicator, period) asked for.
 Event = Issue | tuple[str, Period]
@@ -50,6 +52,27 @@ class Shared:
     realisations: dict[tuple[str, Period], Computed] = field(default_factory=dict)
     earlier: dict[tuple[str, Period], PeriodFigure] = field(default_factory=dict)
     indicator_refs: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # An indicator's achievement against its own target for the period: its
+    # result's, and its PeriodFigure's in the reports of later years.
+    achievements: dict[tuple[str, Period], Figure] = field(default_factory=dict)
+    # An indicator's earlier years, by (indicator, year).
+    previous: dict[tuple[str, Period], tuple[PeriodFigure, ...]] = field(default_factory=dict)
+    # Per indicator: every year of the data and of its targets, in order.
+    years: dict[str, tuple[Period, ...]] = field(default_factory=dict)
+    # Per indicator: rounding, grade scale, cap in force and category scale, derived once.
+    policies: dict[str, Policy] = field(default_factory=dict)
+    # A band of a category scale as a result's category, by (scale, band position).
+    categories: dict[tuple[str, int], CategoryRef | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """What an indicator's achievement follows, derived from the spec once."""
+
+    rounding: Rounding
+    scale: CompiledScale | None  # its grade scale
+    cap: Decimal | None  # the cap in force
+    category_scale: str | None  # its own category scale, else the spec's
 
 
 # Spec id -> data id -> what evaluations of that pair computed. An id is reused
