@@ -64,43 +64,25 @@ MAX_EXACT_DIGITS = 1000
 # out so that a changed decimal.DefaultContext does not leak in).
 _EMAX = 999_999
 
+
+def _context(precision: int, *traps: type[decimal.DecimalException]) -> decimal.Context:
+    """A context of our own: half-even, the default exponent range, no flags set."""
+    return decimal.Context(
+        prec=precision,
+        rounding=decimal.ROUND_HALF_EVEN,
+        Emax=_EMAX,
+        Emin=-_EMAX,
+        capitals=1,
+        clamp=0,
+        flags=[],
+        traps=[*traps, decimal.Overflow, decimal.InvalidOperation, decimal.DivisionByZero],
+    )
+
+
 # Exact operations: first try _SHORT, then EXACT_CONTEXT (see the module docstring).
-_SHORT = decimal.Context(
-    prec=PRECISION,
-    rounding=decimal.ROUND_HALF_EVEN,
-    Emax=_EMAX,
-    Emin=-_EMAX,
-    capitals=1,
-    clamp=0,
-    flags=[],
-    traps=[decimal.Inexact, decimal.Overflow, decimal.InvalidOperation, decimal.DivisionByZero],
-)
-EXACT_CONTEXT = decimal.Context(
-    prec=MAX_EXACT_DIGITS,
-    rounding=decimal.ROUND_HALF_EVEN,
-    Emax=_EMAX,
-    Emin=-_EMAX,
-    capitals=1,
-    clamp=0,
-    flags=[],
-    traps=[
-        decimal.Inexact,
-        decimal.Underflow,
-        decimal.Overflow,
-        decimal.InvalidOperation,
-        decimal.DivisionByZero,
-    ],
-)
-_QUOTIENT = decimal.Context(
-    prec=PRECISION,
-    rounding=decimal.ROUND_HALF_EVEN,
-    Emax=_EMAX,
-    Emin=-_EMAX,
-    capitals=1,
-    clamp=0,
-    flags=[],
-    traps=[decimal.Overflow, decimal.InvalidOperation, decimal.DivisionByZero],
-)
+_SHORT = _context(PRECISION, decimal.Inexact)
+EXACT_CONTEXT = _context(MAX_EXACT_DIGITS, decimal.Inexact, decimal.Underflow)
+_QUOTIENT = _context(PRECISION)
 
 # A compiled formula, or part of one: slot values in, a Decimal out.
 Evaluator = Callable[[Sequence[Decimal]], Decimal]
