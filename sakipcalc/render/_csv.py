@@ -8,7 +8,14 @@ from decimal import Decimal
 
 from ..i18n import Locale
 from ..results import EvaluationReport, Figure, IndicatorResult
-from ._format import category_text, first_failed, number_text, target_number, target_text
+from ._format import (
+    category_text,
+    first_failed,
+    in_decimal_context,
+    number_text,
+    target_number,
+    target_text,
+)
 from ._safety import spreadsheet_text
 
 __all__ = ["CSV_COLUMNS", "render_csv"]
@@ -75,6 +82,7 @@ def _text(cell: Cell, locale: Locale) -> str:
     return spreadsheet_text(cell)
 
 
+@in_decimal_context
 def render_csv(report: EvaluationReport, *, locale: Locale = "en") -> str:
     """The report's indicators as CSV: one row per indicator, columns :data:`CSV_COLUMNS`.
 

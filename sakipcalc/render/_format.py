@@ -18,19 +18,23 @@ cannot make a report megabytes long or slow to build.
 from __future__ import annotations
 
 import decimal
+import functools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal, InvalidOperation
+from typing import ParamSpec, TypeVar
 
 from ..i18n import MAX_PLAIN_DIGITS as MAX_PLAIN_DIGITS
-from ..i18n import Locale, format_number, label, plain_digits
+from ..i18n import Locale, format_number, format_rupiah, label, plain_digits
 from ..results import BudgetResult, CategoryRef, Figure
+from ..rounding import DECIMAL_CONTEXT
 
 __all__ = [
     "MAX_PLAIN_DIGITS",
     "category_text",
     "figure_text",
     "first_failed",
+    "in_decimal_context",
     "number_text",
     "reason_text",
     "rupiah_text",
@@ -39,6 +43,9 @@ __all__ = [
     "target_text",
     "walk_budget",
 ]
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 # What str(Decimal) writes for a finite number: 25, -2, 12.5, 1E+5, 1.5E-7.
 _NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:E[-+]?[0-9]+)?")
@@ -70,10 +77,24 @@ def number_text(value: Decimal, locale: Locale, *, grouping: bool = False) -> st
 
 def rupiah_text(value: Decimal, locale: Locale) -> str:
     """``Rp 12.364.293.866`` (id) or ``Rp 12,364,293,866`` (en); cents only when present."""
-    plain = value.is_finite() and plain_digits(value) <= MAX_PLAIN_DIGITS
-    if plain and value == value.to_integral_value():
-        value = value.quantize(Decimal(1), context=_SIGNIFICANT)
-    return "Rp " + number_text(value, locale, grouping=True)
+    if value.is_finite() and plain_digits(value) <= MAX_PLAIN_DIGITS:
+        return format_rupiah(value, locale)
+    return "Rp " + number_text(value, locale)
+
+
+def in_decimal_context(render: Callable[P, R]) -> Callable[P, R]:
+    """``render`` run in sakipcalc's own Decimal context, whatever the caller's.
+
+    A renderer's arithmetic (chart axes, pixel positions) must not depend on
+    an embedding program's precision, rounding or traps.
+    """
+
+    @functools.wraps(render)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with decimal.localcontext(DECIMAL_CONTEXT):
+            return render(*args, **kwargs)
+
+    return wrapper
 
 
 def figure_text(

@@ -29,6 +29,7 @@ from __future__ import annotations
 from ..i18n import Locale
 from ..results import EvaluationReport
 from ._chart_geometry import coordinate
+from ._format import in_decimal_context
 from ._html_view import context
 
 __all__ = ["render_html"]
@@ -36,6 +37,7 @@ __all__ = ["render_html"]
 _JINJA_MISSING = 'the HTML report needs Jinja2: pip install "sakipcalc[html]"'
 
 
+@in_decimal_context
 def render_html(report: EvaluationReport, *, locale: Locale = "id") -> str:
     """The report as one self-contained HTML document (LAKIP chapter III).
 

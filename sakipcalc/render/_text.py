@@ -31,6 +31,7 @@ from ..results import (
 from ._format import (
     category_text,
     figure_text,
+    in_decimal_context,
     number_text,
     reason_text,
     target_text,
@@ -47,6 +48,7 @@ def _list_cell(names: Sequence[str], limit: int = 4) -> str:
     return shown + (f", … (+{len(names) - limit})" if len(names) > limit else "")
 
 
+@in_decimal_context
 def render_json(report: EvaluationReport) -> str:
     return json.dumps(to_jsonable(report), ensure_ascii=False, indent=2) + "\n"
 
@@ -156,6 +158,7 @@ def _indicator_table(
     return headers, rows, colours
 
 
+@in_decimal_context
 def render_table(report: EvaluationReport, *, locale: Locale = "en", colour: bool = False) -> str:
     """An aligned text table of every indicator, then roll-ups and budget.
 
@@ -291,6 +294,7 @@ def _item_row(item: IndicatorResult | AgreementItemResult, locale: Locale) -> tu
     )
 
 
+@in_decimal_context
 def render_markdown(report: EvaluationReport, *, locale: Locale = "en") -> str:
     """A Markdown (GitHub-flavoured) report: indicators, roll-ups, agreements per official, budget.
 

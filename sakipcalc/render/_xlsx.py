@@ -22,6 +22,7 @@ from ..results import CategoryRef, EvaluationReport, Figure
 from ._format import (
     category_text,
     first_failed,
+    in_decimal_context,
     reason_text,
     target_number,
     target_text,
@@ -277,6 +278,7 @@ def _width(value: _Cell) -> int:
     return max((len(part) for part in str(value).splitlines()), default=0)
 
 
+@in_decimal_context
 def render_xlsx(
     report: EvaluationReport,
     destination: str | os.PathLike[str] | BinaryIO,
