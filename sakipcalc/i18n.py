@@ -12,6 +12,7 @@ or ``1,5``) is an error, not a guess.
 
 from __future__ import annotations
 
+import decimal
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Literal
@@ -99,7 +100,11 @@ def format_number(value: Decimal, locale: Locale = "en", *, grouping: bool = Fal
 def format_rupiah(value: Decimal, locale: Locale = "id") -> str:
     """``Rp 12.364.293.866`` (id) or ``Rp 12,364,293,866`` (en); cents only when present."""
     if value == value.to_integral_value():
-        value = value.quantize(Decimal(1))
+        # In a context of its own: exact whatever the caller's precision or traps.
+        exact = decimal.Context(
+            prec=plain_digits(value) + 1, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN
+        )
+        value = value.quantize(Decimal(1), context=exact)
     return "Rp " + format_number(value, locale, grouping=True)
 
 

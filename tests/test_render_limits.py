@@ -237,3 +237,36 @@ def test_figure_text() -> None:
     assert figure_text(failed, "en") == "n/a"
     assert figure_text(failed, "id", unavailable="–") == "–"
     assert figure_text(None, "en") == ""
+
+
+# ----------------------------------------------------------- decimal context
+
+
+def test_renderers_ignore_the_callers_decimal_context(report: EvaluationReport) -> None:
+    import decimal
+    import io
+
+    def every_format() -> list[str | bytes]:
+        workbook = io.BytesIO()
+        render_xlsx(report, workbook)
+        return [
+            render_table(report, locale="id"),
+            render_markdown(report, locale="id"),
+            render_csv(report, locale="id"),
+            render_json(report),
+            render_html(report, locale="id"),
+            render_html(report, locale="en"),
+            len(workbook.getvalue()).to_bytes(8, "big"),
+        ]
+
+    expected = every_format()
+    hostile = decimal.Context(
+        prec=3,
+        rounding=decimal.ROUND_FLOOR,
+        Emax=10,
+        Emin=-10,
+        traps=[decimal.Inexact, decimal.Rounded, decimal.Overflow],
+    )
+    with decimal.localcontext(hostile):
+        assert every_format() == expected
+        assert decimal.getcontext().prec == 3  # and the caller's context is left as it was

@@ -23,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 from ..i18n import MAX_PLAIN_DIGITS as MAX_PLAIN_DIGITS
-from ..i18n import Locale, format_number, label, plain_digits, reason, term
+from ..i18n import Locale, format_number, format_rupiah, label, plain_digits, reason, term
 from ..models import Baseline, TargetSpec
 from ..results import BudgetResult, CategoryRef, Figure
 
@@ -73,10 +73,9 @@ def number_text(value: Decimal, locale: Locale, *, grouping: bool = False) -> st
 
 def rupiah_text(value: Decimal, locale: Locale) -> str:
     """``Rp 12.364.293.866`` (id) or ``Rp 12,364,293,866`` (en); cents only when present."""
-    plain = value.is_finite() and plain_digits(value) <= MAX_PLAIN_DIGITS
-    if plain and value == value.to_integral_value():
-        value = value.quantize(Decimal(1), context=_SIGNIFICANT)
-    return "Rp " + number_text(value, locale, grouping=True)
+    if value.is_finite() and plain_digits(value) <= MAX_PLAIN_DIGITS:
+        return format_rupiah(value, locale)
+    return "Rp " + number_text(value, locale)
 
 
 def figure_text(
