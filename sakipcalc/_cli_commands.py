@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from ._atomic import write_atomically, write_bytes_atomically
-from ._cli_common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+from ._cli_common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, limits_of
 from ._loader import load_issues
 from ._paths import special_kind
 from ._spec import Spec
@@ -63,7 +63,9 @@ def _is_io_only(report: IssueReport) -> bool:
 def validate(args: argparse.Namespace, stdout: TextIO) -> int:
     special = _special_paths(args.paths)
     spec, report = (
-        (None, special) if special else load_issues(args.paths, allow_roots=args.allow_root)
+        (None, special)
+        if special
+        else load_issues(args.paths, allow_roots=args.allow_root, limits=limits_of(args))
     )
     if args.format == "json":
         payload = {
@@ -98,7 +100,12 @@ def _load_or_report(args: argparse.Namespace, stderr: TextIO) -> tuple[Spec | No
     spec, report = (
         (None, special)
         if special
-        else load_issues(args.paths, progress_stream=stderr, allow_roots=args.allow_root)
+        else load_issues(
+            args.paths,
+            progress_stream=stderr,
+            allow_roots=args.allow_root,
+            limits=limits_of(args),
+        )
     )
     if spec is None:
         _print_issues(report, stderr)

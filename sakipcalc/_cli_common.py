@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from .limits import Limits
+
 EXIT_OK = 0
 EXIT_PROBLEMS = 1  # the spec, data or figures have problems
 EXIT_USAGE = 2  # usage or file errors
@@ -18,3 +20,35 @@ def add_allow_root(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="a directory outside the spec that its imports may read (repeatable)",
     )
+    # For a spec you trust that is larger than the limits for specs from anyone.
+    parser.add_argument(
+        "--max-spec-mib",
+        type=_positive_int,
+        metavar="N",
+        help="raise the limit on the spec's total size (default 4 MiB; for a spec you trust)",
+    )
+    parser.add_argument(
+        "--max-formulas",
+        type=_positive_int,
+        metavar="N",
+        help="raise the limit on the number of formulas (default 5,000; for a spec you trust)",
+    )
+
+
+def limits_of(args: argparse.Namespace) -> Limits:
+    """The limits the command line asked for; unset options keep the defaults."""
+    mib = args.max_spec_mib
+    return Limits(
+        max_spec_bytes=None if mib is None else mib * 1024 * 1024,
+        max_formulas=args.max_formulas,
+    )
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not above 0")
+    return value

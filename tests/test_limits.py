@@ -231,3 +231,18 @@ def test_a_trusted_spec_may_raise_the_size_limit(
     assert [i.code for i in sakipcalc.validate(directory).errors] == ["spec-too-large"]
     spec = sakipcalc.load(directory, limits=limits.Limits(max_spec_bytes=1000))
     assert list(spec.indicators) == ["a", "b", "c"]
+
+
+def test_the_command_line_raises_the_size_limit_for_a_trusted_spec(
+    write_spec: WriteSpec, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sakipcalc._files
+
+    monkeypatch.setattr(sakipcalc._files, "MAX_TOTAL_BYTES", 100)  # the default, made small
+    directory = write_spec({"spec.yaml": THREE_FORMULAS})
+    refused = run_cli("validate", str(directory))
+    assert refused.code == 1 and "spec-too-large" in refused.out
+    raised = run_cli("validate", str(directory), "--max-spec-mib", "1")
+    assert raised.code == 0, raised.out
+    bad = run_cli("validate", str(directory), "--max-spec-mib", "0")
+    assert bad.code == 2 and "is not above 0" in bad.err

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .._atomic import write_atomically
-from .._cli_common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, add_allow_root
+from .._cli_common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, add_allow_root, limits_of
 
 __all__ = ["add_parser", "run"]
 
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from .. import SpecError, load
 
     try:
-        spec = load(*args.paths, allow_roots=args.allow_root)
+        spec = load(*args.paths, allow_roots=args.allow_root, limits=limits_of(args))
     except SpecError as exc:
         stderr.write(f"{exc}\nsakipcalc: the spec has errors; nothing was evaluated\n")
         return EXIT_PROBLEMS
