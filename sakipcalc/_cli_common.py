@@ -23,13 +23,13 @@ def add_allow_root(parser: argparse.ArgumentParser) -> None:
     # For a spec you trust that is larger than the limits for specs from anyone.
     parser.add_argument(
         "--max-spec-mib",
-        type=_positive_int,
+        type=positive_int,
         metavar="N",
         help="raise the limit on the spec's total size (default 4 MiB; for a spec you trust)",
     )
     parser.add_argument(
         "--max-formulas",
-        type=_positive_int,
+        type=positive_int,
         metavar="N",
         help="raise the limit on the number of formulas (default 5,000; for a spec you trust)",
     )
@@ -44,11 +44,12 @@ def limits_of(args: argparse.Namespace) -> Limits:
     )
 
 
-def _positive_int(text: str) -> int:
+def positive_int(text: str) -> int:
+    """An option's value that must be a whole number of at least 1."""
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"{text} is not above 0")
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value

@@ -27,6 +27,7 @@ and the longest text allowed, whatever the file holds.
 
 from __future__ import annotations
 
+import abc
 import posixpath
 import re
 import zipfile
@@ -149,7 +150,7 @@ def _is_sheet(name: str, sheets: dict[str, str]) -> bool:
 # ------------------------------------------------------------------ streaming
 
 
-class _Stream:
+class _Stream(abc.ABC):
     """An expat parse of one ZIP part, fed in chunks; subclasses handle elements."""
 
     part = ""
@@ -184,14 +185,14 @@ class _Stream:
     def _end_element(self, name: str) -> None:
         self.end(name.rpartition(" ")[2])
 
-    def start(self, tag: str, attributes: dict[str, str]) -> None:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def start(self, tag: str, attributes: dict[str, str]) -> None: ...
 
-    def end(self, tag: str) -> None:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def end(self, tag: str) -> None: ...
 
-    def text(self, data: str) -> None:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def text(self, data: str) -> None: ...
 
 
 def _local_attributes(attributes: dict[str, str]) -> dict[str, str]:

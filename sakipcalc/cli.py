@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
 from . import __version__
-from ._cli_common import EXIT_OK, EXIT_USAGE, add_allow_root
+from ._cli_common import EXIT_OK, EXIT_USAGE, add_allow_root, positive_int
 from ._terminal import printable
 from .errors import OutputError, PeriodError, SakipError
 from .i18n import LOCALES
@@ -74,16 +74,6 @@ class _Exit(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
 
 
 def _period(text: str) -> Period:
@@ -167,7 +157,7 @@ def _parser() -> _Parser:
 
     test = sub.add_parser("test", help="property-test every indicator's invariants")
     _spec_arguments(test)
-    test.add_argument("--examples", type=_positive_int, default=100, help="examples per invariant")
+    test.add_argument("--examples", type=positive_int, default=100, help="examples per invariant")
     test.add_argument("--seed", type=int, default=0)
 
     # The columnar path for many units; its optional libraries load only when it runs.
@@ -216,24 +206,30 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             (stdout if exc.status == 0 else stderr).write(exc.message)
         return exc.status
     # The commands load the spec models; imported only now, so that --help stays quick.
-    from . import _cli_commands as commands
+    from ._cli_commands import (
+        check_command,
+        data_command,
+        evaluate_command,
+        test_command,
+        validate,
+    )
 
     try:
         if args.command == "validate":
-            return _flushed(commands.validate(args, stdout), stdout)
+            return _flushed(validate(args, stdout), stdout)
         if args.command == "schema":
             from ._schema import schema_text
 
             stdout.write(schema_text())
             return _flushed(EXIT_OK, stdout)
         if args.command == "evaluate":
-            return _flushed(commands.evaluate_command(args, stdout, stderr), stdout)
+            return _flushed(evaluate_command(args, stdout, stderr), stdout)
         if args.command == "check":
-            return _flushed(commands.check_command(args, stdout, stderr), stdout)
+            return _flushed(check_command(args, stdout, stderr), stdout)
         if args.command == "test":
-            return _flushed(commands.test_command(args, stdout, stderr), stdout)
+            return _flushed(test_command(args, stdout, stderr), stdout)
         if args.command == "data":
-            return commands.data_command(args, stderr)
+            return data_command(args, stderr)
         if args.command == "batch":
             from .batch import cli as batch_cli
 

@@ -7,6 +7,7 @@ not, why (``reason``) and which inputs were missing (``missing``).
 
 from __future__ import annotations
 
+import abc
 import difflib
 import enum
 from dataclasses import dataclass, field
@@ -125,7 +126,7 @@ class Figure:
 _TRACE_SLOT = Figure.__dict__["trace"]
 
 
-class LazyTraceFigure(Figure):
+class LazyTraceFigure(Figure, abc.ABC):
     """A :class:`Figure` whose trace is written only when first read.
 
     Most traces of a large evaluation are never read, and writing them was a
@@ -155,9 +156,9 @@ class LazyTraceFigure(Figure):
         Figure.__init__(self, status, raw, rounded, grade, reason, missing)
         _TRACE_SLOT.__set__(self, trace)
 
+    @abc.abstractmethod
     def write_trace(self, recipe: tuple[Any, ...]) -> str:
-        """The trace from ``recipe`` and this figure's fields."""
-        raise NotImplementedError
+        """The trace from ``recipe`` and this figure's fields (each kind of trace writes its own)."""
 
     def _get_trace(self) -> str:
         value = _TRACE_SLOT.__get__(self, Figure)

@@ -245,4 +245,4 @@ def test_the_command_line_raises_the_size_limit_for_a_trusted_spec(
     raised = run_cli("validate", str(directory), "--max-spec-mib", "1")
     assert raised.code == 0, raised.out
     bad = run_cli("validate", str(directory), "--max-spec-mib", "0")
-    assert bad.code == 2 and "is not above 0" in bad.err
+    assert bad.code == 2 and "must be at least 1, got 0" in bad.err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 from decimal import Decimal, InvalidOperation, Overflow
 from typing import Any
 
@@ -50,7 +51,7 @@ class _FormulaFigure(LazyTraceFigure):
         return f"{formula.substitute(values)} = {shown} → {format(self.rounded, 'f')}"
 
 
-class Realiser:
+class Realiser(abc.ABC):
     """The rules of realisation; :class:`~.evaluator.Evaluator` adds when each is computed."""
 
     def __init__(self, spec: Spec, data: DataSet) -> None:
@@ -58,12 +59,13 @@ class Realiser:
         self.data = data
         self.inputs = Inputs(spec, data)
 
+    @abc.abstractmethod
     def value(self, indicator_id: str, period: Period) -> Computed:
         """The realisation of ``indicator_id`` in ``period``, as computed once."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def warn(self, issue: Issue) -> None:
-        raise NotImplementedError
+        """Record a warning found while computing (the evaluator keeps them in order)."""
 
     def compute(self, indicator: Indicator, period: Period) -> Computed:
         """The realisation of ``indicator`` in ``period``; dependencies are asked through value()."""

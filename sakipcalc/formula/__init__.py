@@ -38,7 +38,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from . import _simpleeval
 from ._inputs import NameInfo, NameKind, Position, Slot
 from ._operators import (
     EXACT_CONTEXT,
@@ -49,6 +48,7 @@ from ._operators import (
     ZeroDenominator,
 )
 from ._simpleeval import SimpleevalTree
+from ._simpleeval import build as build_simpleeval
 from ._syntax import MAX_FORMULA_DEPTH, MAX_FORMULA_NODES, Checker, Refused, Unparser
 
 __all__ = [
@@ -177,7 +177,7 @@ def compile_formula(text: str, names: Mapping[str, NameInfo]) -> CompiledFormula
 
 def simpleeval_tree(formula: CompiledFormula) -> SimpleevalTree:
     """``formula`` prepared for simpleeval: build once, then ``.evaluate(slot_values)`` often."""
-    return _simpleeval.build(formula.source, formula._node_slot, formula._numbers)
+    return build_simpleeval(formula.source, formula._node_slot, formula._numbers)
 
 
 def _refuse_text(text: str) -> FormulaProblem | None:
