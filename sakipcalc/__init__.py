@@ -55,7 +55,8 @@ Evaluation and results
     _jsonable         results as plain JSON data
 Users of results
     check/            reconciliation (reviu): every printed figure recomputed
-    testing           Hypothesis strategies and invariants for spec authors
+    testing           Hypothesis invariants and their runner, for spec authors
+    _testing_data     Hypothesis strategies: generated data that fits a spec
     batch/            one spec over many units, exactly, on DuckDB (sqlglot plan)
     _import*          CSV / XLSX data in (tables, rows, values, merge; XLSX scanned first)
     _xlsx_scan        a workbook's size checked before openpyxl parses it

@@ -23,29 +23,36 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, TextIO, assert_never
+from typing import Any, TextIO
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from ._exact import exact_sum, own_context
+from ._exact import own_context
 from ._loader import load
 from ._progress import progress
-from ._spec import DataSet, DataValue, Grade, Spec
+from ._spec import DataSet, DataValue, Spec
+from ._testing_data import (
+    PERIOD,
+    data_for,
+    decimal_places,
+    indicator_data,
+    needed_names,
+    plan_for,
+    total,
+)
 from ._types import Period
 from .engine import Evaluator, achievement, aggregate
 from .limits import MAX_GENERATED_CATEGORIES
 from .models import (
     AchievementFrom,
-    Domain,
     Indicator,
     Polarity,
     Rollup,
     Rounding,
     TargetSpec,
-    Variable,
 )
 from .results import Figure, Status
 from .rounding import DECIMAL_CONTEXT, effective_rounding, round_value, show_raw
@@ -58,163 +65,6 @@ __all__ = [
     "pytest_cases",
     "run_invariants",
 ]
-
-PERIOD = "2022"
-# The units the loader reads as a percentage (its _PERCENT_UNITS); generated values lie in 0–100.
-_PERCENT_UNITS = frozenset({"%", "persen", "percent"})
-_BIG_COUNT = 10**12
-
-
-# ---------------------------------------------------------------- strategies
-
-
-def _decimal_places(low: int, high: int, places: int) -> st.SearchStrategy[Decimal]:
-    scale = 10**places
-    return st.integers(low * scale, high * scale).map(lambda n: Decimal(n).scaleb(-places))
-
-
-def _number(variable_domain: Domain, edges: bool) -> st.SearchStrategy[Decimal]:
-    base: st.SearchStrategy[Decimal]
-    match variable_domain:
-        case Domain.COUNT:
-            counts = st.integers(0, 10**7)
-            edge = st.sampled_from([0, 1, _BIG_COUNT])
-            return (st.one_of(edge, counts) if edges else counts).map(Decimal)
-        case Domain.PERCENTAGE:
-            base = _decimal_places(0, 100, 2)
-            return st.one_of(st.sampled_from([Decimal(0), Decimal(100)]), base) if edges else base
-        case Domain.RUPIAH:
-            base = _decimal_places(0, 10**11, 2)
-            return st.one_of(st.just(Decimal(0)), base) if edges else base
-        case Domain.SCORE:
-            return _decimal_places(0, 100, 2)
-        case Domain.NUMBER | Domain.GRADE:  # a grade's labels are drawn elsewhere
-            base = _decimal_places(-(10**6), 10**6, 4)
-            return st.one_of(st.just(Decimal(0)), base) if edges else base
-        case _:
-            assert_never(variable_domain)
-
-
-@dataclass(frozen=True, slots=True)
-class _Plan:
-    """What to generate: variables, direct indicators, and subset (part ≤ whole) pairs."""
-
-    variables: tuple[Variable, ...]
-    direct: tuple[Indicator, ...]
-    subsets: Mapping[str, str]  # part -> whole
-
-
-def _plan(spec: Spec, names: set[str] | None) -> _Plan:
-    subsets: dict[str, str] = {}
-    for indicator in spec.indicators.values():
-        for invariant in indicator.invariants:
-            if invariant.subset is not None:
-                part, whole = invariant.subset
-                subsets[part] = whole
-    variables = tuple(v for v in spec.variables.values() if names is None or v.id in names)
-    if names is not None:  # a part needs its whole to be generated first
-        extra = {subsets[v.id] for v in variables if v.id in subsets}
-        variables = tuple(v for v in spec.variables.values() if v.id in names or v.id in extra)
-    wholes_first = sorted(variables, key=lambda v: v.id in subsets)
-    direct = tuple(
-        i
-        for i in spec.indicators.values()
-        if i.formula is None and (names is None or i.id in names)
-    )
-    return _Plan(tuple(wholes_first), direct, subsets)
-
-
-def _needed_names(spec: Spec, indicator_id: str) -> set[str]:
-    needed: set[str] = set()
-    stack = [indicator_id]
-    while stack:
-        current = stack.pop()
-        if current in needed:
-            continue
-        needed.add(current)
-        formula = spec.formulas.get(current)
-        if formula is not None:
-            stack.extend(formula.references)
-    return needed
-
-
-@st.composite
-def _data(draw: Any, spec: Spec, plan: _Plan, edges: bool, period: str) -> DataSet:
-    values: dict[str, DataValue] = {}
-    for variable in plan.variables:
-        whole_id = plan.subsets.get(variable.id)
-        whole = values.get(whole_id) if whole_id is not None else None
-        per_category = (
-            isinstance(whole, Mapping)
-            and whole_id is not None
-            and spec.variables[whole_id].breakdown == variable.breakdown
-        )
-        # A part of a whole with other categories (or none) is bounded by its total.
-        remaining = _total(whole) if whole is not None and not per_category else None
-        if remaining is not None:
-            remaining = max(remaining, Decimal(0))  # a negative whole leaves no room
-        if variable.breakdown is not None:
-            cells: dict[str, Decimal | None] = {}
-            for category in spec.variable_categories(variable.id):
-                limit = whole.get(category) if per_category and isinstance(whole, Mapping) else None
-                if limit is not None:
-                    limit = max(limit, Decimal(0))
-                if remaining is not None:
-                    limit = remaining
-                if limit is not None:
-                    cell: Decimal | None = Decimal(draw(st.integers(0, int(limit))))
-                    if edges and draw(st.booleans()):
-                        cell = limit  # numerator equal to denominator
-                else:
-                    cell = draw(_number(variable.domain, edges))
-                if edges and draw(st.integers(0, 9)) == 0:
-                    cell = None  # a missing category
-                if remaining is not None and cell is not None:
-                    remaining -= cell
-                cells[category] = cell
-            values[variable.id] = cells
-        elif variable.domain is Domain.GRADE:
-            scale = spec.compiled_scales[variable.scale or ""]
-            values[variable.id] = Grade(draw(st.sampled_from(scale.labels)))
-        elif remaining is not None and variable.domain is Domain.COUNT:
-            values[variable.id] = Decimal(draw(st.integers(0, int(remaining))))
-        else:
-            values[variable.id] = draw(_number(variable.domain, edges))
-    for indicator in plan.direct:
-        if indicator.scale is not None:
-            scale = spec.compiled_scales[indicator.scale]
-            values[indicator.id] = Grade(draw(st.sampled_from(scale.labels)))
-        elif indicator.unit.strip().lower() in _PERCENT_UNITS:
-            values[indicator.id] = draw(_number(Domain.PERCENTAGE, edges))
-        else:
-            values[indicator.id] = draw(_number(Domain.COUNT, edges))
-    return DataSet({period: values})
-
-
-def _total(value: DataValue) -> Decimal:
-    """A scalar's value, or the sum of a breakdown's given categories."""
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, Mapping):
-        return exact_sum(v for v in value.values() if v is not None)
-    return Decimal(0)
-
-
-def data_for(
-    spec: Spec, *, period: str = PERIOD, edges: bool = False
-) -> st.SearchStrategy[DataSet]:
-    """Realisation data for every variable and direct indicator of ``spec``."""
-    return _data(spec, _plan(spec, None), edges, period)
-
-
-def indicator_data(
-    spec: Spec, indicator_id: str, *, period: str = PERIOD, edges: bool = False
-) -> st.SearchStrategy[DataSet]:
-    """Data for just what one indicator's formula needs (and what that needs)."""
-    return _data(spec, _plan(spec, _needed_names(spec, indicator_id)), edges, period)
-
-
-# ---------------------------------------------------------------- invariants
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,17 +150,17 @@ def _bump(
                 continue
             if isinstance(whole, Mapping) and whole_id is not None:
                 same = spec.variables[whole_id].breakdown == spec.variables[variable].breakdown
-                limit = whole.get(category) if same else _total(whole) - _total(current) + cell
+                limit = whole.get(category) if same else total(whole) - total(current) + cell
                 if limit is None or cell + 1 > limit:
                     continue
-            elif whole is not None and _total(current) + 1 > _total(whole):
+            elif whole is not None and total(current) + 1 > total(whole):
                 return None
             cells[category] = cell + 1
             values[variable] = cells
             return DataSet({period: values}), f"{variable}[{category}]"
         return None
     if isinstance(current, Decimal):
-        if whole is not None and current + 1 > _total(whole):
+        if whole is not None and current + 1 > total(whole):
             return None
         values[variable] = current + 1
         return DataSet({period: values}), variable
@@ -322,8 +172,8 @@ def _indicator_checks(
 ) -> list[tuple[str, Callable[[DataSet, Any], None]]]:
     """(name, check(data, draw_random)) for every invariant of one indicator."""
     checks: list[tuple[str, Callable[[DataSet, Any], None]]] = []
-    needed = _needed_names(spec, indicator.id)
-    subsets = _plan(spec, None).subsets
+    needed = needed_names(spec, indicator.id)
+    subsets = plan_for(spec, None).subsets
     rounding = effective_rounding(spec.info.rounding, indicator.rounding)
 
     def never_raises(data: DataSet, rnd: Any) -> None:
@@ -418,9 +268,9 @@ def _polarity_check(indicator: Indicator, rounding: Rounding) -> Callable[[Any],
     """More realisation gives more achievement (higher is better) or less (lower)."""
 
     def check(draw: Any) -> None:
-        target = draw(_decimal_places(1, 1000, 2))
-        low = draw(_decimal_places(0, 2000, 2))
-        high = low + draw(_decimal_places(0, 1000, 2))
+        target = draw(decimal_places(1, 1000, 2))
+        low = draw(decimal_places(0, 2000, 2))
+        high = low + draw(decimal_places(0, 1000, 2))
         if low == 0 and indicator.lower_rule.value == "inverse":
             return
         spec_target = TargetSpec(value=target)
@@ -451,7 +301,7 @@ def _polarity_check(indicator: Indicator, rounding: Rounding) -> Callable[[Any],
 
 def _mean_rollup_check(spec: Spec) -> Callable[[Any], None]:
     def check(draw: Any) -> None:
-        values = draw(st.lists(_decimal_places(0, 300, 2), min_size=1, max_size=12))
+        values = draw(st.lists(decimal_places(0, 300, 2), min_size=1, max_size=12))
         parts = [
             (f"m{i}", None, Figure(Status.OK), Figure(Status.OK, raw=v, rounded=v))
             for i, v in enumerate(values)
@@ -608,7 +458,7 @@ def _too_large_to_generate(spec: Spec, indicator_id: str) -> str | None:
     :data:`~sakipcalc.limits.MAX_GENERATED_CATEGORIES` an example outgrows its
     buffer (the run would end, minutes later, in ``Unsatisfiable``).
     """
-    for variable in _plan(spec, _needed_names(spec, indicator_id)).variables:
+    for variable in plan_for(spec, needed_names(spec, indicator_id)).variables:
         name = variable.id
         count = len(spec.variable_categories(name))
         if count > MAX_GENERATED_CATEGORIES:
@@ -647,14 +497,14 @@ def _subset_in_own_data(spec: Spec) -> list[InvariantFailure]:
                                     f"{part}[{category}] = {cell}\n{whole}[{category}] = {limit}",
                                 )
                             )
-                elif not same and _total(p) > _total(w):
+                elif not same and total(p) > total(w):
                     out.append(
                         InvariantFailure(
                             indicator.id,
                             f"subset {part} ≤ {whole}",
                             f"in the spec's data for {period}, the total of {part} "
-                            f"({_total(p)}) exceeds the total of {whole} ({_total(w)})",
-                            f"total {part} = {_total(p)}\ntotal {whole} = {_total(w)}",
+                            f"({total(p)}) exceeds the total of {whole} ({total(w)})",
+                            f"total {part} = {total(p)}\ntotal {whole} = {total(w)}",
                         )
                     )
     return out
