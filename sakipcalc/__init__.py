@@ -35,6 +35,7 @@ Files and YAML
 Models and merge
     _model_enums      the enumerations of the spec format
     _model_parts      the base model; rounding, target, baseline and invariant parts
+    _model_report     report-only parts: national standard, narrative, table numbering
     models            frozen pydantic models of the spec format: shape only
     _schema           the JSON Schema of spec files
     _pydantic_issues  pydantic's errors as issues that point into the YAML

@@ -39,6 +39,7 @@ from ._model_parts import (
     TargetSpec,
     ZeroTargetPolicy,
 )
+from ._model_report import Narrative, NarrativeByPeriod, NationalStandard, ReportLayout
 from ._types import Dec, Flag, Ident, IndicatorCap, Int, Period, SpecCap, Text
 
 __all__ = [
@@ -64,6 +65,8 @@ __all__ = [
     "Link",
     "LowerRule",
     "Model",
+    "Narrative",
+    "NationalStandard",
     "NegativeRule",
     "Objective",
     "OrgLevel",
@@ -72,6 +75,7 @@ __all__ = [
     "Polarity",
     "QuarterRule",
     "RangeTarget",
+    "ReportLayout",
     "Reported",
     "Rollup",
     "Rounding",
@@ -200,6 +204,10 @@ class Indicator(Model):
     weight: Dec | None = Field(None, ge=0)
     invariants: tuple[Invariant, ...] = ()
     description: Text | None = None
+    national_standard: NationalStandard | None = None
+    narrative: NarrativeByPeriod = Field(
+        default_factory=dict, description="per reporting year: causes, actions, analysis"
+    )
 
     @property
     def is_percent(self) -> bool:
@@ -214,6 +222,9 @@ class Goal(Model):
     name: Text
     indicators: tuple[Ident, ...] = ()
     rollup: Rollup | None = None
+    narrative: NarrativeByPeriod = Field(
+        default_factory=dict, description="per reporting year: causes, actions, analysis"
+    )
 
 
 class Objective(Model):
@@ -224,6 +235,9 @@ class Objective(Model):
     goal: Ident | None = None
     indicators: tuple[Ident, ...] = ()
     rollup: Rollup | None = None
+    narrative: NarrativeByPeriod = Field(
+        default_factory=dict, description="per reporting year: causes, actions, analysis"
+    )
 
 
 class AgreementItem(Model):
@@ -300,6 +314,7 @@ class SpecInfo(Model):
         description="number format of imported CSV and XLSX data: id (75.695 and 13,32) or "
         "en (75,695 and 13.32)",
     )
+    report: ReportLayout | None = None
 
 
 class Reported(Model):
@@ -323,6 +338,7 @@ class Reported(Model):
     spent: Dec | None = None
     absorption: Dec | None = None
     places: Int | None = Field(None, ge=0, le=10)
+    label: Text | None = Field(None, description="the printed row label, as the report shows it")
     note: Text | None = None
 
 

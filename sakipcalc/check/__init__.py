@@ -14,6 +14,7 @@ silently accepted.
     figures.py  printed realisations, achievements and expression values
     amounts.py  printed budget amounts and declared totals
     targets.py  targets compared between the plan and the report's tables
+    review.py   the discrepancies grouped into distinct findings, for the report
 """
 
 from __future__ import annotations
