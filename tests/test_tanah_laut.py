@@ -522,6 +522,26 @@ def test_budget_totals(report: EvaluationReport) -> None:
     assert lines["prog_rehsos"].absorption.rounded == D("20.64")
 
 
+def test_efficiency_is_mean_capaian_minus_absorption(report: EvaluationReport) -> None:
+    # Computed by sakipcalc (the report prints no efficiency): the mean capaian of the
+    # kegiatan's linked indicators minus its absorption, half-up to 2 places.
+    kegiatan = {c.id: c for b in report.budget for c in b.children}
+    rehsos = kegiatan["keg_rehsos_dasar"]
+    # capaian 41,42 (L4969) · 53,28 (L4374) · 100 · 18,44 (half-up of 18,4353…), over 4;
+    # absorption 972879755 / 4712818176 × 100 = 20.643… → 20.64
+    # (213.14 / 4 = 53.285) − 20.64 = 32.645 → 32.65: "Efisien" (above +5)
+    assert rehsos.efficiency is not None and rehsos.efficiency.rounded == D("32.65")
+    assert rehsos.efficiency_category is not None
+    assert rehsos.efficiency_category.label == "efisien"
+    # Pengelolaan Data FM: capaian of pmks_mandiri 53,28 and data_terpadu 97,27:
+    # 150.55 / 2 = 75.275; absorption 6724960206 / 6816211492 × 100 = 98.661… → 98.66;
+    # 75.275 − 98.66 = −23.385 → −23.39 half-up (away from zero): "tidak efisien" (below −5)
+    data_fm = kegiatan["keg_pengelolaan_data_fm"]
+    assert data_fm.efficiency is not None and data_fm.efficiency.rounded == D("-23.39")
+    assert data_fm.efficiency_category is not None
+    assert data_fm.efficiency_category.label == "tidak_efisien"
+
+
 PROBE_FORMULAS = {
     # id: (formula, hand-computed value), with the report's line
     # stage I, Pelaihari: 1039 / 1433 × 100 = 72.50523… → 72.51 (truncation would give 72.50)
