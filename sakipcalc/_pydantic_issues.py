@@ -8,6 +8,7 @@ one applies.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -98,17 +99,33 @@ def _is_internal_loc(part: Any) -> bool:
 
 def _allowed_keys(model: type[BaseModel], loc: PathKey) -> list[str]:
     current: Any = model
+    map_key_next = False  # the part after a mapping field is a key (``narrative.2022``)
     for part in loc:
         if isinstance(part, int):
+            continue
+        if map_key_next:
+            map_key_next = False
             continue
         fields = getattr(current, "model_fields", None)
         if fields is None or part not in fields:
             return []
-        current = _model_in(fields[part].annotation)
+        annotation = fields[part].annotation
+        current = _model_in(annotation)
         if current is None:
             return []
+        map_key_next = _is_mapping(annotation)
     fields = getattr(current, "model_fields", None)
     return sorted(fields) if fields else []
+
+
+def _is_mapping(annotation: Any) -> bool:
+    """Whether an annotation such as ``FrozenMap[Period, Narrative] | None`` is a mapping."""
+    origin = getattr(annotation, "__origin__", None)
+    if isinstance(origin, type) and issubclass(origin, Mapping):
+        return True
+    if origin is not None and getattr(annotation, "__metadata__", None) is not None:
+        return _is_mapping(origin)
+    return any(_is_mapping(arg) for arg in getattr(annotation, "__args__", ()) or ())
 
 
 def _model_in(annotation: Any) -> Any:

@@ -1842,3 +1842,53 @@ def test_printed_figures_that_fit_no_subject_are_refused(write_spec: WriteSpec) 
         ("reported-field", "reported[0].value"),
         ("reported-field", "reported[0].realisation"),
     ]
+
+
+# ------------------------------------------------ report-only parts
+
+
+def test_national_standard_is_checked_like_a_target(check: Check) -> None:
+    extra = '    national_standard: {value: 150, source: "SPM"}\n'
+    report = check(PERCENT_ITEMS.format(unit="%", target="90", extra=extra))
+    issue = only(report, "percentage-out-of-range")
+    assert issue.message == "percentage target 150 is outside 0–100"
+    assert issue.path == "indicators[0].national_standard.value"
+    assert at(issue) == ("items.yaml", 6, 32)
+
+
+def test_national_standard_grade_needs_a_scale(check: Check) -> None:
+    extra = '    national_standard: {value: BB, source: "PermenPANRB"}\n'
+    report = check(PERCENT_ITEMS.format(unit="nilai", target="90", extra=extra))
+    assert only(report, "grade-without-scale").path == "indicators[0].national_standard.value"
+
+
+def test_a_national_standard_needs_its_source(check: Check) -> None:
+    report = check(
+        PERCENT_ITEMS.format(unit="%", target="90", extra="    national_standard: {value: 100}\n")
+    )
+    assert "national_standard.source" in report.format()
+    assert report.has_errors
+
+
+def test_narrative_outside_the_plan_points_at_its_year(check: Check) -> None:
+    extra = "    narrative:\n      2032: {causes: hujan}\n"
+    report = check(PERCENT_ITEMS.format(unit="%", target="90", extra=extra))
+    issue = only(report, "narrative-outside-plan")
+    assert issue.message == "narrative for 2032 is outside the plan 2019–2023"
+    assert at(issue) == ("items.yaml", 7, 7)
+
+
+def test_an_empty_narrative_is_an_error(check: Check) -> None:
+    items = (
+        "indicators:\n  - {id: a, name: A, unit: orang}\n"
+        "objectives:\n  - id: s1\n    name: Sasaran\n    indicators: [a]\n"
+        "    narrative: {2022: {}}\n"
+    )
+    issue = only(check(items), "empty-narrative")
+    assert issue.path == "objectives[0].narrative.2022"
+
+
+def test_narrative_keys_are_strict(check: Check) -> None:
+    extra = "    narrative:\n      2022: {cause: hujan}\n"
+    report = check(PERCENT_ITEMS.format(unit="%", target="90", extra=extra))
+    assert "causes" in report.format()  # the unknown key is answered with the known one
