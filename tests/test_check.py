@@ -511,11 +511,40 @@ def test_absorption_of_a_zero_ceiling_is_not_checkable(checked: Checked) -> None
         "budget:\n"
         "  - {year: 2022, programs: [{id: p, name: P, ceiling: 0, spent: 0}]}\n"
         "reported:\n"
-        '  - {source: T, period: "2022", budget_line: p, absorption: 0}\n'
+        '  - {source: T, period: "2022", budget_line: p, absorption: 5}\n'
     )
     result = checked(text)
-    assert rows(result) == [("not-checkable", "p", "absorption", "2022", "T", "0", "n/a")]
+    assert rows(result) == [("not-checkable", "p", "absorption", "2022", "T", "5", "n/a")]
     assert result.discrepancies[0].note == "zero ceiling"
+
+
+def test_absorption_of_a_zero_ceiling_printed_as_0_is_undefined_printed(checked: Checked) -> None:
+    # 0 / 0: no absorption exists, and the report prints 0 % for it ("tidak dapat
+    # dihitung, dicetak 0"), a discrepancy of its own rather than a figure left unchecked.
+    text = BARE + (
+        "budget:\n"
+        "  - {year: 2022, programs: [{id: p, name: P, ceiling: 0, spent: 0}]}\n"
+        "reported:\n"
+        '  - {source: T, period: "2022", budget_line: p, absorption: 0.00}\n'
+    )
+    result = checked(text)
+    assert rows(result) == [("undefined-printed", "p", "absorption", "2022", "T", "0.00", "n/a")]
+
+
+def test_a_ratio_of_zero_by_zero_printed_as_0_is_undefined_printed(checked: Checked) -> None:
+    # 2021: 0 served of 0: the realisation and so its achievement have no value; both are
+    # printed 0. Missing data printed as 0 stays not checkable: nothing says it is 0/0.
+    text = RATIO.replace('"2021": {served: 1, total: 3}', '"2021": {served: 0, total: 0}')
+    result = checked(
+        text + "reported:\n"
+        '  - {source: T, period: "2021", indicator: pct, realisation: 0, achievement: 0}\n'
+        '  - {source: U, period: "2020", indicator: pct, realisation: 0}\n'
+    )
+    assert [(kind_of(d), spelled(d.what), d.recomputed) for d in result.discrepancies] == [
+        ("undefined-printed", "realisation", "n/a"),
+        ("undefined-printed", "achievement", "n/a"),
+        ("not-checkable", "realisation", "n/a"),
+    ]
 
 
 def test_printed_totals_for_a_year_without_a_budget_are_not_checkable(checked: Checked) -> None:

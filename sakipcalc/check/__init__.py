@@ -22,13 +22,11 @@ from __future__ import annotations
 import dataclasses
 import decimal
 import json
-import re
-from decimal import Decimal
 
 from .._data import check_dataset
 from .._spec import Spec
 from ..engine import Evaluator
-from ..i18n import Locale, format_number, label, reason, term, trace
+from ..i18n import Locale, label, term
 from ..models import Reported
 from ..rounding import DECIMAL_CONTEXT
 from .amounts import (
@@ -40,6 +38,7 @@ from .amounts import (
 from .figures import reported_expr, reported_indicator
 from .tally import CheckResult, Discrepancy, DiscrepancyKind, Measure, Tally
 from .targets import targets_across_tables
+from .wording import note_text, subject_text, value_text
 
 __all__ = [
     "CheckResult",
@@ -78,35 +77,6 @@ def _reported(spec: Spec, evaluator: Evaluator, tally: Tally, item: Reported) ->
         reported_budget_year(spec, tally, item)
 
 
-_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
-_BUDGET_SUBJECT = re.compile(r"budget ([0-9]{4})")
-
-
-def _value(text: str, locale: Locale) -> str:
-    """A compared value (``73.78``, ``4712818176``, ``80–90``, ``BB``) in ``locale``."""
-    if locale == "en":
-        return text
-    if _NUMBER.fullmatch(text):
-        return format_number(Decimal(text), locale, grouping=True)
-    if text == "n/a":
-        return label("n_a", locale)
-    return trace(text, locale)  # a range or a grade: decimal commas only
-
-
-def _subject(text: str, locale: Locale) -> str:
-    budget = _BUDGET_SUBJECT.fullmatch(text)
-    if budget is None or locale == "en":
-        return text
-    return f"{label('budget', locale).lower()} {budget[1]}"
-
-
-def _note(text: str, locale: Locale) -> str:
-    # A note is a reason ("the printed target differs …"), a calculation trace, or
-    # a reason followed by a trace; what no reason pattern knows is read as a trace.
-    translated = reason(text, locale)
-    return trace(translated, locale) if locale != "en" else translated
-
-
 def render_check_table(result: CheckResult, *, locale: Locale = "en") -> str:
     """One block per discrepancy: long expressions and sources stay readable.
 
@@ -137,13 +107,13 @@ def render_check_table(result: CheckResult, *, locale: Locale = "en") -> str:
         compared = "check_against" if d.kind is DiscrepancyKind.TARGET else "check_recomputed"
         lines += [
             "",
-            f"{kind}: {_subject(d.subject, locale)} — {what}{period}",
+            f"{kind}: {subject_text(d.subject, locale)} — {what}{period}",
             f"  {field('check_source')}{d.source}",
-            f"  {field('check_reported')}{_value(d.reported, locale)}",
-            f"  {field(compared)}{_value(d.recomputed, locale)}",
+            f"  {field('check_reported')}{value_text(d.reported, locale)}",
+            f"  {field(compared)}{value_text(d.recomputed, locale)}",
         ]
         if d.note:
-            lines.append(f"  {field('check_note')}{_note(d.note, locale)}")
+            lines.append(f"  {field('check_note')}{note_text(d.note, locale)}")
     return "\n".join(lines) + "\n"
 
 
