@@ -15,6 +15,9 @@ silently accepted.
     amounts.py  printed budget amounts and declared totals
     targets.py  targets compared between the plan and the report's tables
     review.py   the discrepancies grouped into distinct findings, for the report
+    causes.py   the likely cause of a discrepancy, read from the numbers
+    report.py   the findings in check's table and JSON output
+    wording.py  values, subjects and notes in a locale
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import decimal
 import json
+from typing import TYPE_CHECKING
 
 from .._data import check_dataset
 from .._spec import Spec
@@ -39,6 +43,9 @@ from .figures import reported_expr, reported_indicator
 from .tally import CheckResult, Discrepancy, DiscrepancyKind, Measure, Tally
 from .targets import targets_across_tables
 from .wording import note_text, subject_text, value_text
+
+if TYPE_CHECKING:  # review.py imports this package
+    from .review import Review
 
 __all__ = [
     "CheckResult",
@@ -77,8 +84,15 @@ def _reported(spec: Spec, evaluator: Evaluator, tally: Tally, item: Reported) ->
         reported_budget_year(spec, tally, item)
 
 
-def render_check_table(result: CheckResult, *, locale: Locale = "en") -> str:
-    """One block per discrepancy: long expressions and sources stay readable.
+def render_check_table(
+    result: CheckResult, *, locale: Locale = "en", review: Review | None = None
+) -> str:
+    """The distinct findings of ``review`` by cause, then one block per discrepancy.
+
+    With a ``review`` (of the same check), the summary says how many distinct
+    findings the discrepant cells are, and each finding is listed under its
+    likely cause with the printed row label. The blocks that follow keep long
+    expressions and sources readable.
 
     In ``id`` every word is Indonesian and numbers take the decimal comma and
     grouped thousands (``4.712.818.176``); subjects (indicator ids,
@@ -98,6 +112,11 @@ def render_check_table(result: CheckResult, *, locale: Locale = "en") -> str:
             discrepancies=len(result.discrepancies),
         )
     ]
+    if review is not None and review.findings:
+        from .report import findings_lines  # it imports review, which imports this package
+
+        lines += findings_lines(review, locale)
+        lines += ["", f"{label('check_cells', locale)}:"]
     for d in result.discrepancies:
         period = f" {d.period}" if d.period else ""
         # term(): a kind or measure added later reads as its code until it has a label.
@@ -117,6 +136,12 @@ def render_check_table(result: CheckResult, *, locale: Locale = "en") -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_check_json(result: CheckResult) -> str:
+def render_check_json(result: CheckResult, review: Review | None = None) -> str:
+    """The check as JSON; a ``review`` adds ``distinct_findings`` and ``findings``."""
     # Every field is text, a number or a StrEnum, which JSON writes as its value.
-    return json.dumps(dataclasses.asdict(result), ensure_ascii=False, indent=2) + "\n"
+    payload = dataclasses.asdict(result)
+    if review is not None:
+        from .report import findings_json
+
+        payload |= findings_json(result, review)
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"

@@ -74,8 +74,10 @@ class Finding:
     # What reproduces the printed figure under the cause (canonical text): the
     # unweighted mean of the rows, or the other target the achievement follows from.
     basis: str = ""
-    # Every row label of the finding (two for swapped cells), row_label first.
+    # Every row label of the finding (two for swapped cells), row_label first, and
+    # the subject (indicator id, expression, budget line) each labels.
     row_labels: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,7 +243,8 @@ def _finding(
     items: dict[tuple[str, str], Reported],
 ) -> Finding:
     labels: list[str] = []
-    for subject in dict.fromkeys(d.subject for d in cells):
+    subjects = tuple(dict.fromkeys(d.subject for d in cells))
+    for subject in subjects:
         printed = [
             item.label
             for d in cells
@@ -263,6 +266,7 @@ def _finding(
         discrepancies=tuple(cells),
         basis=diagnosis.basis,
         row_labels=tuple(labels),
+        subjects=subjects,
     )
 
 
