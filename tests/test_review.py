@@ -165,6 +165,22 @@ def test_a_total_row_of_unweighted_means_is_one_finding(reviewed: Reviewed) -> N
     assert finding.row_labels == ("Jumlah: % tersalur", "Jumlah: % tidak tersalur")
 
 
+def test_an_indicators_realisation_printed_as_the_mean_of_its_rows(reviewed: Reviewed) -> None:
+    # The indicator is the rate over both districts, 31 / 44 × 100 = 70.45; the table
+    # prints 50.00, the mean of the district rates 25 and 75.
+    text = DISTRICTS.replace(
+        "reported:\n",
+        "indicators:\n"
+        "  - {id: rate, name: Persentase tersalur, unit: '%',"
+        " formula: sum(reached) / sum(recipients) * 100, targets: {2022: 100}}\n"
+        "reported:\n"
+        '  - {source: "Tabel 3.1", period: "2022", indicator: rate, realisation: 50.00}\n',
+    )
+    result = reviewed(text)
+    assert summary(result) == [("unweighted-mean", "Persentase tersalur", 1, ("Tabel 3.1",))]
+    assert result.findings[0].basis == "50.00"
+
+
 def test_a_total_that_is_no_mean_of_its_rows_is_unexplained(reviewed: Reviewed) -> None:
     # 60.00 is neither 70.45 nor the mean 50.00
     result = reviewed(
@@ -174,6 +190,26 @@ def test_a_total_that_is_no_mean_of_its_rows_is_unexplained(reviewed: Reviewed) 
     assert summary(result) == [
         ("unexplained", "sum(reached) / sum(recipients) * 100", 1, ("Tabel, total",))
     ]
+
+
+def test_a_mean_printed_as_the_ratio_of_totals_is_the_other_way_round(
+    reviewed: Reviewed,
+) -> None:
+    # The spec's figure is the mean of the two district rates, (25 + 75) / 2 = 50.00; the
+    # report prints the rate of the totals, 31 / 44 × 100 = 70.4545… → 70.45.
+    result = reviewed(
+        DISTRICTS + '  - {source: "Rata-rata kecamatan", period: "2022", expr: "'
+        "(sum(reached, north) / sum(recipients, north) * 100"
+        ' + sum(reached, south) / sum(recipients, south) * 100) / 2", value: 70.45}\n'
+    )
+    (finding,) = result.findings
+    assert (finding.cause, finding.printed, finding.recomputed, finding.basis) == (
+        Cause.POOLED_RATIO,
+        "70.45",
+        "50.00",
+        "70.45",
+    )
+    assert cause_text(finding.cause, "id") == "rasio dari jumlah, bukan rata-rata"
 
 
 SWAP = BARE + (

@@ -9,6 +9,8 @@ spec's, and says so only when that reproduces the printed figure exactly:
 * an unweighted mean: the printed figure of a ratio of sums (a total row) is
   the mean of the same ratio per category (per row), the rows taken exact or
   as printed at the same places;
+* the other way round: the printed figure of a mean of per-category ratios
+  (``(r_north + r_south) / 2``) is the ratio of the summed parts;
 * swapped cells: two printed figures each equal the other's recomputation.
 
 Nothing here knows any particular report.
@@ -31,7 +33,14 @@ from ..models import Reported, RoundingMode, TargetSpec
 from ..rounding import round_value
 from .tally import Discrepancy, DiscrepancyKind
 
-__all__ = ["decimal_of", "matching_target", "mean_of_rows", "places_of", "swapped_pairs"]
+__all__ = [
+    "decimal_of",
+    "matching_target",
+    "mean_of_rows",
+    "places_of",
+    "pooled_of_rows",
+    "swapped_pairs",
+]
 
 
 def decimal_of(text: str) -> Decimal | None:
@@ -94,15 +103,15 @@ def matching_target(
     return None
 
 
-class _OneCategory(ast.NodeTransformer):
-    """Every ``sum(x, …)`` of a formula narrowed to one category: ``sum(x, c)``."""
+class _Narrowed(ast.NodeTransformer):
+    """Every ``sum(x, …)`` of a formula over the given categories: ``sum(x, c1, c2)``."""
 
-    def __init__(self, category: str) -> None:
-        self.category = category
+    def __init__(self, *categories: str) -> None:
+        self.categories = categories
 
     def visit_Call(self, node: ast.Call) -> ast.AST:
         if _is_sum(node):
-            node.args = [node.args[0], ast.Name(self.category, ast.Load())]
+            node.args = [node.args[0], *(ast.Name(c, ast.Load()) for c in self.categories)]
             return node
         self.generic_visit(node)
         return node
@@ -156,7 +165,7 @@ def _row_formulas(spec: Spec, text: str) -> list[str] | None:
     (categories,) = sets
     if categories is None or len(categories) < 2:
         return None
-    return [ast.unparse(_OneCategory(c).visit(copy.deepcopy(tree))) for c in categories]
+    return [ast.unparse(_Narrowed(c).visit(copy.deepcopy(tree))) for c in categories]
 
 
 def _mean(values: Sequence[Decimal]) -> Decimal:
@@ -198,6 +207,69 @@ def mean_of_rows(
         for mode in (rounding.mode, *RoundingMode):
             if round_value(mean, places, mode) == printed:
                 return printed
+    return None
+
+
+def _addends(node: ast.expr) -> list[ast.expr]:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _addends(node.left) + _addends(node.right)
+    return [node]
+
+
+def _pooled_formula(spec: Spec, text: str) -> str | None:
+    """For a mean written out, ``(f(c1) + … + f(cn)) / n`` with each ``f(ci)`` the same
+    formula over one category, the formula over all of them: ``f(c1, …, cn)``."""
+    try:
+        body = ast.parse(text, mode="eval").body
+    except SyntaxError:
+        return None
+    if not (
+        isinstance(body, ast.BinOp)
+        and isinstance(body.op, ast.Div)
+        and isinstance(body.right, ast.Constant)
+    ):
+        return None
+    terms = _addends(body.left)
+    if len(terms) < 2 or body.right.value != len(terms):
+        return None
+    categories: list[str] = []
+    shapes: set[str] = set()
+    for term in terms:
+        sums = [node for node in ast.walk(term) if isinstance(node, ast.Call) and _is_sum(node)]
+        sets = {_categories(spec, call) for call in sums}
+        if len(sets) != 1:
+            return None
+        (chosen,) = sets
+        if chosen is None or len(chosen) != 1:
+            return None
+        categories += chosen
+        shapes.add(ast.dump(_Narrowed().visit(copy.deepcopy(term))))
+    if len(shapes) != 1 or len(set(categories)) != len(categories):
+        return None
+    return ast.unparse(_Narrowed(*categories).visit(copy.deepcopy(terms[0])))
+
+
+def pooled_of_rows(
+    spec: Spec,
+    evaluator: Evaluator,
+    text: str,
+    period: Period,
+    places: int,
+    printed: Decimal,
+) -> Decimal | None:
+    """The ratio of the summed parts of a mean of ratios, when it gives ``printed``."""
+    formula = _pooled_formula(spec, text)
+    if formula is None:
+        return None
+    compiled = compile_formula(formula, spec.names)
+    if not isinstance(compiled, CompiledFormula):
+        return None
+    figure = evaluator.formula_figure(compiled, period, spec.info.rounding)
+    if not figure.ok or figure.raw is None:
+        return None
+    for mode in RoundingMode:
+        if round_value(figure.raw, places, mode) == printed:
+            return printed
     return None
 
 

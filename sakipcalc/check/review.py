@@ -14,8 +14,8 @@ Grouping: the cells of one finding share a cause and a subject, that is
 * the cells of one subject and period with one cause (a truncated ratio in a
   table and again in the narrative; a realisation and the achievement
   computed from it; a budget line's ceiling, spending and absorption);
-* the cells of one printed row that are unweighted means (a total row's
-  realised and not-realised percentages);
+* the cells of one printed row that are unweighted means, or ratios of sums
+  where a mean is due (a total row's realised and not-realised percentages);
 * two cells printed in each other's place.
 
 The causes are read from the numbers (:mod:`sakipcalc.check.causes`), never
@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import decimal
 import enum
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -37,7 +37,14 @@ from ..i18n import Locale, label
 from ..models import Reported, RoundingMode
 from ..rounding import DECIMAL_CONTEXT
 from . import check
-from .causes import decimal_of, matching_target, mean_of_rows, places_of, swapped_pairs
+from .causes import (
+    decimal_of,
+    matching_target,
+    mean_of_rows,
+    places_of,
+    pooled_of_rows,
+    swapped_pairs,
+)
 from .tally import CheckResult, Discrepancy, DiscrepancyKind, Measure
 from .wording import value_text
 
@@ -50,6 +57,7 @@ class Cause(enum.StrEnum):
     TRUNCATION = "truncation"  # the printed value is the recomputed one cut, not rounded
     DIFFERENT_TARGET = "different-target"  # another table's target was applied
     UNWEIGHTED_MEAN = "unweighted-mean"  # a mean of ratios where a ratio of sums is due
+    POOLED_RATIO = "pooled-ratio"  # and the other way round: a ratio of sums for a mean
     SWAPPED_CELLS = "swapped-cells"  # two printed cells exchanged
     UNDEFINED_PRINTED_ZERO = "undefined-printed-zero"  # 0/0 printed as 0 %
     TOTAL = "total"  # a declared total is not the sum of its parts
@@ -179,16 +187,25 @@ def _diagnose(
                 return _Diagnosis(
                     Cause.DIFFERENT_TARGET, (("target", *same_subject),), target.describe()
                 )
-        mean = _mean_of_rows(spec, evaluator, d, item, printed)
-        if mean is not None:
-            cause = Cause.UNWEIGHTED_MEAN
-            return _Diagnosis(cause, ((cause, *same_subject), (cause, d.source)), str(mean))
+        for cause, detect in (
+            (Cause.UNWEIGHTED_MEAN, mean_of_rows),
+            (Cause.POOLED_RATIO, pooled_of_rows),
+        ):
+            basis = _rows(spec, evaluator, d, item, printed, detect)
+            if basis is not None:
+                return _Diagnosis(cause, ((cause, *same_subject), (cause, d.source)), str(basis))
     return _Diagnosis(Cause.UNEXPLAINED, ((Cause.UNEXPLAINED, *same_subject),))
 
 
-def _mean_of_rows(
-    spec: Spec, evaluator: Evaluator, d: Discrepancy, item: Reported, printed: Decimal
+def _rows(
+    spec: Spec,
+    evaluator: Evaluator,
+    d: Discrepancy,
+    item: Reported,
+    printed: Decimal,
+    detect: Callable[[Spec, Evaluator, str, Period, int, Decimal], Decimal | None],
 ) -> Decimal | None:
+    """``detect`` (an unweighted or pooled mean) on the formula behind ``d``."""
     assert d.period is not None
     if d.what is Measure.VALUE and item.expr is not None:
         text = item.expr
@@ -201,7 +218,7 @@ def _mean_of_rows(
         places = item.places if item.places is not None else evaluator.rounding(indicator).places
     else:
         return None
-    return mean_of_rows(spec, evaluator, text, Period(d.period), places, printed)
+    return detect(spec, evaluator, text, Period(d.period), places, printed)
 
 
 def _subject_of(item: Reported) -> str:
