@@ -112,6 +112,13 @@ def test_an_achievement_from_another_target_joins_that_targets_finding(
     ]
     (finding,) = result.findings
     assert (finding.printed, finding.recomputed, finding.basis) == ("74.08", "83.34", "90")
+    assert finding_note(finding, "en") == (
+        "Review 1: reported 74.08, recomputed 83.34 (a different target; follows from the"
+        " target 90)"
+    )
+    assert finding_note(finding, "id") == (
+        "Reviu 1: dicetak 74,08, dihitung ulang 83,34 (target berbeda; sesuai dengan target 90)"
+    )
 
 
 def test_an_achievement_no_known_target_explains_is_unexplained(reviewed: Reviewed) -> None:
@@ -231,8 +238,16 @@ def test_two_cells_printed_in_each_others_place_are_one_finding(reviewed: Review
     assert summary(result) == [
         ("swapped-cells", "Cakupan izin / Ketersediaan basis data", 2, ("Tabel (L1)", "Tabel (L2)"))
     ]
-    assert result.findings[0].indicators == ("izin", "basis_data")
+    (finding,) = result.findings
+    assert finding.indicators == ("izin", "basis_data")
     assert result.for_indicator("basis_data", "2022") == result.findings
+    # Each row's Keterangan can show its own cell; the finding as a whole shows both.
+    assert finding_note(finding, "id") == (
+        "Reviu 1: dicetak 97,27 / 100, dihitung ulang 100,00 / 97,27 (sel tertukar)"
+    )
+    assert finding_note(finding, "id", indicator="basis_data") == (
+        "Reviu 1: dicetak 100, dihitung ulang 97,27 (sel tertukar)"
+    )
 
 
 def test_one_wrong_cell_is_no_swap(reviewed: Reviewed) -> None:

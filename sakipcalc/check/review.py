@@ -292,17 +292,33 @@ def cause_text(cause: Cause, locale: Locale) -> str:
     return label(f"cause_{cause.value}", locale)
 
 
-def finding_note(finding: Finding, locale: Locale) -> str:
-    """The short note a row's Keterangan carries, e.g. ``Reviu 3: dicetak 73,78 …``."""
-    first = finding.discrepancies[0] if finding.discrepancies else None
-    compared = (
-        "check_against"
-        if first is not None and first.kind is DiscrepancyKind.TARGET
-        else "check_recomputed"
-    )
+def finding_note(finding: Finding, locale: Locale, *, indicator: str | None = None) -> str:
+    """The short note a row's Keterangan carries, e.g. ``Reviu 3: dicetak 73,78 …``.
+
+    For ``indicator``'s row the note shows that row's own cell; otherwise the
+    finding's first. Cells printed in each other's place show both pairs
+    (``dicetak 97,27 / 100, dihitung ulang 100,00 / 97,27``), and an achievement
+    that follows from another target names it.
+    """
+    cells = [d for d in finding.discrepancies if indicator is None or d.subject == indicator]
+    cells = cells or list(finding.discrepancies)
+    if finding.cause is Cause.SWAPPED_CELLS and indicator is None:
+        printed = " / ".join(value_text(d.reported, locale) for d in cells)
+        recomputed = " / ".join(value_text(d.recomputed, locale) for d in cells)
+    elif cells:
+        printed = value_text(cells[0].reported, locale)
+        recomputed = value_text(cells[0].recomputed, locale)
+    else:
+        printed = value_text(finding.printed, locale)
+        recomputed = value_text(finding.recomputed, locale)
+    target = bool(cells) and cells[0].kind is DiscrepancyKind.TARGET
+    compared = "check_against" if target else "check_recomputed"
+    cause = cause_text(finding.cause, locale)
+    if finding.cause is Cause.DIFFERENT_TARGET and finding.basis:
+        cause += f"; {label('review_basis_different-target', locale)} "
+        cause += value_text(finding.basis, locale)
     return (
         f"{label('review_ref', locale)} {finding.number}: "
-        f"{label('check_reported', locale)} {value_text(finding.printed, locale)}, "
-        f"{label(compared, locale)} {value_text(finding.recomputed, locale)} "
-        f"({cause_text(finding.cause, locale)})"
+        f"{label('check_reported', locale)} {printed}, "
+        f"{label(compared, locale)} {recomputed} ({cause})"
     )
