@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import inspect
 import json
 import os
-from collections.abc import Sequence
-from typing import TextIO
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TextIO
 
 from ._atomic import write_atomically, write_bytes_atomically
 from ._cli_common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, limits_of
@@ -23,6 +24,9 @@ from .engine import evaluate
 from .errors import Issue, IssueReport, Location, OutputError, Severity, SpecError
 from .i18n import Locale
 from .results import EvaluationReport
+
+if TYPE_CHECKING:  # the review loads only when it runs
+    from .check.review import Review
 
 __all__ = ["check_command", "data_command", "evaluate_command", "test_command", "validate"]
 
@@ -183,20 +187,26 @@ def evaluate_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -
     report = evaluate(spec, period=period, progress_stream=stderr)
     fmt = args.format
     locale: Locale = args.locale or ("id" if fmt == "html" else "en")
+    review = _review(spec, args)
     if fmt == "xlsx":
         if not args.output:
             stderr.write("sakipcalc: --format xlsx writes a file; give it with -o FILE.xlsx\n")
             return EXIT_USAGE
         from .render import render_xlsx
 
+        extra = _review_argument(render_xlsx, review)
         try:
-            write_atomically(args.output, lambda path: render_xlsx(report, path, locale=locale))
+            write_atomically(
+                args.output, lambda path: render_xlsx(report, path, locale=locale, **extra)
+            )
         except ImportError as exc:
             stderr.write(f"sakipcalc: {exc}\n")
             return EXIT_USAGE
         return EXIT_OK
     try:
-        text = _render(report, fmt, locale, colour=_colour(stdout) and not args.output)
+        text = _render(
+            report, fmt, locale, colour=_colour(stdout) and not args.output, review=review
+        )
     except ImportError as exc:
         stderr.write(f"sakipcalc: {exc}\n")
         return EXIT_USAGE
@@ -212,23 +222,49 @@ def _latest_year(spec: Spec) -> str:
     return max(years) if years else str(spec.info.plan.end)
 
 
-def _render(report: EvaluationReport, fmt: str, locale: Locale, *, colour: bool) -> str:
+def _review(spec: Spec, args: argparse.Namespace) -> Review | None:
+    """The review of the report's printed figures: with --check, or by default when
+    the spec records any (``reported:``); --no-check turns it off."""
+    wanted = args.check if args.check is not None else bool(spec.reported)
+    if not wanted:
+        return None
+    from .check.review import review
+
+    return review(spec)
+
+
+def _review_argument(render: Callable[..., object], review: Review | None) -> dict[str, Review]:
+    """``review=`` for a renderer that shows the review; renderers without it are unchanged."""
+    if review is None or "review" not in inspect.signature(render).parameters:
+        return {}
+    return {"review": review}
+
+
+def _render(
+    report: EvaluationReport,
+    fmt: str,
+    locale: Locale,
+    *,
+    colour: bool,
+    review: Review | None = None,
+) -> str:
     # Renderers are imported when used: `import sakipcalc` and `--help` stay quick.
     from .render import render_json, render_markdown, render_table
 
     if fmt == "json":
-        return render_json(report)
+        return render_json(report, **_review_argument(render_json, review))
     if fmt == "markdown":
-        return render_markdown(report, locale=locale)
+        return render_markdown(report, locale=locale, **_review_argument(render_markdown, review))
     if fmt == "csv":
         from .render import render_csv
 
-        return render_csv(report, locale=locale)
+        return render_csv(report, locale=locale, **_review_argument(render_csv, review))
     if fmt == "html":
         from .render import render_html
 
-        return render_html(report, locale=locale)
-    return render_table(report, locale=locale, colour=colour)
+        return render_html(report, locale=locale, **_review_argument(render_html, review))
+    extra = _review_argument(render_table, review)
+    return render_table(report, locale=locale, colour=colour, **extra)
 
 
 def _colour(stream: TextIO) -> bool:
@@ -241,15 +277,18 @@ def _colour(stream: TextIO) -> bool:
 
 def check_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from .check import check, render_check_json, render_check_table
+    from .check.review import group
 
     spec = _spec_with_data(args, stderr, "checked")
     if isinstance(spec, int):
         return spec
     result = check(spec)
+    review = group(spec, result)
     if args.format == "json":
-        stdout.write(printable_json(render_check_json(result)))
+        stdout.write(printable_json(render_check_json(result, review)))
     else:
-        stdout.write(printable_lines(render_check_table(result, locale=args.locale)))
+        text = render_check_table(result, locale=args.locale, review=review)
+        stdout.write(printable_lines(text))
     return EXIT_PROBLEMS if result.discrepancies else EXIT_OK
 
 

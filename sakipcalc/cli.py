@@ -136,6 +136,13 @@ def _parser() -> _Parser:
         choices=LOCALES,
         help="number format and labels: id (41,42) or en (41.42); default en, html: id",
     )
+    ev.add_argument(
+        "--check",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="reconcile the report's printed figures and put the findings in the report "
+        "(default: on when the spec has 'reported:' figures)",
+    )
     _data_arguments(ev)
 
     check = sub.add_parser("check", help="reconcile reported figures against recomputation")

@@ -511,11 +511,40 @@ def test_absorption_of_a_zero_ceiling_is_not_checkable(checked: Checked) -> None
         "budget:\n"
         "  - {year: 2022, programs: [{id: p, name: P, ceiling: 0, spent: 0}]}\n"
         "reported:\n"
-        '  - {source: T, period: "2022", budget_line: p, absorption: 0}\n'
+        '  - {source: T, period: "2022", budget_line: p, absorption: 5}\n'
     )
     result = checked(text)
-    assert rows(result) == [("not-checkable", "p", "absorption", "2022", "T", "0", "n/a")]
+    assert rows(result) == [("not-checkable", "p", "absorption", "2022", "T", "5", "n/a")]
     assert result.discrepancies[0].note == "zero ceiling"
+
+
+def test_absorption_of_a_zero_ceiling_printed_as_0_is_undefined_printed(checked: Checked) -> None:
+    # 0 / 0: no absorption exists, and the report prints 0 % for it ("tidak dapat
+    # dihitung, dicetak 0"), a discrepancy of its own rather than a figure left unchecked.
+    text = BARE + (
+        "budget:\n"
+        "  - {year: 2022, programs: [{id: p, name: P, ceiling: 0, spent: 0}]}\n"
+        "reported:\n"
+        '  - {source: T, period: "2022", budget_line: p, absorption: 0.00}\n'
+    )
+    result = checked(text)
+    assert rows(result) == [("undefined-printed", "p", "absorption", "2022", "T", "0.00", "n/a")]
+
+
+def test_a_ratio_of_zero_by_zero_printed_as_0_is_undefined_printed(checked: Checked) -> None:
+    # 2021: 0 served of 0: the realisation and so its achievement have no value; both are
+    # printed 0. Missing data printed as 0 stays not checkable: nothing says it is 0/0.
+    text = RATIO.replace('"2021": {served: 1, total: 3}', '"2021": {served: 0, total: 0}')
+    result = checked(
+        text + "reported:\n"
+        '  - {source: T, period: "2021", indicator: pct, realisation: 0, achievement: 0}\n'
+        '  - {source: U, period: "2020", indicator: pct, realisation: 0}\n'
+    )
+    assert [(kind_of(d), spelled(d.what), d.recomputed) for d in result.discrepancies] == [
+        ("undefined-printed", "realisation", "n/a"),
+        ("undefined-printed", "achievement", "n/a"),
+        ("not-checkable", "realisation", "n/a"),
+    ]
 
 
 def test_printed_totals_for_a_year_without_a_budget_are_not_checkable(checked: Checked) -> None:
@@ -548,7 +577,7 @@ def test_check_exits_0_when_everything_reconciles(write_spec: WriteSpec) -> None
     assert result.out == "Checked 1 figures: 1 consistent, 0 discrepancies.\n"
 
 
-def test_check_prints_one_block_per_discrepancy(write_spec: WriteSpec) -> None:
+def test_check_prints_the_findings_then_one_block_per_discrepancy(write_spec: WriteSpec) -> None:
     text = RATIO + (
         "reported:\n"
         '  - {source: "Tabel 3.1", period: "2022", indicator: pct, target: 85}\n'
@@ -556,9 +585,24 @@ def test_check_prints_one_block_per_discrepancy(write_spec: WriteSpec) -> None:
     )
     result = run_cli("check", str(write_spec({"spec.yaml": text})))
     assert result.code == 1
-    # a target is held "against" another table's; a figure is "recomputed"
+    # The distinct findings by cause, named by the row label (the indicator's name
+    # here, having none printed), then one block per cell. A target is held
+    # "against" another table's; a figure is "recomputed".
     assert result.out == (
         "Checked 2 figures: 0 consistent, 2 discrepancies.\n"
+        "2 distinct findings (from 2 discrepant cells).\n"
+        "\n"
+        "A different target (1)\n"
+        "  1. P — 2022\n"
+        "     target: reported 85, against 80\n"
+        "       Tabel 3.1\n"
+        "\n"
+        "Cause unknown (1)\n"
+        "  2. P — 2021\n"
+        "     realisation: reported 33.34, recomputed 33.33\n"
+        "       Tabel 3.2\n"
+        "\n"
+        "Discrepant cells:\n"
         "\n"
         "target: pct — target 2022\n"
         "  source:     Tabel 3.1\n"
@@ -776,3 +820,15 @@ def test_check_json_keeps_decimals_as_strings() -> None:
 
 def _no_float(text: str) -> Any:
     raise AssertionError(f"a float in the JSON output: {text}")
+
+
+def test_check_in_indonesian_matches_golden(golden: Golden) -> None:
+    # The same findings in the agency's terms: "13 temuan berbeda", "dipotong, bukan
+    # dibulatkan", "target berbeda", decimal commas and grouped Rupiah.
+    result = run_cli("check", str(TANAH_LAUT_SPEC), "--locale", "id")
+    assert result.code == 1
+    assert result.out.startswith(
+        "Diperiksa 352 angka: 322 sesuai, 30 selisih.\n"
+        "13 temuan berbeda (dari 30 sel yang selisih).\n"
+    )
+    golden.check("tanah-laut-check-id.txt", result.out)

@@ -15,6 +15,9 @@ silently accepted.
     amounts.py  printed budget amounts and declared totals
     targets.py  targets compared between the plan and the report's tables
     review.py   the discrepancies grouped into distinct findings, for the report
+    causes.py   the likely cause of a discrepancy, read from the numbers
+    report.py   the findings in check's table and JSON output
+    wording.py  values, subjects and notes in a locale
 """
 
 from __future__ import annotations
@@ -22,13 +25,12 @@ from __future__ import annotations
 import dataclasses
 import decimal
 import json
-import re
-from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from .._data import check_dataset
 from .._spec import Spec
 from ..engine import Evaluator
-from ..i18n import Locale, format_number, label, reason, term, trace
+from ..i18n import Locale, label, term
 from ..models import Reported
 from ..rounding import DECIMAL_CONTEXT
 from .amounts import (
@@ -40,6 +42,10 @@ from .amounts import (
 from .figures import reported_expr, reported_indicator
 from .tally import CheckResult, Discrepancy, DiscrepancyKind, Measure, Tally
 from .targets import targets_across_tables
+from .wording import note_text, subject_text, value_text
+
+if TYPE_CHECKING:  # review.py imports this package
+    from .review import Review
 
 __all__ = [
     "CheckResult",
@@ -78,37 +84,15 @@ def _reported(spec: Spec, evaluator: Evaluator, tally: Tally, item: Reported) ->
         reported_budget_year(spec, tally, item)
 
 
-_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
-_BUDGET_SUBJECT = re.compile(r"budget ([0-9]{4})")
+def render_check_table(
+    result: CheckResult, *, locale: Locale = "en", review: Review | None = None
+) -> str:
+    """The distinct findings of ``review`` by cause, then one block per discrepancy.
 
-
-def _value(text: str, locale: Locale) -> str:
-    """A compared value (``73.78``, ``4712818176``, ``80–90``, ``BB``) in ``locale``."""
-    if locale == "en":
-        return text
-    if _NUMBER.fullmatch(text):
-        return format_number(Decimal(text), locale, grouping=True)
-    if text == "n/a":
-        return label("n_a", locale)
-    return trace(text, locale)  # a range or a grade: decimal commas only
-
-
-def _subject(text: str, locale: Locale) -> str:
-    budget = _BUDGET_SUBJECT.fullmatch(text)
-    if budget is None or locale == "en":
-        return text
-    return f"{label('budget', locale).lower()} {budget[1]}"
-
-
-def _note(text: str, locale: Locale) -> str:
-    # A note is a reason ("the printed target differs …"), a calculation trace, or
-    # a reason followed by a trace; what no reason pattern knows is read as a trace.
-    translated = reason(text, locale)
-    return trace(translated, locale) if locale != "en" else translated
-
-
-def render_check_table(result: CheckResult, *, locale: Locale = "en") -> str:
-    """One block per discrepancy: long expressions and sources stay readable.
+    With a ``review`` (of the same check), the summary says how many distinct
+    findings the discrepant cells are, and each finding is listed under its
+    likely cause with the printed row label. The blocks that follow keep long
+    expressions and sources readable.
 
     In ``id`` every word is Indonesian and numbers take the decimal comma and
     grouped thousands (``4.712.818.176``); subjects (indicator ids,
@@ -128,6 +112,11 @@ def render_check_table(result: CheckResult, *, locale: Locale = "en") -> str:
             discrepancies=len(result.discrepancies),
         )
     ]
+    if review is not None and review.findings:
+        from .report import findings_lines  # it imports review, which imports this package
+
+        lines += findings_lines(review, locale)
+        lines += ["", f"{label('check_cells', locale)}:"]
     for d in result.discrepancies:
         period = f" {d.period}" if d.period else ""
         # term(): a kind or measure added later reads as its code until it has a label.
@@ -137,16 +126,22 @@ def render_check_table(result: CheckResult, *, locale: Locale = "en") -> str:
         compared = "check_against" if d.kind is DiscrepancyKind.TARGET else "check_recomputed"
         lines += [
             "",
-            f"{kind}: {_subject(d.subject, locale)} — {what}{period}",
+            f"{kind}: {subject_text(d.subject, locale)} — {what}{period}",
             f"  {field('check_source')}{d.source}",
-            f"  {field('check_reported')}{_value(d.reported, locale)}",
-            f"  {field(compared)}{_value(d.recomputed, locale)}",
+            f"  {field('check_reported')}{value_text(d.reported, locale)}",
+            f"  {field(compared)}{value_text(d.recomputed, locale)}",
         ]
         if d.note:
-            lines.append(f"  {field('check_note')}{_note(d.note, locale)}")
+            lines.append(f"  {field('check_note')}{note_text(d.note, locale)}")
     return "\n".join(lines) + "\n"
 
 
-def render_check_json(result: CheckResult) -> str:
+def render_check_json(result: CheckResult, review: Review | None = None) -> str:
+    """The check as JSON; a ``review`` adds ``distinct_findings`` and ``findings``."""
     # Every field is text, a number or a StrEnum, which JSON writes as its value.
-    return json.dumps(dataclasses.asdict(result), ensure_ascii=False, indent=2) + "\n"
+    payload = dataclasses.asdict(result)
+    if review is not None:
+        from .report import findings_json
+
+        payload |= findings_json(result, review)
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"

@@ -20,6 +20,9 @@ class DiscrepancyKind(enum.StrEnum):
     TOTAL = "total"  # a declared total is not the sum of its parts
     TARGET = "target"  # a target differs between tables
     NOT_CHECKABLE = "not-checkable"  # the recomputation has no value
+    # The recomputation is undefined (a zero denominator: 0/0, a zero ceiling) and the
+    # report prints 0 for it: "tidak dapat dihitung, dicetak 0", not a figure left unchecked.
+    UNDEFINED_PRINTED = "undefined-printed"
 
 
 class Measure(enum.StrEnum):
@@ -47,6 +50,9 @@ class Discrepancy:
     reported: str
     recomputed: str
     note: str = ""
+    # The rounding modes the printed figure matches (an ambiguous rounding): what
+    # tells a truncated figure from one rounded half-even.
+    matches: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +137,7 @@ class Tally:
                     shown(expected),
                     f"matches {', '.join(m.value for m in others)} rounding, not the declared "
                     f"{rounding.mode.value}" + (f"; {note}" if note else ""),
+                    tuple(m.value for m in others),
                 )
             )
             return False
@@ -178,9 +185,10 @@ class Tally:
         printed: str,
         figure: Figure,
     ) -> None:
+        undefined = _printed_zero(printed) and any(w in (figure.reason or "") for w in _UNDEFINED)
         self.differs(
             Discrepancy(
-                DiscrepancyKind.NOT_CHECKABLE,
+                DiscrepancyKind.UNDEFINED_PRINTED if undefined else DiscrepancyKind.NOT_CHECKABLE,
                 subject,
                 what,
                 period,
@@ -190,3 +198,17 @@ class Tally:
                 figure.reason or figure.status.value,
             )
         )
+
+
+# The reasons of a figure with no value because its arithmetic is undefined, as the
+# engine and the budget checks word them (a zero denominator, ceiling, target or
+# realisation). Data that is missing is not among them: printing 0 for it is no
+# "undefined ratio".
+_UNDEFINED = ("zero denominator", "zero ceiling", "zero target", "zero realisation")
+
+
+def _printed_zero(printed: str) -> bool:
+    try:
+        return Decimal(printed) == 0
+    except ArithmeticError:  # a grade, a range or nothing printed
+        return False
