@@ -66,9 +66,11 @@ def rule_text(row: QuarterlyIndicator, locale: Locale) -> str:
     return label(f"qrule_{row.rule.value if row.rule is not None else 'none'}", locale)
 
 
-def cumulative_text(row: QuarterlyIndicator, locale: Locale, *, grouping: bool) -> str:
+def cumulative_text(
+    row: QuarterlyIndicator, locale: Locale, *, grouping: bool, unavailable: str | None = None
+) -> str:
     """The cumulative figure, with ``(s.d. TW III)`` while the year is not complete."""
-    text = figure_text(row.cumulative, locale, grouping=grouping)
+    text = figure_text(row.cumulative, locale, grouping=grouping, unavailable=unavailable)
     if row.cumulative.ok and row.through is not None and row.through < 4:
         through = label("through_quarter", locale).format(
             quarter=quarter_label(row.through, locale)

@@ -97,7 +97,7 @@ def _row(number: int, row: QuarterlyIndicator, locale: Locale) -> QuarterlyRow:
         rule=rule_text(row, locale),
         annual_target=declared_text(row.annual_target, locale),
         quarters=tuple(quarters),
-        cumulative=cumulative_text(row, locale, grouping=True),
+        cumulative=cumulative_text(row, locale, grouping=True, unavailable="–"),
         achievement=html_figure(row.cumulative_achievement, locale),
         category=badge(row.cumulative_category),
         note=quarterly_note(row, locale),
@@ -268,7 +268,7 @@ def chart_quarters(report: QuarterlyReport, locale: Locale, number: int = 1) -> 
                 row.name,
                 row.unit,
                 *(html_figure(q.realisation, locale) for q in row.quarters),
-                cumulative_text(row, locale, grouping=True),
+                cumulative_text(row, locale, grouping=True, unavailable="–"),
                 declared_text(row.annual_target, locale),
             )
         )
