@@ -7,6 +7,7 @@ files pin the layout of each format.
 from __future__ import annotations
 
 import io
+import os
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -417,3 +418,57 @@ def test_cli_xlsx_needs_a_file() -> None:
 def test_decimals_reach_the_sheet_unchanged(example: QuarterlyReport) -> None:
     row = example.indicator("tata_kelola_admin")
     assert row.cumulative.raw == Decimal("96.1875")  # 384.75 / 4, exactly
+
+
+# ------------------------------------------------------------------ in a real browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+
+
+def test_the_page_fits_a4_in_headless_chromium(example: QuarterlyReport, tmp_path: Path) -> None:
+    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
+    if missing:
+        reason = "headless Chromium is not installed: " + ", ".join(missing)
+        if os.environ.get("SAKIPCALC_REQUIRE_BROWSER") == "1":
+            pytest.fail(reason + " (SAKIPCALC_REQUIRE_BROWSER=1)")
+        pytest.skip(reason)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    page = tmp_path / "triwulan.html"
+    page.write_text(render_quarters_html(example, locale="id"), encoding="utf-8")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    try:
+        # A4 landscape less the stylesheet's 14 mm margins, at 96 dpi: about 1017 px wide.
+        driver.set_window_size(1017, 900)
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        driver.get(page.as_uri())
+        script = driver.execute_script
+        assert [e for e in driver.get_log("browser") if e["level"] == "SEVERE"] == []
+        assert script("return performance.getEntriesByType('resource').length") == 0
+        assert script("return document.documentElement.scrollWidth") <= script(
+            "return document.documentElement.clientWidth"
+        )
+        overflowing = script(
+            "return [...document.querySelectorAll('#quarterly-table td, #quarterly-table th')]"
+            ".filter(c => c.scrollWidth > c.clientWidth + 1).map(c => [c.textContent, c.scrollWidth, c.clientWidth])"
+        )
+        assert overflowing == [], repr(overflowing)
+        box = script("return document.getElementById('chart-quarters').getBoundingClientRect()")
+        assert box["width"] > 600 and box["height"] > 500, box
+    finally:
+        driver.quit()

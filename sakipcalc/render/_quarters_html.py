@@ -147,7 +147,7 @@ def quarterly_view(
 # ------------------------------------------------------------------ the chart
 
 _WIDTH, _PLOT_X, _PLOT_W = 900, 64.0, 690.0
-_HEADER_H, _PLOT_H, _FOOT_H = 26.0, 110.0, 34.0
+_HEADER_H, _PLOT_H, _FOOT_H = 34.0, 110.0, 34.0
 
 
 def _values(row: QuarterlyIndicator) -> tuple[list[Decimal | None], Decimal | None]:
