@@ -180,7 +180,7 @@ def evaluate_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -
             f"sakipcalc: evaluating {period}, the latest year with data (--period chooses)\n"
         )
     _refuse_input_as_output(args.output, spec, args)
-    if args.quarters:  # quarterly monitoring: sakipcalc._cli_quarters
+    if getattr(args, "quarters", False):  # quarterly monitoring: sakipcalc._cli_quarters
         from ._cli_quarters import quarterly_output
 
         return quarterly_output(spec, period, args, stdout, stderr)
