@@ -67,6 +67,7 @@ Outputs and the command
     _export           data out, in the long layout (CSV or XLSX)
     _cli_common       exit codes and options shared by the commands
     _cli_commands     validate, evaluate, check, data and test
+    _cli_quarters     evaluate --quarters: quarterly monitoring in any format
     cli               ``sakipcalc``: argument parsing over the public API
 """
 

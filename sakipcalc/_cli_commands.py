@@ -184,6 +184,10 @@ def evaluate_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -
             f"sakipcalc: evaluating {period}, the latest year with data (--period chooses)\n"
         )
     _refuse_input_as_output(args.output, spec, args)
+    if getattr(args, "quarters", False):  # quarterly monitoring: sakipcalc._cli_quarters
+        from ._cli_quarters import quarterly_output
+
+        return quarterly_output(spec, period, args, stdout, stderr)
     report = evaluate(spec, period=period, progress_stream=stderr)
     fmt = args.format
     locale: Locale = args.locale or ("id" if fmt == "html" else "en")

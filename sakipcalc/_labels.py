@@ -168,6 +168,39 @@ ID_LABELS: dict[str, str] = {
     "measure_spent": "realisasi anggaran",
     "measure_absorption": "penyerapan",
     "measure_budget": "anggaran",
+    # Quarterly monitoring (evaluate --quarters; sakipcalc.render._quarters).
+    "quarterly": "Pemantauan kinerja triwulanan",
+    "quarterly_sheet": "Triwulan",
+    "quarter_1": "TW I",
+    "quarter_2": "TW II",
+    "quarter_3": "TW III",
+    "quarter_4": "TW IV",
+    "cumulative": "Kumulatif",
+    "through_quarter": "s.d. {quarter}",
+    "through_column": "s.d. triwulan ke-",
+    "quarter_target_legend": "Target triwulan",
+    "annual_target": "Target tahunan",
+    "cumulative_achievement": "Capaian kumulatif (%)",
+    "quarter_target": "Target",
+    "quarter_realisation": "Realisasi",
+    "quarter_achievement": "Capaian (%)",
+    "quarter_rule": "Aturan triwulan",
+    "qrule_sum": "jumlah",
+    "qrule_last": "nilai terakhir (kumulatif)",
+    "qrule_mean": "rata-rata",
+    "qrule_max": "nilai tertinggi",
+    "qrule_none": "tidak ditetapkan",
+    "quarterly_none": "Tidak ada indikator dengan data triwulan pada tahun {year}.",
+    "quarterly_note": (
+        "Kumulatif: realisasi triwulan sampai dengan triwulan terakhir yang telah dilaporkan, "
+        "digabung menurut aturan triwulan indikator; capaian kumulatif dihitung terhadap "
+        "target tahunan. Capaian per triwulan dihitung hanya bila target triwulan ditetapkan."
+    ),
+    "chart_quarters": "Realisasi per triwulan terhadap target tahunan",
+    "chart_quarters_desc": (
+        "Satu panel per indikator: batang biru untuk realisasi TW I sampai TW IV, batang "
+        "biru tua untuk realisasi kumulatif, garis merah putus-putus untuk target tahunan."
+    ),
 }
 
 EN_LABELS: dict[str, str] = {
@@ -333,4 +366,37 @@ EN_LABELS: dict[str, str] = {
     "measure_spent": "spent",
     "measure_absorption": "absorption",
     "measure_budget": "budget",
+    # Quarterly monitoring (evaluate --quarters; sakipcalc.render._quarters).
+    "quarterly": "Quarterly performance monitoring",
+    "quarterly_sheet": "Quarterly",
+    "quarter_1": "Q1",
+    "quarter_2": "Q2",
+    "quarter_3": "Q3",
+    "quarter_4": "Q4",
+    "cumulative": "Cumulative",
+    "through_quarter": "through {quarter}",
+    "through_column": "Through quarter",
+    "quarter_target_legend": "Quarterly target",
+    "annual_target": "Annual target",
+    "cumulative_achievement": "Cumulative achievement (%)",
+    "quarter_target": "Target",
+    "quarter_realisation": "Realisation",
+    "quarter_achievement": "Achievement (%)",
+    "quarter_rule": "Quarter rule",
+    "qrule_sum": "sum",
+    "qrule_last": "last (cumulative)",
+    "qrule_mean": "mean",
+    "qrule_max": "highest",
+    "qrule_none": "none declared",
+    "quarterly_none": "No indicator has quarterly data in {year}.",
+    "quarterly_note": (
+        "Cumulative: the quarters' realisations through the last quarter reported, combined "
+        "by the indicator's quarter rule; the cumulative achievement is against the annual "
+        "target. A quarter's achievement is computed only where a quarterly target is declared."
+    ),
+    "chart_quarters": "Realisation by quarter against the annual target",
+    "chart_quarters_desc": (
+        "One panel per indicator: blue bars for the realisation of Q1 to Q4, a dark blue bar "
+        "for the cumulative realisation, a red dashed line for the annual target."
+    ),
 }

@@ -139,6 +139,10 @@ PATTERNS: tuple[_Rule, ...] = (
     _rule(
         r"a quarter is not computable: (?P<r>.+)", "salah satu triwulan tidak dapat dihitung: {r}"
     ),
+    _rule(
+        r"no quarter rule: the year is not built from its quarters",
+        "tidak ada aturan triwulan: nilai tahunan tidak dibentuk dari triwulan",
+    ),
     # ---- check: reasons and notes of discrepancies
     _rule(r"the spec has no budget for (?P<year>\S+)", "spec tidak memuat anggaran tahun {year}"),
     _rule(rf"no budget line '(?P<id>{_ID_})'", "tidak ada baris anggaran '{id}'"),
@@ -222,6 +226,7 @@ PATTERNS += WARNINGS
 
 _WHAT: dict[str, str] = {"given as empty": "diisi kosong"}
 _QUARTERS = re.compile(r"annual value from quarters by (\w+)")
+_CUMULATIVE = re.compile(r"cumulative from quarters by (\w+)")  # quarterly monitoring
 _QUARTER_RULES = {"sum": "jumlah", "last": "nilai terakhir", "mean": "rata-rata", "max": "maksimum"}
 # Rounding modes as a reviewer names them.
 _MODES = {
@@ -277,6 +282,10 @@ def _what(text: str | None) -> str:
     if quarters is not None:
         rule = _QUARTER_RULES.get(quarters[1], quarters[1])
         return f"(nilai tahunan dari triwulan: {rule})"
+    cumulative = _CUMULATIVE.fullmatch(text)
+    if cumulative is not None:
+        rule = _QUARTER_RULES.get(cumulative[1], cumulative[1])
+        return f"(kumulatif dari triwulan: {rule})"
     return f"({_WHAT.get(text, text)})"
 
 

@@ -132,6 +132,12 @@ def _parser() -> _Parser:
     ev.add_argument("--format", choices=FORMATS, default="table")
     ev.add_argument("-o", "--output", help="write to this file instead of standard output")
     ev.add_argument(
+        "--quarters",
+        action="store_true",
+        help="quarterly monitoring: TW I-IV of the year side by side, the cumulative figure "
+        "and the annual target",
+    )
+    ev.add_argument(
         "--locale",
         choices=LOCALES,
         help="number format and labels: id (41,42) or en (41.42); default en, html: id",

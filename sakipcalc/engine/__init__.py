@@ -14,6 +14,7 @@ unknown period format) raises.
     agreements.py   each Perjanjian Kinerja against the targets it signed
     budget.py       budget lines, totals, absorption and efficiency
     evaluator.py    Evaluator: realisations, results and the report of one spec and data set
+    quarters.py     quarterly monitoring: triwulan I–IV and the year so far (evaluate_quarters)
 
 ``Evaluator`` and ``aggregate`` are the engine's API for ``check`` and ``testing``.
 """
@@ -31,10 +32,19 @@ from ..results import EvaluationReport
 from ..rounding import DECIMAL_CONTEXT
 from .achievement import achievement
 from .evaluator import Evaluator
+from .quarters import QuarterlyReport, evaluate_quarters
 from .rollups import RollupPart, aggregate
 from .shared import shared_for
 
-__all__ = ["Evaluator", "RollupPart", "achievement", "aggregate", "evaluate"]
+__all__ = [
+    "Evaluator",
+    "QuarterlyReport",
+    "RollupPart",
+    "achievement",
+    "aggregate",
+    "evaluate",
+    "evaluate_quarters",
+]
 
 
 def evaluate(

@@ -14,13 +14,16 @@ from ..models import QuarterRule
 __all__ = ["combine_quarters", "earlier_years", "quarters_needed"]
 
 
-def quarters_needed(rule: QuarterRule, year: Period) -> tuple[Period, ...]:
-    """The quarters of ``year`` whose values make the year's under ``rule``."""
+def quarters_needed(rule: QuarterRule, year: Period, through: int = 4) -> tuple[Period, ...]:
+    """The quarters of ``year`` whose values make the year's under ``rule``.
+
+    With ``through`` below 4, those that make the year so far (s.d. triwulan ``through``).
+    """
     match rule:
         case QuarterRule.LAST:
-            return (year.quarter_of_year(4),)
+            return (year.quarter_of_year(through),)
         case QuarterRule.SUM | QuarterRule.MEAN | QuarterRule.MAX:
-            return tuple(year.quarter_of_year(q) for q in (1, 2, 3, 4))
+            return tuple(year.quarter_of_year(q) for q in range(1, through + 1))
         case _:
             assert_never(rule)
 

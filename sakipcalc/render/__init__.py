@@ -20,6 +20,8 @@ Layout:
 - ``_charts`` and ``_chart_trend``: the four charts as shapes;
 - ``_chart_geometry``: chart numbers only (scales, ticks, pixels, text widths);
 - ``_svg``: the shape types; ``templates/svg.html.j2`` draws them;
+- ``_quarters`` and ``_quarters_html``: quarterly monitoring (triwulan I–IV) in every
+  format, its XLSX sheet and its HTML section for the main report;
 - ``sakipcalc._jsonable``: :func:`to_jsonable`, a leaf below ``check``, re-exported here.
 """
 
@@ -32,15 +34,32 @@ if TYPE_CHECKING:
     from .._jsonable import to_jsonable
     from ._csv import CSV_COLUMNS, render_csv
     from ._html import render_html
+    from ._quarters import (
+        add_quarterly_sheet,
+        render_quarters_csv,
+        render_quarters_json,
+        render_quarters_markdown,
+        render_quarters_table,
+        render_quarters_xlsx,
+    )
+    from ._quarters_html import render_quarters_html, render_quarters_section
     from ._text import render_json, render_markdown, render_table
     from ._xlsx import render_xlsx
 
 __all__ = [
     "CSV_COLUMNS",
+    "add_quarterly_sheet",
     "render_csv",
     "render_html",
     "render_json",
     "render_markdown",
+    "render_quarters_csv",
+    "render_quarters_html",
+    "render_quarters_json",
+    "render_quarters_markdown",
+    "render_quarters_section",
+    "render_quarters_table",
+    "render_quarters_xlsx",
     "render_table",
     "render_xlsx",
     "to_jsonable",
@@ -56,6 +75,14 @@ _HOMES: dict[str, str] = {
     "render_table": "._text",
     "render_xlsx": "._xlsx",
     "to_jsonable": ".._jsonable",
+    "add_quarterly_sheet": "._quarters",
+    "render_quarters_csv": "._quarters",
+    "render_quarters_json": "._quarters",
+    "render_quarters_markdown": "._quarters",
+    "render_quarters_table": "._quarters",
+    "render_quarters_xlsx": "._quarters",
+    "render_quarters_html": "._quarters_html",
+    "render_quarters_section": "._quarters_html",
 }
 
 

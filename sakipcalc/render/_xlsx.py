@@ -33,7 +33,7 @@ from ._format import (
 )
 from ._safety import xlsx_text
 
-__all__ = ["render_xlsx"]
+__all__ = ["Cell", "add_sheet", "number_cell", "render_xlsx", "target_cell"]
 
 # Excel shows at most 30 decimals; a longer number format only makes the file bigger.
 _MAX_FORMAT_PLACES = 30
@@ -55,6 +55,13 @@ class _Num:
 
 
 _Cell = _Num | str | int | None
+#: A cell of :func:`add_sheet`: an exact number (:func:`number_cell`), text, an integer or empty.
+Cell = _Cell
+
+
+def number_cell(value: Decimal) -> Cell:
+    """An exact number cell shown with the decimals ``value`` has (``41.42`` as ``0.00``)."""
+    return _Num(value, _places_format(value))
 
 
 def _places_format(value: Decimal, *, grouping: bool = False) -> str:
@@ -88,6 +95,11 @@ def _target(target: TargetSpec | None, locale: Locale) -> _Cell:
     if value is not None:
         return _Num(value, _places_format(value))
     return target_text(target, locale)
+
+
+def target_cell(target: TargetSpec | None, locale: Locale) -> Cell:
+    """A declared target: a number cell for one number, text for a grade or a range."""
+    return _target(target, locale)
 
 
 def _status(figures: Sequence[Figure | None], locale: Locale) -> str:
@@ -314,35 +326,47 @@ def render_xlsx(
     """
     try:
         from openpyxl import Workbook  # type: ignore[import-untyped,unused-ignore]
-        from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped,unused-ignore]
-        from openpyxl.utils import get_column_letter  # type: ignore[import-untyped,unused-ignore]
     except ImportError as exc:
         raise ImportError(_MISSING_OPENPYXL) from exc
 
     workbook = Workbook()
     workbook.remove(workbook.active)
     workbook.properties.title = xlsx_text(f"{report.spec_name} — {report.period}")
+    for sheet in _sheets(report, locale):
+        add_sheet(workbook, sheet.title, sheet.headings, sheet.rows)
+    workbook.save(destination)
+
+
+def add_sheet(
+    workbook: Any, title: str, headings: Sequence[str], rows: Sequence[Sequence[Cell]]
+) -> None:
+    """Append one sheet to an openpyxl ``workbook``: a bold, frozen header row, a filter, exact cells.
+
+    The one way every sheet is written: the report's and other views' (the
+    quarterly monitoring sheet) read and sort alike.
+    """
+    from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped,unused-ignore]
+    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped,unused-ignore]
+
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
-    for sheet in _sheets(report, locale):
-        worksheet: Any = workbook.create_sheet(_sheet_title(sheet.title))
-        worksheet.append([xlsx_text(h) for h in sheet.headings])
-        for cell in worksheet[1]:
-            cell.font = bold
-        for row_number, row in enumerate(sheet.rows, start=2):
-            for column, value in enumerate(row, start=1):
-                cell = worksheet.cell(row=row_number, column=column)
-                _put(cell, value)
-                if isinstance(value, str) and "\n" in value:
-                    cell.alignment = wrap  # show a name's line breaks
-        for column, heading in enumerate(sheet.headings, start=1):
-            widest = max([len(heading), *(_width(row[column - 1]) for row in sheet.rows)])
-            letter = get_column_letter(column)
-            worksheet.column_dimensions[letter].width = min(max(widest + 2, 8), 60)
-        worksheet.freeze_panes = "A2"
-        last = get_column_letter(len(sheet.headings))
-        worksheet.auto_filter.ref = f"A1:{last}{len(sheet.rows) + 1}"
-    workbook.save(destination)
+    worksheet: Any = workbook.create_sheet(_sheet_title(title))
+    worksheet.append([xlsx_text(h) for h in headings])
+    for cell in worksheet[1]:
+        cell.font = bold
+    for row_number, row in enumerate(rows, start=2):
+        for column, value in enumerate(row, start=1):
+            cell = worksheet.cell(row=row_number, column=column)
+            _put(cell, value)
+            if isinstance(value, str) and "\n" in value:
+                cell.alignment = wrap  # show a name's line breaks
+    for column, heading in enumerate(headings, start=1):
+        widest = max([len(heading), *(_width(row[column - 1]) for row in rows)])
+        letter = get_column_letter(column)
+        worksheet.column_dimensions[letter].width = min(max(widest + 2, 8), 60)
+    worksheet.freeze_panes = "A2"
+    last = get_column_letter(len(headings))
+    worksheet.auto_filter.ref = f"A1:{last}{len(rows) + 1}"
 
 
 def _put(cell: Any, value: _Cell) -> None:

@@ -1,0 +1,72 @@
+"""``sakipcalc evaluate --quarters``: quarterly monitoring (triwulan I–IV) of one year, in any format."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import TextIO
+
+from ._atomic import write_atomically, write_bytes_atomically
+from ._cli_common import EXIT_OK, EXIT_USAGE
+from ._spec import Spec
+from ._terminal import printable
+from ._types import Period
+from .engine import evaluate_quarters
+from .i18n import Locale
+
+__all__ = ["quarterly_output"]
+
+
+def quarterly_output(
+    spec: Spec, period: str, args: argparse.Namespace, stdout: TextIO, stderr: TextIO
+) -> int:
+    """Evaluate the four quarters of ``period`` (a year) and write them in ``args.format``."""
+    if not Period(period).is_year:
+        stderr.write(
+            f"sakipcalc: --quarters shows the four quarters of a year side by side; give the "
+            f"year (--period {period[:4]}), not the quarter {period}\n"
+        )
+        return EXIT_USAGE
+    fmt = args.format
+    locale: Locale = args.locale or ("id" if fmt == "html" else "en")
+    report = evaluate_quarters(spec, year=period)
+    from . import render
+
+    try:
+        if fmt == "xlsx":
+            if not args.output:
+                stderr.write("sakipcalc: --format xlsx writes a file; give it with -o FILE.xlsx\n")
+                return EXIT_USAGE
+            write_atomically(
+                args.output, lambda path: render.render_quarters_xlsx(report, path, locale=locale)
+            )
+            return EXIT_OK
+        if fmt == "json":
+            out = render.render_quarters_json(report)
+        elif fmt == "markdown":
+            out = render.render_quarters_markdown(report, locale=locale)
+        elif fmt == "csv":
+            out = render.render_quarters_csv(report, locale=locale)
+        elif fmt == "html":
+            out = render.render_quarters_html(report, locale=locale)
+        else:
+            colour = not args.output and _is_terminal(stdout)
+            out = render.render_quarters_table(report, locale=locale, colour=colour)
+    except ImportError as exc:
+        stderr.write(f"sakipcalc: {printable(str(exc))}\n")
+        return EXIT_USAGE
+    if args.output:
+        # Excel recognises UTF-8 in a CSV file only with a byte-order mark.
+        encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+        write_bytes_atomically(args.output, out.encode(encoding))
+    else:
+        stdout.write(out)
+    return EXIT_OK
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())

@@ -1,0 +1,474 @@
+"""Quarterly monitoring (triwulan I–IV): ``evaluate_quarters`` and ``evaluate --quarters``.
+
+Expected figures are computed by hand in the comments beside them; the golden
+files pin the layout of each format.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import ROOT, Golden, run_cli
+
+import sakipcalc
+from sakipcalc.engine import QuarterlyReport, evaluate, evaluate_quarters
+from sakipcalc.errors import ArgumentError, PeriodError
+from sakipcalc.i18n import LABEL_KEYS, label
+from sakipcalc.render import (
+    add_quarterly_sheet,
+    render_quarters_csv,
+    render_quarters_html,
+    render_quarters_json,
+    render_quarters_markdown,
+    render_quarters_section,
+    render_quarters_table,
+    render_quarters_xlsx,
+)
+from sakipcalc.results import MissingInput, Status
+
+EXAMPLE = ROOT / "examples" / "quarterly"
+
+SPEC = """\
+sakipcalc: 1
+imports: [sakipcalc:standard/permendagri_86_2017.yaml]
+spec:
+  id: triwulan
+  name: Contoh triwulan
+  agency: Dinas Contoh
+  plan: {start: 2023, end: 2023}
+  rounding: {places: 2, mode: half_up, achievement_from: rounded}
+  category_scale: permendagri_86_2017
+variables:
+  - {id: served, domain: count}
+  - {id: population, domain: count}
+indicators:
+  - id: pct
+    name: Persentase terlayani
+    unit: "%"
+    formula: served / population * 100
+    quarters: last
+    targets: {2023: 80, 2023-Q1: 20, 2023-Q2: 40}
+  - {id: count, name: Jumlah kegiatan, unit: kegiatan, quarters: sum, targets: {2023: 40}}
+  - {id: rate, name: Rata-rata nilai, unit: nilai, quarters: mean, targets: {2023: 90}}
+  - {id: peak, name: Nilai tertinggi, unit: nilai, quarters: max, targets: {2023: 10}}
+  - {id: gap, name: Jumlah dengan celah, unit: orang, quarters: sum, targets: {2023: 10}}
+  - {id: none_rule, name: Tanpa aturan, unit: orang, targets: {2023: 10}}
+  - {id: yearly, name: Tahunan saja, unit: dokumen, targets: {2023: 2}}
+data:
+  "2023": {yearly: 2}
+  2023-Q1: {served: 30, population: 200, count: 7, rate: 88, peak: 4, gap: 1, none_rule: 3}
+  2023-Q2: {served: 75, population: 250, count: 12, rate: 91.5, peak: 9.25, none_rule: 4}
+  2023-Q3: {served: 121, population: 250, count: 9, rate: 90, peak: 6, gap: 2}
+"""
+
+
+@pytest.fixture(scope="module")
+def spec(tmp_path_factory: pytest.TempPathFactory) -> sakipcalc.Spec:
+    directory = tmp_path_factory.mktemp("triwulan")
+    (directory / "spec.yaml").write_text(SPEC, encoding="utf-8")
+    return sakipcalc.load(directory)
+
+
+@pytest.fixture(scope="module")
+def quarterly(spec: sakipcalc.Spec) -> QuarterlyReport:
+    return evaluate_quarters(spec, year="2023")
+
+
+@pytest.fixture(scope="module")
+def example() -> QuarterlyReport:
+    return evaluate_quarters(sakipcalc.load(EXAMPLE), year="2023")
+
+
+# ------------------------------------------------------------------ the figures
+
+
+def test_yearly_indicators_are_left_out(quarterly: QuarterlyReport) -> None:
+    # 'yearly' has no quarter rule and no quarterly data: nothing to monitor by quarter.
+    assert [row.indicator for row in quarterly.indicators] == [
+        "pct",
+        "count",
+        "rate",
+        "peak",
+        "gap",
+        "none_rule",
+    ]
+
+
+def test_each_quarter_is_the_quarter_period_evaluated(quarterly: QuarterlyReport) -> None:
+    pct = quarterly.indicator("pct")
+    # 30 / 200 × 100 = 15; 75 / 250 × 100 = 30; 121 / 250 × 100 = 48.4; Q4 has no data
+    assert [str(q.realisation.rounded) for q in pct.quarters[:3]] == ["15.00", "30.00", "48.40"]
+    assert pct.quarters[3].realisation.status is Status.MISSING_DATA
+    # quarterly targets 20 and 40: 15 / 20 × 100 = 75 (Sedang), 30 / 40 × 100 = 75
+    assert [str(q.achievement.rounded) for q in pct.quarters[:2]] == ["75.00", "75.00"]
+    assert pct.quarters[0].category is not None and pct.quarters[0].category.name == "Sedang"
+    # no target for Q3: the engine's answer, a reason, no capaian
+    assert pct.quarters[2].achievement.reason == "no target for 2023-Q3"
+
+
+@pytest.mark.parametrize(
+    ("indicator", "through", "cumulative", "achievement", "category"),
+    [
+        # last: Q3 is the year so far: 48.40; 48.4 / 80 × 100 = 60.5 (Rendah, 51–65)
+        ("pct", 3, "48.40", "60.50", "Rendah"),
+        # sum: 7 + 12 + 9 = 28; 28 / 40 × 100 = 70 (Sedang)
+        ("count", 3, "28.00", "70.00", "Sedang"),
+        # mean: (88 + 91.5 + 90) / 3 = 89.8333… → 89.83; 89.83 / 90 × 100 = 99.811… → 99.81
+        ("rate", 3, "89.83", "99.81", "Sangat Tinggi"),
+        # max: max(4, 9.25, 6) = 9.25; 9.25 / 10 × 100 = 92.5
+        ("peak", 3, "9.25", "92.50", "Sangat Tinggi"),
+    ],
+)
+def test_the_cumulative_figure_follows_the_quarter_rule(
+    quarterly: QuarterlyReport,
+    indicator: str,
+    through: int,
+    cumulative: str,
+    achievement: str,
+    category: str,
+) -> None:
+    row = quarterly.indicator(indicator)
+    assert row.through == through
+    assert str(row.cumulative.rounded) == cumulative
+    assert str(row.cumulative_achievement.rounded) == achievement
+    assert row.cumulative_category is not None and row.cumulative_category.name == category
+    assert not row.complete
+
+
+def test_a_gap_before_the_last_quarter_is_missing_data(quarterly: QuarterlyReport) -> None:
+    # gap: Q1 1, Q2 missing, Q3 2: a sum through Q3 needs Q2
+    row = quarterly.indicator("gap")
+    assert row.through == 3
+    assert row.cumulative.status is Status.MISSING_DATA
+    assert row.cumulative.missing == (MissingInput("gap", None, "2023-Q2"),)
+    assert row.cumulative.reason == (
+        "missing data: gap in 2023-Q2 (cumulative from quarters by sum)"
+    )
+    assert sakipcalc.i18n.reason(row.cumulative.reason, "id") == (
+        "data belum tersedia: gap (2023-Q2) (kumulatif dari triwulan: jumlah)"
+    )
+
+
+def test_an_indicator_without_a_quarter_rule_has_no_cumulative_figure(
+    quarterly: QuarterlyReport,
+) -> None:
+    row = quarterly.indicator("none_rule")
+    assert row.rule is None
+    assert [str(q.realisation.rounded) for q in row.quarters[:2]] == ["3.00", "4.00"]
+    assert row.cumulative.status is Status.NOT_COMPUTABLE
+    assert row.cumulative.reason == "no quarter rule: the year is not built from its quarters"
+    assert sakipcalc.i18n.reason(row.cumulative.reason, "id") == (
+        "tidak ada aturan triwulan: nilai tahunan tidak dibentuk dari triwulan"
+    )
+
+
+def test_four_quarters_make_the_annual_value_the_engine_computes(
+    example: QuarterlyReport,
+) -> None:
+    spec = sakipcalc.load(EXAMPLE)
+    year = evaluate(spec, period="2023")
+    for row in example.indicators:
+        if row.complete:
+            assert row.cumulative.rounded == year.indicator(row.indicator).realisation.rounded
+            assert row.cumulative.raw == year.indicator(row.indicator).realisation.raw
+
+
+def test_the_example_figures(example: QuarterlyReport) -> None:
+    expected = {
+        # last: 33480 / 76020 × 100 = 44.0410… → 44.04; target 100 → 44.04 (Sangat Rendah)
+        "pmks_tertangani": (4, "44.04", "44.04", "Sangat Rendah"),
+        # last: 96; target 100 → 96 (Sangat Tinggi)
+        "pmks_kube": (4, "96.00", "96.00", "Sangat Tinggi"),
+        # last, TW IV not yet reported: through TW III, 62.5 (Rendah)
+        "psks_terlatih": (3, "62.50", "62.50", "Rendah"),
+        # mean: (92.5 + 95 + 97.25 + 100) / 4 = 96.1875 → 96.19
+        "tata_kelola_admin": (4, "96.19", "96.19", "Sangat Tinggi"),
+        # sum: 180 + 320 + 410 + 260 = 1170; 1170 / 1200 × 100 = 97.5
+        "bansos_tersalurkan": (4, "1170.00", "97.50", "Sangat Tinggi"),
+    }
+    for row in example.indicators:
+        through, cumulative, achievement, category = expected[row.indicator]
+        assert row.through == through
+        assert str(row.cumulative.rounded) == cumulative
+        assert str(row.cumulative_achievement.rounded) == achievement
+        assert row.cumulative_category is not None
+        assert row.cumulative_category.name == category
+    first = example.indicator("pmks_tertangani")
+    # 8120 / 75900 × 100 = 10.698… → 10.70 against 25: 42.80; 26310 / 76020 = 34.609… → 34.61
+    # against 75: 46.1466… → 46.15
+    assert str(first.quarters[0].achievement.rounded) == "42.80"
+    assert str(first.quarters[2].achievement.rounded) == "46.15"
+
+
+def test_a_quarter_is_refused_as_the_year(spec: sakipcalc.Spec) -> None:
+    with pytest.raises(ArgumentError, match="year must be a year such as '2023'"):
+        evaluate_quarters(spec, year="2023-Q2")
+    with pytest.raises(PeriodError):
+        evaluate_quarters(spec, year="2023-Q5")
+
+
+def test_a_year_without_quarterly_data_lists_nothing(spec: sakipcalc.Spec) -> None:
+    report = evaluate_quarters(spec, year="2022")
+    # Indicators with a rule stay listed (missing data); only none_rule has no rule.
+    assert "none_rule" not in [r.indicator for r in report.indicators]
+    assert all(r.through is None for r in report.indicators)
+    assert report.indicator("count").cumulative.status is Status.MISSING_DATA
+
+
+# ------------------------------------------------------------------ the formats
+
+
+@pytest.mark.parametrize("locale", ["en", "id"])
+def test_table_golden(example: QuarterlyReport, golden: Golden, locale: str) -> None:
+    golden.check(f"quarters/table-{locale}.txt", render_quarters_table(example, locale=locale))
+
+
+def test_markdown_csv_html_goldens(example: QuarterlyReport, golden: Golden) -> None:
+    golden.check("quarters/report-id.md", render_quarters_markdown(example, locale="id"))
+    golden.check("quarters/report-id.csv", render_quarters_csv(example, locale="id"))
+    golden.check("quarters/report-id.html", render_quarters_html(example, locale="id"))
+
+
+def test_json_keeps_exact_decimals(example: QuarterlyReport) -> None:
+    import json
+
+    data = json.loads(render_quarters_json(example))
+    row = data["indicators"][4]
+    assert row["indicator"] == "bansos_tersalurkan"
+    assert row["rule"] == "sum"
+    assert row["cumulative"]["rounded"] == "1170.00"
+    assert row["annual_target"] == "1200"
+    assert data["indicators"][2]["quarters"][3]["realisation"]["status"] == "missing_data"
+
+
+def test_colour_marks_the_cumulative_achievement(example: QuarterlyReport) -> None:
+    table = render_quarters_table(example, locale="en", colour=True)
+    assert "\x1b[31m44.04\x1b[0m" in table  # Sangat Rendah is red
+    assert "\x1b[" not in render_quarters_table(example, locale="en")
+
+
+def _workbook_rows(buffer: io.BytesIO) -> list[tuple[object, ...]]:
+    workbook = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+    assert workbook.sheetnames == ["Triwulan"]
+    return list(workbook["Triwulan"].iter_rows(values_only=True))
+
+
+def test_xlsx_sheet_has_exact_number_cells(example: QuarterlyReport) -> None:
+    buffer = io.BytesIO()
+    render_quarters_xlsx(example, buffer, locale="id")
+    rows = _workbook_rows(buffer)
+    headings = rows[0]
+    assert headings[:6] == (
+        "No",
+        "Kode",
+        "Indikator",
+        "Satuan",
+        "Aturan triwulan",
+        "Target tahunan",
+    )
+    assert headings[6:9] == ("TW I Target", "TW I Realisasi", "TW I Capaian (%)")
+    first = dict(zip(headings, rows[1], strict=True))
+    assert first["TW I Target"] == 25
+    assert first["TW I Realisasi"] == pytest.approx(10.7)
+    assert first["Kumulatif"] == pytest.approx(44.04)
+    assert first["s.d. triwulan ke-"] == 4
+    third = dict(zip(headings, rows[3], strict=True))
+    assert third["TW IV Realisasi"] is None
+    assert third["s.d. triwulan ke-"] == 3
+    assert third["Keterangan"] == "TW IV: data belum tersedia: psks_terlatih (2023-Q4)"
+    # The stored text of a number cell is the Decimal's exact digits.
+    workbook = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+    cell = workbook["Triwulan"].cell(row=6, column=headings.index("Kumulatif") + 1)
+    assert cell.data_type == "n" and cell.number_format == "0.00"
+
+
+def test_the_sheet_joins_another_workbook(example: QuarterlyReport) -> None:
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Indikator"
+    add_quarterly_sheet(workbook, example, locale="en")
+    assert workbook.sheetnames == ["Indikator", "Quarterly"]
+    assert workbook["Quarterly"]["B2"].value == "pmks_tertangani"
+
+
+def test_the_section_embeds_escaped(spec: sakipcalc.Spec, tmp_path: Path) -> None:
+    hostile = SPEC.replace("Persentase terlayani", "<script>alert(1)</script>")
+    (tmp_path / "spec.yaml").write_text(hostile, encoding="utf-8")
+    report = evaluate_quarters(sakipcalc.load(tmp_path), year="2023")
+    section = render_quarters_section(report, locale="id", figure_number=5)
+    assert str(section).startswith('<section class="quarterly" id="quarterly">')
+    assert "<script>" not in section
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in section
+    assert "Grafik 3.5" in re.sub(r"<[^>]+>", "", section)
+    assert '<svg class="chart" id="chart-quarters"' in section
+
+
+def test_the_page_is_self_contained(example: QuarterlyReport) -> None:
+    page = render_quarters_html(example, locale="en")
+    assert page.startswith("<!DOCTYPE html>")
+    assert "default-src 'none'" in page
+    assert "<script" not in page and "http://" not in page and "https://" not in page
+
+
+# ------------------------------------------------------------------ Indonesian throughout
+
+
+def _words(text: str) -> set[str]:
+    # As tests/test_lang.py reads a report: words, not ids (es4_umpeg) nor functions (sum(…)).
+    found = re.findall(r"(?<![A-Za-z0-9_])([A-Za-z][A-Za-z_]*)(?![A-Za-z0-9_(])", text)
+    return {w.lower() for w in found}
+
+
+def _english() -> set[str]:
+    english: set[str] = set()
+    indonesian: set[str] = set()
+    for key in LABEL_KEYS:
+        english |= _words(label(key, "en"))
+        indonesian |= _words(label(key, "id"))
+    english |= {"ok", "missing_data", "not_computable", "sum", "last", "mean", "max"}
+    return {w for w in english - indonesian if len(w) > 1}
+
+
+def _xlsx_text(report: QuarterlyReport) -> str:
+    buffer = io.BytesIO()
+    render_quarters_xlsx(report, buffer, locale="id")
+    workbook = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))
+    cells = [s.title for s in workbook]
+    for sheet in workbook:
+        for row in sheet.iter_rows(values_only=True):
+            cells += [v for v in row if isinstance(v, str)]
+    return "\n".join(cells)
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "csv", "xlsx", "html"])
+def test_indonesian_output_has_no_english_word(example: QuarterlyReport, fmt: str) -> None:
+    if fmt == "xlsx":
+        text = _xlsx_text(example)
+    elif fmt == "html":
+        page = render_quarters_html(example, locale="id")
+        text = re.sub(r"<style>.*?</style>|<[^>]+>", " ", page, flags=re.DOTALL)
+    else:
+        render = {
+            "table": render_quarters_table,
+            "markdown": render_quarters_markdown,
+            "csv": render_quarters_csv,
+        }[fmt]
+        text = render(example, locale="id")
+    spec_words = set().union(
+        *(_words(f"{r.name} {r.unit}") for r in example.indicators),
+        _words(example.spec_name),
+        _words(example.agency or ""),
+    )
+    leaked = sorted((_words(text) - spec_words) & _english())
+    assert not leaked, leaked
+
+
+# ------------------------------------------------------------------ the command line
+
+
+def test_cli_shows_the_example() -> None:
+    result = run_cli("evaluate", str(EXAMPLE), "--period", "2023", "--quarters", "--locale", "id")
+    assert result.code == 0, result.err
+    assert "TW I" in result.out and "62,50 (s.d. TW III)" in result.out
+    assert result.out == render_quarters_table(
+        evaluate_quarters(sakipcalc.load(EXAMPLE), year="2023"), locale="id"
+    )
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "json", "csv", "html"])
+def test_cli_writes_every_format(fmt: str, tmp_path: Path) -> None:
+    output = tmp_path / f"triwulan.{fmt}"
+    result = run_cli(
+        "evaluate", str(EXAMPLE), "--period", "2023", "--quarters", "--format", fmt,
+        "-o", str(output),
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    assert "Jumlah keluarga penerima manfaat" in output.read_text(encoding="utf-8-sig")
+
+
+def test_cli_writes_the_sheet(tmp_path: Path) -> None:
+    output = tmp_path / "triwulan.xlsx"
+    result = run_cli("evaluate", str(EXAMPLE), "--quarters", "--format", "xlsx", "-o", str(output))
+    assert result.code == 0, result.err
+    assert "evaluating 2023, the latest year with data" in result.err
+    assert openpyxl.load_workbook(output).sheetnames == ["Quarterly"]
+
+
+def test_cli_refuses_a_quarter_period() -> None:
+    result = run_cli("evaluate", str(EXAMPLE), "--period", "2023-Q2", "--quarters")
+    assert result.code == 2
+    assert result.out == ""
+    assert result.err == (
+        "sakipcalc: --quarters shows the four quarters of a year side by side; give the "
+        "year (--period 2023), not the quarter 2023-Q2\n"
+    )
+
+
+def test_cli_xlsx_needs_a_file() -> None:
+    result = run_cli("evaluate", str(EXAMPLE), "--period", "2023", "--quarters", "--format", "xlsx")
+    assert result.code == 2
+    assert "give it with -o FILE.xlsx" in result.err
+
+
+def test_decimals_reach_the_sheet_unchanged(example: QuarterlyReport) -> None:
+    row = example.indicator("tata_kelola_admin")
+    assert row.cumulative.raw == Decimal("96.1875")  # 384.75 / 4, exactly
+
+
+# ------------------------------------------------------------------ in a real browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+
+
+def test_the_page_fits_a4_in_headless_chromium(example: QuarterlyReport, tmp_path: Path) -> None:
+    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
+    if missing:
+        reason = "headless Chromium is not installed: " + ", ".join(missing)
+        if os.environ.get("SAKIPCALC_REQUIRE_BROWSER") == "1":
+            pytest.fail(reason + " (SAKIPCALC_REQUIRE_BROWSER=1)")
+        pytest.skip(reason)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    page = tmp_path / "triwulan.html"
+    page.write_text(render_quarters_html(example, locale="id"), encoding="utf-8")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    try:
+        # A4 landscape less the stylesheet's 14 mm margins, at 96 dpi: about 1017 px wide.
+        driver.set_window_size(1017, 900)
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        driver.get(page.as_uri())
+        script = driver.execute_script
+        assert [e for e in driver.get_log("browser") if e["level"] == "SEVERE"] == []
+        assert script("return performance.getEntriesByType('resource').length") == 0
+        assert script("return document.documentElement.scrollWidth") <= script(
+            "return document.documentElement.clientWidth"
+        )
+        overflowing = script(
+            "return [...document.querySelectorAll('#quarterly-table td, #quarterly-table th')]"
+            ".filter(c => c.scrollWidth > c.clientWidth + 1).map(c => [c.textContent, c.scrollWidth, c.clientWidth])"
+        )
+        assert overflowing == [], repr(overflowing)
+        box = script("return document.getElementById('chart-quarters').getBoundingClientRect()")
+        assert box["width"] > 600 and box["height"] > 500, box
+    finally:
+        driver.quit()
