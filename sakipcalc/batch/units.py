@@ -18,7 +18,8 @@ The checks run in Python over the listed units (at most a few tens of
 thousands); the result is three DuckDB tables:
 
 * ``batch_units(unit)``: the evaluated units, those with data;
-* ``batch_hierarchy(unit, name, parent, level)``: every listed unit;
+* ``batch_hierarchy(unit, name, parent, level, pos)``: every listed unit, in
+  file order;
 * ``batch_closure(ancestor, unit)``: each evaluated unit under every unit
   above it (its parent, its parent's parent, …), which the roll-ups over
   the hierarchy group by.
@@ -35,7 +36,7 @@ from typing import Any
 
 import duckdb
 
-__all__ = ["Unit", "load_units"]
+__all__ = ["Unit", "load_units", "no_units", "read_units"]
 
 _SHOWN = 10
 
@@ -103,14 +104,11 @@ def load_units(
     if problems:
         raise error(problems)
     listed = list(first.values())
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE batch_hierarchy "
-        "(unit VARCHAR, name VARCHAR, parent VARCHAR, level VARCHAR)"
-    )
+    _hierarchy_table(con)
     if listed:
         con.executemany(
-            "INSERT INTO batch_hierarchy VALUES (?, ?, ?, ?)",
-            [(u.unit, u.name, u.parent, u.level) for u in listed],
+            "INSERT INTO batch_hierarchy VALUES (?, ?, ?, ?, ?)",
+            [(u.unit, u.name, u.parent, u.level, pos) for pos, u in enumerate(listed)],
         )
     closure = [
         (ancestor, u.unit)
@@ -128,11 +126,15 @@ def load_units(
 def no_units(con: duckdb.DuckDBPyConnection) -> None:
     """Without a units file: every unit of the data, and no hierarchy."""
     con.execute("CREATE OR REPLACE TEMP TABLE batch_units AS SELECT DISTINCT unit FROM batch_data")
+    _hierarchy_table(con)
+    _closure_table(con, [])
+
+
+def _hierarchy_table(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         "CREATE OR REPLACE TEMP TABLE batch_hierarchy "
-        "(unit VARCHAR, name VARCHAR, parent VARCHAR, level VARCHAR)"
+        "(unit VARCHAR, name VARCHAR, parent VARCHAR, level VARCHAR, pos INTEGER)"
     )
-    _closure_table(con, [])
 
 
 def _closure_table(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, str]]) -> None:
