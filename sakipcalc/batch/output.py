@@ -152,8 +152,8 @@ def _xlsx(spec: Spec, tables: Mapping[str, Any], path: Path) -> None:
             places = places_of(row)
             for column, heading in enumerate(headings, start=1):
                 value = row[heading]
-                if value is None:
-                    continue
+                if value is None or value == "":
+                    continue  # an empty list is an empty cell, as a missing figure
                 cell = sheet.cell(row=row_number, column=column)
                 if isinstance(value, Decimal):
                     exact = _at_places(value, places) if heading in _ROUNDED else value
