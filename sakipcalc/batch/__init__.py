@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .refusals import BatchRefused, Refusal
     from .report import BatchResult, evaluate_units
     from .run import BatchOverflow, evaluate_batch
-    from .trace import Trace, trace
+    from .tracing import Trace, trace
 
 __all__ = [
     "BatchInputError",
@@ -45,12 +45,12 @@ _WHERE = {
     "BatchRefused": "refusals",
     "BatchResult": "report",
     "Refusal": "refusals",
-    "Trace": "trace",
+    "Trace": "tracing",
     "build_plan": "plan",
     "evaluate_batch": "run",
     "evaluate_units": "report",
     "explain": "plan",
-    "trace": "trace",
+    "trace": "tracing",
 }
 
 

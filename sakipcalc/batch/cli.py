@@ -69,7 +69,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         from . import BatchInputError, BatchOverflow, BatchRefused, explain
         from .output import SUFFIXES, write_tables
         from .report import STAGES, evaluate_units
-        from .trace import parse_request, trace
+        from .tracing import parse_request, trace
     except ImportError as exc:  # pragma: no cover - the extra is not installed
         stderr.write(
             f"sakipcalc: batch needs the 'batch' extra (pip install sakipcalc[batch]): {exc}\n"
