@@ -51,27 +51,63 @@ SPEC: dict[str, Any] = {
     "breakdowns": [{"id": "jenis", "categories": ["a", "b"]}],
     "variables": [{"id": "served", "breakdown": "jenis"}, {"id": "x"}, {"id": "y"}],
     "indicators": [
-        {"id": "ia", "name": "A", "unit": "x", "formula": "x", "targets": {"2022": 50},
-         "weight": 2, "owner": "bidang", "tags": ["IKU"]},
-        {"id": "ib", "name": "B", "unit": "x", "formula": "y", "targets": {"2022": 40},
-         "weight": "1.5", "owner": "bidang",
-         "rounding": {"places": 1, "mode": "truncate", "achievement_from": "raw"}},
-        {"id": "ic", "name": "C", "unit": "%", "formula": "sum(served) / y * 100",
-         "targets": {"2022": 80}, "tags": ["IKU"]},
-        {"id": "idl", "name": "D", "unit": "x", "formula": "x", "polarity": "lower_is_better",
-         "targets": {"2022": 30}},
-    ],  # fmt: skip
+        {
+            "id": "ia",
+            "name": "A",
+            "unit": "x",
+            "formula": "x",
+            "targets": {"2022": 50},
+            "weight": 2,
+            "owner": "bidang",
+            "tags": ["IKU"],
+        },
+        {
+            "id": "ib",
+            "name": "B",
+            "unit": "x",
+            "formula": "y",
+            "targets": {"2022": 40},
+            "weight": "1.5",
+            "owner": "bidang",
+            "rounding": {"places": 1, "mode": "truncate", "achievement_from": "raw"},
+        },
+        {
+            "id": "ic",
+            "name": "C",
+            "unit": "%",
+            "formula": "sum(served) / y * 100",
+            "targets": {"2022": 80},
+            "tags": ["IKU"],
+        },
+        {
+            "id": "idl",
+            "name": "D",
+            "unit": "x",
+            "formula": "x",
+            "polarity": "lower_is_better",
+            "targets": {"2022": 30},
+        },
+    ],
     "goals": [{"id": "g1", "name": "G1"}, {"id": "g2", "name": "G2", "indicators": ["ic"]}],
     "objectives": [
         {"id": "o_mean", "name": "M", "goal": "g1", "indicators": ["ia", "ib"]},
-        {"id": "o_weighted", "name": "W", "indicators": ["ia", "ib", "ic"],
-         "rollup": "weighted_mean"},
+        {
+            "id": "o_weighted",
+            "name": "W",
+            "indicators": ["ia", "ib", "ic"],
+            "rollup": "weighted_mean",
+        },
         {"id": "o_wab", "name": "W2", "indicators": ["ia", "ib"], "rollup": "weighted_mean"},
         {"id": "o_ratio", "name": "R", "indicators": ["ia", "ib"], "rollup": "ratio_of_sums"},
         {"id": "o_ratio_d", "name": "R2", "indicators": ["ia", "idl"], "rollup": "ratio_of_sums"},
-        {"id": "o_min", "name": "Min", "goal": "g1", "indicators": ["ia", "idl", "ic"],
-         "rollup": "min"},
-    ],  # fmt: skip
+        {
+            "id": "o_min",
+            "name": "Min",
+            "goal": "g1",
+            "indicators": ["ia", "idl", "ic"],
+            "rollup": "min",
+        },
+    ],
 }
 
 HEADER = "unit,name,category,period,value\n"
@@ -378,11 +414,11 @@ def test_xlsx_has_three_sheets_of_exact_number_cells(tmp_path: Path) -> None:
     assert book.sheetnames == ["results", "rollups", "hierarchy"]
     sheet = book["results"]
     heads = [c.value for c in sheet[1]]
-    row = {h: c for h, c in zip(heads, sheet[2], strict=True)}
+    row = dict(zip(heads, sheet[2], strict=True))
     assert (row["unit"].value, row["indicator"].value) == ("k1", "ia")
     assert row["achievement"].data_type == "n" and row["achievement"].number_format == "0.00"
     assert row["achievement"].value == 91
-    ib = {h: c for h, c in zip(heads, sheet[3], strict=True)}
+    ib = dict(zip(heads, sheet[3], strict=True))
     assert ib["achievement"].number_format == "0.0"  # ib rounds to one place
     # the cell holds the exact digits, never a float's
     import zipfile

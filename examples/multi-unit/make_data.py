@@ -58,7 +58,9 @@ def main() -> None:
         writer = csv.writer(handle)
         writer.writerow(["unit", "name", "parent", "level"])
         writer.writerow(["indonesia", "Indonesia", "", "nasional"])
-        writer.writerow(["kalimantan_selatan", "Provinsi Kalimantan Selatan", "indonesia", "provinsi"])
+        writer.writerow(
+            ["kalimantan_selatan", "Provinsi Kalimantan Selatan", "indonesia", "provinsi"]
+        )
         for unit in UNITS:
             writer.writerow([unit, NAMES[unit], "kalimantan_selatan", "kabupaten"])
 

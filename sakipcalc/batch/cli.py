@@ -15,6 +15,7 @@ the roll-ups over the hierarchy beside it or in the same workbook (see
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -108,7 +109,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             targets=args.targets,
             units=args.units,
             locale=args.data_locale,
-            on_stage=lambda name: next(stages, None),
+            on_stage=lambda name: _advance(stages),
         )
         traced = []
         rows = {(r["unit"], r["indicator"], r["period"]): r for r in _requested(out, requests)}
@@ -133,7 +134,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                     batch_row=found[0],
                 )
             )
-        next(stages, None)
+        _advance(stages)
         written = []
         if output is not None:
             tables = {"results": out.results, "rollups": out.rollups}
@@ -144,7 +145,9 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         stderr.write(f"sakipcalc: {exc}\n")
         return EXIT_PROBLEMS
     finally:
-        stages.close()
+        close = getattr(stages, "close", None)
+        if close is not None:
+            close()  # the generator erases its bar
     for each in traced:
         stdout.write(each.text + "\n")
     if written:
@@ -159,11 +162,15 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     return EXIT_PROBLEMS if any(not t.agrees for t in traced) else EXIT_OK
 
 
+def _advance(stages: Iterator[str]) -> None:
+    next(stages, None)
+
+
 def _requested(out: Any, requests: list[tuple[str, str, str | None]]) -> list[dict[str, Any]]:
     """The result rows the traces ask for, without turning the whole table into Python."""
     if not requests:
         return []
-    import pyarrow.compute as pc  # type: ignore[import-untyped]
+    import pyarrow.compute as pc  # type: ignore[import-untyped,unused-ignore]
 
     units = sorted({u for u, _, _ in requests})
     table = out.results.filter(pc.is_in(out.results.column("unit"), value_set=_array(units)))
@@ -171,6 +178,6 @@ def _requested(out: Any, requests: list[tuple[str, str, str | None]]) -> list[di
 
 
 def _array(values: list[str]) -> Any:
-    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
 
     return pa.array(values, pa.string())

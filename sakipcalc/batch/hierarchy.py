@@ -60,7 +60,9 @@ def _policies(spec: Spec) -> list[str]:
     for pos, (ind_id, ind) in enumerate(spec.indicators.items()):
         rounding = effective_rounding(base, ind.rounding)
         scale = ind.category_scale or spec.info.category_scale
-        rows.append(_policy("indicator", ind_id, ind.name, pos, rounding.places, rounding.mode.value, scale))
+        rows.append(
+            _policy("indicator", ind_id, ind.name, pos, rounding.places, rounding.mode.value, scale)
+        )
     start = len(rows)
     for pos, d in enumerate(rollup_defs(spec), start=start):
         scale = spec.info.category_scale
@@ -77,9 +79,7 @@ def _policy(
     )
 
 
-def unit_rollups(
-    con: duckdb.DuckDBPyConnection, spec: Spec, results: Any, rollups: Any
-) -> Any:
+def unit_rollups(con: duckdb.DuckDBPyConnection, spec: Spec, results: Any, rollups: Any) -> Any:
     """The roll-ups over ``batch_closure`` (see :mod:`.units`) as an Arrow table."""
     scale = results.schema.field("achievement").type.scale
     con.register("batch_results", results)

@@ -285,7 +285,9 @@ def _load_units(
         return
     label, word = _relation(con, units, "batch_units_raw")
     offset = 1 if word == "line" else 0
-    problems = _numbered(con, "batch_units_raw", label, ("unit",), ("name", "parent", "level"), "unit")
+    problems = _numbered(
+        con, "batch_units_raw", label, ("unit",), ("name", "parent", "level"), "unit"
+    )
     if problems:
         raise BatchInputError(problems)
     where = f"{label}: {word}"

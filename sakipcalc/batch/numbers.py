@@ -46,7 +46,10 @@ def plain_forms(locale: Locale | None, col: str) -> list[tuple[str, str]]:
                 f"replace(replace({col}, '.', ''), ',', '.')",
             ),
         ]
-    return [(r"-?[0-9]+", col), (r"-?[0-9]+[.,]([0-9]{1,2}|[0-9]{4,})", f"replace({col}, ',', '.')")]
+    return [
+        (r"-?[0-9]+", col),
+        (r"-?[0-9]+[.,]([0-9]{1,2}|[0-9]{4,})", f"replace({col}, ',', '.')"),
+    ]
 
 
 def _hint(locale: Locale | None) -> str:

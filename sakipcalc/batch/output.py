@@ -74,12 +74,12 @@ def _nested(writers: list[tuple[Path, Callable[[Path], None]]]) -> None:
 
 def _writer(table: Any, suffix: str) -> Callable[[Path], None]:
     def parquet(path: Path) -> None:
-        import pyarrow.parquet as pq  # type: ignore[import-untyped]
+        import pyarrow.parquet as pq  # type: ignore[import-untyped,unused-ignore]
 
         pq.write_table(table, path)
 
     def csv(path: Path) -> None:
-        import pyarrow.csv as pcsv  # type: ignore[import-untyped]
+        import pyarrow.csv as pcsv  # type: ignore[import-untyped,unused-ignore]
 
         pcsv.write_csv(flat_table(table), path)
 
@@ -88,8 +88,8 @@ def _writer(table: Any, suffix: str) -> Callable[[Path], None]:
 
 def flat_table(table: Any) -> Any:
     """Lists as ``"; "``-joined text, category counts as ``label: n``: for CSV."""
-    import pyarrow as pa  # type: ignore[import-untyped]
-    import pyarrow.compute as pc  # type: ignore[import-untyped]
+    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+    import pyarrow.compute as pc  # type: ignore[import-untyped,unused-ignore]
 
     for index, field in enumerate(table.schema):
         if not pa.types.is_list(field.type):

@@ -74,7 +74,9 @@ def rollup_defs(spec: Spec) -> list[RollupDef]:
     for goal in spec.goals.values():
         members = list(goal.indicators)
         if not members:  # a goal without own indicators rolls up its objectives' indicators
-            members = [i for o in spec.objectives.values() if o.goal == goal.id for i in o.indicators]
+            members = [
+                i for o in spec.objectives.values() if o.goal == goal.id for i in o.indicators
+            ]
         add(RollupKind.GOAL, goal.id, goal.name, goal.rollup or default, members)
     for unit in spec.org_units.values():
         owned = [i for i, ind in spec.indicators.items() if ind.owner == unit.id]
@@ -209,9 +211,7 @@ def spec_rollups(con: duckdb.DuckDBPyConnection, spec: Spec, results: Any) -> An
     one, rone = h(10**scale), h(10**rscale)
     t_frac = "length(split_part(u.t_txt, '.', 2))"
     unit_t_d = f"CAST('1' || repeat('0', {t_frac}) AS HUGEINT)"
-    msg = q(
-        "ratio of sums needs additive higher-is-better indicators with numeric targets; "
-    )
+    msg = q("ratio of sums needs additive higher-is-better indicators with numeric targets; ")
     sql = f"""WITH
 rdef AS ({_values("pos, kind, id, name, rule, members", rdef, "(0, '', '', '', '', [''])")}),
 rmem AS ({_values("pos, member, mpos, w, ros, hib, raw", rmem, f"(0, '', 0, {h(None)}, FALSE, FALSE, FALSE)")}),

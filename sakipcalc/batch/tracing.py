@@ -117,9 +117,7 @@ def trace(
             unit_targets = con.sql(
                 "SELECT * FROM batch_targets_raw WHERE CAST(unit AS VARCHAR) = ?", params=[unit]
             ).to_arrow_table()
-        table = evaluate_batch(
-            spec, raw.to_arrow_table(), targets=unit_targets, locale=locale
-        )
+        table = evaluate_batch(spec, raw.to_arrow_table(), targets=unit_targets, locale=locale)
         found = [
             r for r in table.to_pylist() if r["indicator"] == indicator and r["period"] == period
         ]

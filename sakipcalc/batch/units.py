@@ -140,7 +140,7 @@ def _hierarchy_table(con: duckdb.DuckDBPyConnection) -> None:
 def _closure_table(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, str]]) -> None:
     con.execute("CREATE OR REPLACE TEMP TABLE batch_closure (ancestor VARCHAR, unit VARCHAR)")
     if rows:
-        import pyarrow as pa  # type: ignore[import-untyped]
+        import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
 
         closure = pa.table(
             {"ancestor": [a for a, _ in rows], "unit": [u for _, u in rows]},
@@ -184,6 +184,4 @@ def _cycles(units: Mapping[str, Unit]) -> list[list[str]]:
 
 def read_units(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[Any, ...]]:
     """``(rn, unit, name, parent, level)`` of the numbered units table, in file order."""
-    return con.execute(
-        f"SELECT rn, unit, name, parent, level FROM {table} ORDER BY rn"
-    ).fetchall()
+    return con.execute(f"SELECT rn, unit, name, parent, level FROM {table} ORDER BY rn").fetchall()
