@@ -536,3 +536,14 @@ def test_the_bundled_example_with_its_hierarchy(tmp_path: Path) -> None:
     # the nation and the province, each over 5 indicators and 4 + 3 + 1 roll-ups
     assert len(hierarchy) == 1 + 2 * (5 + 8)
     assert all('"5,' in line or "5," in line for line in hierarchy[1:])
+
+
+def test_output_onto_an_input_is_refused(tmp_path: Path) -> None:
+    data = _file(tmp_path, "d.csv", DATA)
+    units = _file(tmp_path, "out.hierarchy.csv", UNITS)
+    for output, role in ((data, "the data"), (tmp_path / "out.csv", "the units file")):
+        code, _, err = _cli(
+            _spec_dir(tmp_path), "--data", str(data), "--units", str(units), "-o", str(output)
+        )
+        assert code == 2 and f"would overwrite {role}" in err
+    assert data.read_text(encoding="utf-8") == DATA

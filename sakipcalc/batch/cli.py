@@ -68,7 +68,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     try:
         from . import BatchInputError, BatchOverflow, BatchRefused, explain
-        from .output import SUFFIXES, write_tables
+        from .output import SUFFIXES, refuse_inputs, write_tables
         from .report import STAGES, evaluate_units
         from .tracing import parse_request, trace
     except ImportError as exc:  # pragma: no cover - the extra is not installed
@@ -77,6 +77,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         )
         return EXIT_USAGE
     from .. import SpecError, load
+    from ..errors import OutputError
 
     requests = []
     for text in args.trace or []:
@@ -98,6 +99,15 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     except SpecError as exc:
         stderr.write(f"{exc}\nsakipcalc: the spec has errors; nothing was evaluated\n")
         return EXIT_PROBLEMS
+    if output is not None:
+        inputs: dict[str | None, str] = dict.fromkeys(spec.files, "a spec file")
+        inputs.update({args.data: "the data", args.targets: "the targets"})
+        inputs.update({args.units: "the units file"})
+        try:
+            refuse_inputs(output, inputs)
+        except OutputError as exc:
+            stderr.write(f"sakipcalc: {exc}\n")
+            return EXIT_USAGE
     stages = progress(iter((*STAGES, "write")), total=len(STAGES) + 1, label="batch", stream=stderr)
     try:
         if args.explain:
@@ -144,6 +154,9 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     except (BatchRefused, BatchInputError, BatchOverflow) as exc:
         stderr.write(f"sakipcalc: {exc}\n")
         return EXIT_PROBLEMS
+    except OutputError as exc:
+        stderr.write(f"sakipcalc: {exc}\n")
+        return EXIT_USAGE
     finally:
         close = getattr(stages, "close", None)
         if close is not None:

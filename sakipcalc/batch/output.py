@@ -20,6 +20,7 @@ command's output end (it sits with ``cli``, after ``render``).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from decimal import Decimal, localcontext
 from pathlib import Path
@@ -27,9 +28,10 @@ from typing import Any
 
 from .._atomic import write_atomically
 from .._spec import Spec
+from ..errors import OutputError
 from ..rounding import effective_rounding
 
-__all__ = ["SUFFIXES", "output_paths", "write_tables"]
+__all__ = ["SUFFIXES", "output_paths", "refuse_inputs", "write_tables"]
 
 SUFFIXES = (".parquet", ".csv", ".xlsx")
 
@@ -43,6 +45,23 @@ def output_paths(output: Path, names: list[str]) -> dict[str, Path]:
         name: output if name == "results" else output.with_name(f"{stem}.{name}{suffix}")
         for name in names
     }
+
+
+def refuse_inputs(output: Path, inputs: Mapping[str | None, str]) -> None:
+    """Raise OutputError when a file the run would write is one it reads (name → role)."""
+    for path in set(output_paths(output, ["results", "rollups", "hierarchy"]).values()):
+        if not path.exists():
+            continue
+        for name, role in inputs.items():
+            try:
+                same = name is not None and os.path.samefile(path, name)
+            except (OSError, ValueError):
+                continue
+            if same:
+                raise OutputError(
+                    f"-o {output} would overwrite {role} of this run ({path}); "
+                    f"choose another output file"
+                )
 
 
 def write_tables(spec: Spec, tables: Mapping[str, Any], output: Path) -> list[Path]:
