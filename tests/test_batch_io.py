@@ -337,6 +337,12 @@ def test_bad_data_names_file_line_and_column(
         ("unit,indicator,period,target\nk1,ia,2022,1\nk1,ia,2022,2\n",
          "t.csv: lines 2, 3: duplicate target (k1, ia, 2022)"),
         ("unit,indicator,target\nk1,ia,1\n", "t.csv: no column period"),
+        ("unit,indicator,period,target\nk9,ia,2022,1\n",
+         "t.csv: line 2, column 'unit': unit 'k9' is not evaluated (it has no data)"),
+        ("unit,indicator,period,target\nk1,ia,2023,1\n",
+         "t.csv: line 2, column 'period': the data has no period '2023'"),
+        ("unit,indicator,period,target\nk1,ia,2022,-\n",
+         "t.csv: line 2, column 'target': no value (leave the row out"),
     ],
 )  # fmt: skip
 def test_bad_targets_files(tmp_path: Path, targets: str, message: str) -> None:

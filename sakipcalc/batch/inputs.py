@@ -326,9 +326,38 @@ def _load_targets(
                 f"{where} {rn + offset}, column 'indicator': {ind!r} is not an indicator"
             )
     for (rn,) in _rows(con, f"SELECT rn FROM {t} WHERE target IS NULL ORDER BY rn"):
-        problems.append(f"{where} {rn + offset}, column 'target': empty")
-    problems += _read_numbers(con, t, "target", locale, where, offset)
+        problems.append(
+            f"{where} {rn + offset}, column 'target': empty (leave the row out to use the "
+            f"spec's target)"
+        )
+    read = _read_numbers(con, t, "target", locale, where, offset)
+    problems += read
+    if not read:  # a dash reads as no value, which a target row cannot be either
+        for (rn,) in _rows(con, f"SELECT rn FROM {t} WHERE target IS NULL ORDER BY rn"):
+            if not any(p.startswith(f"{where} {rn + offset},") for p in problems):
+                problems.append(
+                    f"{where} {rn + offset}, column 'target': no value (leave the row out to "
+                    f"use the spec's target)"
+                )
     problems += _check_numbers(con, t, "target", where, offset)
+    for column in ("unit", "period"):
+        for (rn,) in _rows(con, f"SELECT rn FROM {t} WHERE {column} IS NULL ORDER BY rn"):
+            problems.append(f"{where} {rn + offset}, column '{column}': empty")
+    for rn, unit in _rows(
+        con,
+        f"SELECT rn, unit FROM {t} WHERE unit NOT IN (SELECT unit FROM batch_units) ORDER BY rn",
+    ):
+        problems.append(
+            f"{where} {rn + offset}, column 'unit': unit {unit!r} is not evaluated (it has no data)"
+        )
+    for rn, period in _rows(
+        con,
+        f"SELECT rn, period FROM {t} WHERE period NOT IN (SELECT period FROM batch_periods) "
+        f"ORDER BY rn",
+    ):
+        problems.append(
+            f"{where} {rn + offset}, column 'period': the data has no period {period!r}"
+        )
     for unit, ind, period, rns in _rows(
         con,
         f"SELECT unit, indicator, period, list(rn + {offset} ORDER BY rn) FROM {t} "
@@ -340,6 +369,13 @@ def _load_targets(
     if problems:
         raise BatchInputError(problems)
     scale = _scale_of(con, t, "target")
+    if scale > MAX_SCALE:
+        raise BatchInputError(
+            [
+                f"{label}, column 'target': {scale} decimal places; the batch path takes at most "
+                f"{MAX_SCALE}"
+            ]
+        )
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE batch_targets AS SELECT unit, indicator, period, "
         f"{_scaled('target', scale)} AS t, target AS t_txt FROM {t}"
