@@ -553,3 +553,84 @@ def test_output_onto_an_input_is_refused(tmp_path: Path) -> None:
         )
         assert code == 2 and f"would overwrite {role}" in err
     assert data.read_text(encoding="utf-8") == DATA
+
+
+@st.composite
+def _rollup_cases(draw: st.DrawFn) -> tuple[dict[str, Any], str]:
+    indicators = []
+    for name in ("x", "y", "z"):
+        ind: dict[str, Any] = {"id": f"i{name}", "name": name, "unit": "x", "formula": name}
+        ind["polarity"] = draw(st.sampled_from(["higher_is_better", "lower_is_better"]))
+        target = draw(st.sampled_from([None, 0, 40, "12.5", {"min": 10, "max": 20}]))
+        if target is not None:
+            ind["targets"] = {"2022": target}
+        weight = draw(st.sampled_from([None, 0, 1, "2.5"]))
+        if weight is not None:
+            ind["weight"] = weight
+        ind["rounding"] = {
+            "places": draw(st.integers(0, 3)),
+            "mode": draw(st.sampled_from(["half_up", "half_even", "truncate"])),
+            "achievement_from": draw(st.sampled_from(["rounded", "raw"])),
+        }
+        if draw(st.booleans()):
+            ind["tags"] = ["IKU"]
+        indicators.append(ind)
+    ids = [i["id"] for i in indicators]
+    objectives = [
+        {
+            "id": f"o{n}",
+            "name": f"O{n}",
+            "indicators": draw(st.lists(st.sampled_from(ids), min_size=1, max_size=4)),
+            "rollup": draw(st.sampled_from(["mean", "min", "weighted_mean", "ratio_of_sums"])),
+        }
+        for n in range(3)
+    ]
+    doc = {
+        **SPEC,
+        "spec": {
+            **SPEC["spec"],
+            "rounding": {
+                "places": draw(st.integers(0, 3)),
+                "mode": draw(st.sampled_from(["half_up", "half_even", "truncate"])),
+            },
+            "rollup": draw(st.sampled_from(["mean", "min", "weighted_mean", "ratio_of_sums"])),
+        },
+        "variables": [{"id": "x"}, {"id": "y"}, {"id": "z"}],
+        "indicators": indicators,
+        "goals": [],
+        "org_units": [],
+        "objectives": objectives,
+    }
+    values = st.sampled_from(["0", "1", "7", "33.333", "-4", "12.5", "49.995", "100"])
+    rows = HEADER
+    for unit in ("k1", "k2"):
+        for name in ("x", "y", "z"):
+            if draw(st.integers(0, 5)):
+                rows += f"{unit},{name},,2022,{draw(values)}\n"
+        rows += f"{unit},x,,2022,1\n" if f"{unit}," not in rows else ""
+    return doc, rows
+
+
+@settings(max_examples=25, deadline=None)
+@given(case=_rollup_cases())
+def test_generated_rollups_agree_with_evaluate(case: tuple[dict[str, Any], str]) -> None:
+    import tempfile
+
+    doc, rows = case
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "spec.yaml").write_text(yaml.safe_dump(doc, sort_keys=False))
+        spec = sakipcalc.load(folder)
+        data = _file(folder, "d.csv", rows)
+        out = evaluate_units(spec, data, locale="en")
+    got = {(r["unit"], r["kind"], r["id"]): r for r in out.rollups.to_pylist()}
+    for unit in sorted({line.split(",")[0] for line in rows.splitlines()[1:]}):
+        report = sakipcalc.evaluate(spec, _dataset(rows, unit), period="2022")
+        for rollup in report.rollups:
+            row = got[(unit, rollup.kind.value, rollup.id)]
+            where = f"{unit} {rollup.id}: {row}"
+            assert row["status"] == rollup.achievement.status.value, where
+            assert row["reason"] == rollup.achievement.reason, where
+            assert row["achievement"] == rollup.achievement.rounded, where
+            assert row["excluded"] == list(rollup.excluded), where
+            assert row["category"] == (rollup.category.label if rollup.category else None), where
