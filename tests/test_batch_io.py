@@ -365,24 +365,31 @@ def test_the_spec_locale_reads_the_data(tmp_path: Path) -> None:
 _TEXTS = st.text(alphabet="0123456789.,-", min_size=1, max_size=9)
 
 
-@settings(max_examples=150, deadline=None)
-@given(text=_TEXTS, locale=st.sampled_from([None, "id", "en"]))
-def test_numbers_are_read_as_parse_number_reads_them(text: str, locale: Any) -> None:
+@settings(max_examples=40, deadline=None)
+@given(texts=st.lists(_TEXTS, min_size=1, max_size=40), locale=st.sampled_from([None, "id", "en"]))
+def test_numbers_are_read_as_parse_number_reads_them(texts: list[str], locale: Any) -> None:
     # The SQL fast path and the fallback together agree with the importer's reader.
     con = duckdb.connect()
-    con.execute("CREATE TABLE t AS SELECT 1 AS rn, ? AS value", [text])
+    con.execute("CREATE TABLE t (rn BIGINT, value VARCHAR)")
+    con.executemany("INSERT INTO t VALUES (?, ?)", list(enumerate(texts, start=1)))
     problems = normalise_numbers(con, "t", "value", locale, "x: line", 0)
-    (got,) = con.execute("SELECT value FROM t").fetchone() or (None,)
-    try:
-        expected = parse_number(text, locale)
-    except (AmbiguousNumber, ValueError):
-        assert problems and got is None
-        return
-    assert not problems
-    if isinstance(expected, Decimal):
-        assert Decimal(got) == expected
-    else:
-        assert got is None  # a dash: missing
+    got = dict(con.execute("SELECT rn, value FROM t").fetchall())
+    refused = set()
+    for rn, text in enumerate(texts, start=1):
+        try:
+            expected = parse_number(text, locale)
+        except (AmbiguousNumber, ValueError):
+            refused.add(rn)
+            assert got[rn] is None
+            continue
+        if isinstance(expected, Decimal):
+            assert Decimal(got[rn]) == expected, text
+        else:
+            assert got[rn] is None  # a dash: missing
+    # each refused row is reported (up to the first ten)
+    assert len(problems) == min(len(refused), 10)
+    shown = sorted(refused)[:10]
+    assert all(p.startswith(f"x: line {rn},") for p, rn in zip(problems, shown, strict=True))
 
 
 # ------------------------------------------------------------ output and the command
@@ -634,3 +641,18 @@ def test_generated_rollups_agree_with_evaluate(case: tuple[dict[str, Any], str])
             assert row["achievement"] == rollup.achievement.rounded, where
             assert row["excluded"] == list(rollup.excluded), where
             assert row["category"] == (rollup.category.label if rollup.category else None), where
+
+
+def test_xlsx_refuses_more_rows_than_a_sheet_holds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sakipcalc.batch import output
+
+    monkeypatch.setattr(output, "XLSX_MAX_ROWS", 16)  # the results have 16 rows
+    out = tmp_path / "out.xlsx"
+    code, _, err = _cli(
+        _spec_dir(tmp_path), "--data", str(_file(tmp_path, "d.csv", DATA)), "--locale", "en",
+        "-o", str(out),
+    )  # fmt: skip
+    assert code == 2 and "the results table has 16 rows" in err and "write .parquet" in err
+    assert not out.exists()

@@ -150,7 +150,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             tables = {"results": out.results, "rollups": out.rollups}
             if out.hierarchy.num_rows:
                 tables["hierarchy"] = out.hierarchy
-            written = write_tables(spec, tables, output)
+            written = write_tables(spec, tables, output, stream=stderr)
     except (BatchRefused, BatchInputError, BatchOverflow) as exc:
         stderr.write(f"sakipcalc: {exc}\n")
         return EXIT_PROBLEMS

@@ -21,17 +21,18 @@ command's output end (it sits with ``cli``, after ``render``).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, localcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from .._atomic import write_atomically
+from .._progress import progress
 from .._spec import Spec
 from ..errors import OutputError
 from ..rounding import effective_rounding
 
-__all__ = ["SUFFIXES", "output_paths", "refuse_inputs", "write_tables"]
+__all__ = ["SUFFIXES", "XLSX_MAX_ROWS", "output_paths", "refuse_inputs", "write_tables"]
 
 SUFFIXES = (".parquet", ".csv", ".xlsx")
 
@@ -64,11 +65,25 @@ def refuse_inputs(output: Path, inputs: Mapping[str | None, str]) -> None:
                 )
 
 
-def write_tables(spec: Spec, tables: Mapping[str, Any], output: Path) -> list[Path]:
-    """Write ``tables`` (name → Arrow table, ``results`` first); the paths written."""
+XLSX_MAX_ROWS = 1_048_576  # a worksheet's limit, the heading row included
+
+
+def write_tables(
+    spec: Spec, tables: Mapping[str, Any], output: Path, *, stream: TextIO | None = None
+) -> list[Path]:
+    """Write ``tables`` (name → Arrow table, ``results`` first); the paths written.
+
+    ``stream`` shows a progress bar over the XLSX rows, when it is a terminal.
+    """
     paths = output_paths(output, list(tables))
     if output.suffix.lower() == ".xlsx":
-        write_atomically(output, lambda path: _xlsx(spec, tables, path))
+        for name, table in tables.items():
+            if table.num_rows >= XLSX_MAX_ROWS:
+                raise OutputError(
+                    f"-o {output}: the {name} table has {table.num_rows} rows, more than an "
+                    f"XLSX sheet holds ({XLSX_MAX_ROWS - 1}); write .parquet or .csv"
+                )
+        write_atomically(output, lambda path: _xlsx(spec, tables, path, stream))
         return [output]
     writers: list[tuple[Path, Callable[[Path], None]]] = []
     for name, table in tables.items():
@@ -148,7 +163,7 @@ def _places(spec: Spec) -> Callable[[Mapping[str, Any]], int]:
     return places
 
 
-def _xlsx(spec: Spec, tables: Mapping[str, Any], path: Path) -> None:
+def _xlsx(spec: Spec, tables: Mapping[str, Any], path: Path, stream: TextIO | None) -> None:
     from openpyxl import Workbook  # type: ignore[import-untyped,unused-ignore]
     from openpyxl.styles import Font  # type: ignore[import-untyped,unused-ignore]
     from openpyxl.utils import get_column_letter  # type: ignore[import-untyped,unused-ignore]
@@ -167,7 +182,10 @@ def _xlsx(spec: Spec, tables: Mapping[str, Any], path: Path) -> None:
         for cell in sheet[1]:
             cell.font = bold
         flat = flat_table(table)
-        for row_number, row in enumerate(flat.to_pylist(), start=2):
+        rows: Iterable[dict[str, Any]] = flat.to_pylist()
+        if stream is not None:
+            rows = progress(rows, total=flat.num_rows, label=f"xlsx {name}", stream=stream)
+        for row_number, row in enumerate(rows, start=2):
             places = places_of(row)
             for column, heading in enumerate(headings, start=1):
                 value = row[heading]
