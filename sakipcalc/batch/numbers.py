@@ -103,7 +103,16 @@ def normalise_numbers(
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {table}_odd (txt VARCHAR, plain VARCHAR, problem VARCHAR)"
         )
-        con.executemany(f"INSERT INTO {table}_odd VALUES (?, ?, ?)", read)
+        import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+
+        # Through Arrow: executemany is one statement per distinct text.
+        odd_rows = pa.table(
+            {name: [r[i] for r in read] for i, name in enumerate(("txt", "plain", "problem"))},
+            schema=pa.schema([(n, pa.string()) for n in ("txt", "plain", "problem")]),
+        )
+        con.register(f"{table}_odd_arrow", odd_rows)
+        con.execute(f"INSERT INTO {table}_odd SELECT * FROM {table}_odd_arrow")
+        con.unregister(f"{table}_odd_arrow")
         for rn, problem in _first(
             con,
             f"SELECT t.rn, o.problem FROM {table} AS t JOIN {table}_odd AS o ON o.txt = t.{col} "

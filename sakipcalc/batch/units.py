@@ -105,11 +105,17 @@ def load_units(
         raise error(problems)
     listed = list(first.values())
     _hierarchy_table(con)
-    if listed:
-        con.executemany(
-            "INSERT INTO batch_hierarchy VALUES (?, ?, ?, ?, ?)",
-            [(u.unit, u.name, u.parent, u.level, pos) for pos, u in enumerate(listed)],
-        )
+    _insert(
+        con,
+        "batch_hierarchy",
+        {
+            "unit": [u.unit for u in listed],
+            "name": [u.name for u in listed],
+            "parent": [u.parent for u in listed],
+            "level": [u.level for u in listed],
+            "pos": list(range(len(listed))),
+        },
+    )
     closure = [
         (ancestor, u.unit)
         for u in listed
@@ -139,16 +145,20 @@ def _hierarchy_table(con: duckdb.DuckDBPyConnection) -> None:
 
 def _closure_table(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, str]]) -> None:
     con.execute("CREATE OR REPLACE TEMP TABLE batch_closure (ancestor VARCHAR, unit VARCHAR)")
-    if rows:
-        import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+    _insert(con, "batch_closure", {"ancestor": [a for a, _ in rows], "unit": [u for _, u in rows]})
 
-        closure = pa.table(
-            {"ancestor": [a for a, _ in rows], "unit": [u for _, u in rows]},
-            schema=pa.schema([("ancestor", pa.string()), ("unit", pa.string())]),
-        )
-        con.register("batch_closure_arrow", closure)
-        con.execute("INSERT INTO batch_closure SELECT * FROM batch_closure_arrow")
-        con.unregister("batch_closure_arrow")
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list[Any]]) -> None:
+    """Rows into ``table`` through Arrow: one call, where executemany is one per row."""
+    if not next(iter(columns.values())):
+        return
+    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+
+    con.register(f"{table}_arrow", pa.table(columns))
+    try:
+        con.execute(f"INSERT INTO {table} SELECT * FROM {table}_arrow")
+    finally:
+        con.unregister(f"{table}_arrow")
 
 
 def _ancestors(units: Mapping[str, Unit], unit: str) -> list[str]:
