@@ -656,3 +656,19 @@ def test_xlsx_refuses_more_rows_than_a_sheet_holds(
     )  # fmt: skip
     assert code == 2 and "the results table has 16 rows" in err and "write .parquet" in err
     assert not out.exists()
+
+
+def test_a_parent_with_data_of_its_own_is_a_unit_and_not_its_own_rollup(tmp_path: Path) -> None:
+    # p2 (a province's own Dinas) reports too: it is evaluated, and rolls up only k4 below it.
+    data = DATA + _unit_rows("p2", "10", "40", "1", "1")
+    out = evaluate_units(
+        _spec(tmp_path),
+        _file(tmp_path, "d.csv", data),
+        units=_file(tmp_path, "u.csv", UNITS),
+        locale="en",
+    )
+    assert "p2" in out.results.column("unit").to_pylist()
+    rows = {(r["unit"], r["id"]): r for r in out.hierarchy.to_pylist() if r["kind"] == "indicator"}
+    assert rows[("p2", "ia")]["units"] == 1
+    assert rows[("p2", "ia")]["achievement"] == Decimal("180")  # k4 alone: 90 / 50
+    assert rows[("nas", "ia")]["units"] == 5  # four kabupaten and the province's own unit

@@ -6,9 +6,10 @@ province), and for every indicator and every roll-up of the spec, per
 period, one row with:
 
 * ``units``: how many evaluated units lie below it (at any depth: the nation
-  counts kabupaten, not provinces; a province's own row of data, if it has
-  one, is its own unit and not part of its roll-up), and how many of them
-  are ``ok``, ``not_computable`` and ``missing_data``;
+  counts kabupaten, not provinces; a province that reports data of its own
+  is an evaluated unit too, counted by the nation but not by its own
+  roll-up), and how many of them are ``ok``, ``not_computable`` and
+  ``missing_data``;
 * ``achievement``: the mean of the ``ok`` units' rounded achievements, each
   unit counting once (a small kabupaten weighs as much as a large one, as in
   a provincial ranking), rounded as the indicator (or, for a spec roll-up,
