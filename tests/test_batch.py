@@ -103,7 +103,7 @@ def test_rounding_of_negatives_is_symmetric(
 ) -> None:
     spec = _spec(
         tmp_path,
-        spec={**SPEC["spec"], "rounding": {"places": 2, "mode": mode}},
+        spec={**SPEC["spec"], "rounding": {"places": 2, "mode": mode}, "locale": "en"},
         indicators=[{"id": "v", "name": "V", "unit": "x", "formula": "x", "targets": {"2022": 1}}],
     )
     data = f"unit,name,category,period,value\nk1,x,,2022,{value}\n"
@@ -189,7 +189,7 @@ def test_overflow_is_reported_never_wrapped(tmp_path: Path) -> None:
         ("k1,served,z,2022,1\n", "line 5, column 'category': 'z' is not a category of 'served'"),
         ("k1,y,,2022,8\n", "lines 4, 5: duplicate key (k1, y, 2022)"),
         ("k1,x,,2022,abc\n", "line 5, column 'value': 'abc' is not a number"),
-        ('k1,x,,2022,"1.234,5"\n', "line 5, column 'value': '1.234,5' is not a number; write"),
+        ('k1,x,,2022,"1,234"\n', "line 5, column 'value': '1,234' is ambiguous: 1234 with"),
         ("k1,nope,,2022,1\n", "line 5, column 'name': 'nope' is not a variable or indicator"),
         ("k1,x,a,2022,1\n", "line 5, column 'category': 'x' has no breakdown"),
         ("k1,x,,22,1\n", "line 5, column 'period': '22' is not a year"),

@@ -16,6 +16,13 @@ import sakipcalc
 
 HERE = Path(__file__).parent
 UNITS = ["tanah_laut", "banjar", "barito_kuala", "tapin", "hulu_sungai_selatan"]
+NAMES = {
+    "tanah_laut": "Kabupaten Tanah Laut",
+    "banjar": "Kabupaten Banjar",
+    "barito_kuala": "Kabupaten Barito Kuala",
+    "tapin": "Kabupaten Tapin",
+    "hulu_sungai_selatan": "Kabupaten Hulu Sungai Selatan",
+}
 
 
 def main() -> None:
@@ -46,6 +53,16 @@ def main() -> None:
         writer.writerow(["unit", "indicator", "period", "target"])
         writer.writerow(["banjar", "pmks_mandiri", "2022", "20"])
         writer.writerow(["tapin", "pmks_kube", "2022", "70"])
+    # The hierarchy is real (these kabupaten are in Kalimantan Selatan); it holds no figures.
+    with open(HERE / "units.csv", "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["unit", "name", "parent", "level"])
+        writer.writerow(["indonesia", "Indonesia", "", "nasional"])
+        writer.writerow(
+            ["kalimantan_selatan", "Provinsi Kalimantan Selatan", "indonesia", "provinsi"]
+        )
+        for unit in UNITS:
+            writer.writerow([unit, NAMES[unit], "kalimantan_selatan", "kabupaten"])
 
 
 if __name__ == "__main__":

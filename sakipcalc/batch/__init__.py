@@ -5,6 +5,10 @@ Needs the ``batch`` extra (duckdb, sqlglot, pyarrow)::
     from sakipcalc.batch import evaluate_batch, explain
     table = evaluate_batch(spec, "realisations.parquet", targets="targets.csv")
 
+    from sakipcalc.batch import evaluate_units, trace
+    out = evaluate_units(spec, "realisations.csv", units="units.csv")  # + roll-ups
+    print(trace(spec, data="realisations.csv", unit="tapin", indicator="ikk_1").text)
+
 The names load on first use, so ``sakipcalc.batch.cli`` imports without the extra.
 """
 
@@ -17,26 +21,36 @@ if TYPE_CHECKING:
     from .inputs import BatchInputError
     from .plan import build_plan, explain
     from .refusals import BatchRefused, Refusal
+    from .report import BatchResult, evaluate_units
     from .run import BatchOverflow, evaluate_batch
+    from .tracing import Trace, trace
 
 __all__ = [
     "BatchInputError",
     "BatchOverflow",
     "BatchRefused",
+    "BatchResult",
     "Refusal",
+    "Trace",
     "build_plan",
     "evaluate_batch",
+    "evaluate_units",
     "explain",
+    "trace",
 ]
 
 _WHERE = {
     "BatchInputError": "inputs",
     "BatchOverflow": "run",
     "BatchRefused": "refusals",
+    "BatchResult": "report",
     "Refusal": "refusals",
+    "Trace": "tracing",
     "build_plan": "plan",
     "evaluate_batch": "run",
+    "evaluate_units": "report",
     "explain": "plan",
+    "trace": "tracing",
 }
 
 

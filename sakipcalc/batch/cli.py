@@ -2,16 +2,26 @@
 
 Hooked into :mod:`sakipcalc.cli` with ``add_parser(subparsers)`` and
 ``run(args, stdout, stderr)``; it imports duckdb only when run.
+
+    sakipcalc batch SPEC --data realisasi.csv [--targets target.csv]
+        [--units units.csv] [--data-locale id|en] [--explain]
+        [--trace UNIT:INDICATOR[:PERIOD]] -o OUT.parquet|OUT.csv|OUT.xlsx
+
+Results go to ``OUT``, the spec's roll-ups per unit and (with ``--units``)
+the roll-ups over the hierarchy beside it or in the same workbook (see
+:mod:`.output`). A progress bar shows the stages on a terminal only.
 """
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from .._atomic import write_atomically
 from .._cli_common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, add_allow_root, limits_of
+from .._progress import progress
+from ..i18n import LOCALES
 
 __all__ = ["add_parser", "run"]
 
@@ -26,74 +36,161 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--data", help="realisations: unit,name,category,period,value (.parquet or .csv)"
     )
     parser.add_argument("--targets", help="per-unit targets: unit,indicator,period,target")
-    parser.add_argument("--units", help="the units to report (column 'unit'); each needs data")
+    parser.add_argument(
+        "--units",
+        help="the units: unit[,name,parent,level]; parents form the hierarchy rolled up "
+        "(kabupaten → provinsi → nasional); every unit with data must be listed",
+    )
+    parser.add_argument(
+        "--data-locale",
+        "--locale",
+        dest="data_locale",
+        choices=LOCALES,
+        help="how numbers in text columns are written: id (1.234,5) or en (1,234.5); "
+        "default: the spec's 'locale', else an ambiguous 1.234 is refused",
+    )
     parser.add_argument("--engine", choices=("duckdb",), default="duckdb")
     parser.add_argument("--explain", action="store_true", help="print the plan as SQL and stop")
-    parser.add_argument("-o", "--output", help="OUT.parquet or OUT.csv")
+    parser.add_argument(
+        "--trace",
+        action="append",
+        metavar="UNIT:INDICATOR[:PERIOD]",
+        help="print that row's calculation by the Python engine, checked against the batch row",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        help="OUT.parquet, OUT.csv (roll-ups beside it) or OUT.xlsx (one sheet each)",
+    )
     return parser
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     try:
-        from . import BatchInputError, BatchOverflow, BatchRefused, evaluate_batch, explain
+        from . import BatchInputError, BatchOverflow, BatchRefused, explain
+        from .output import SUFFIXES, refuse_inputs, write_tables
+        from .report import STAGES, evaluate_units
+        from .tracing import parse_request, trace
     except ImportError as exc:  # pragma: no cover - the extra is not installed
         stderr.write(
             f"sakipcalc: batch needs the 'batch' extra (pip install sakipcalc[batch]): {exc}\n"
         )
         return EXIT_USAGE
     from .. import SpecError, load
+    from ..errors import OutputError
 
+    requests = []
+    for text in args.trace or []:
+        try:
+            requests.append(parse_request(text))
+        except ValueError as exc:
+            stderr.write(f"sakipcalc: {exc}\n")
+            return EXIT_USAGE
+    output = Path(args.output) if args.output else None
+    if not args.explain:
+        if not args.data or (output is None and not requests):
+            stderr.write("sakipcalc: batch needs --data FILE and -o OUT.parquet|csv|xlsx\n")
+            return EXIT_USAGE
+        if output is not None and output.suffix.lower() not in SUFFIXES:
+            stderr.write("sakipcalc: -o must end in .parquet, .csv or .xlsx\n")
+            return EXIT_USAGE
     try:
         spec = load(*args.paths, allow_roots=args.allow_root, limits=limits_of(args))
     except SpecError as exc:
         stderr.write(f"{exc}\nsakipcalc: the spec has errors; nothing was evaluated\n")
         return EXIT_PROBLEMS
+    if output is not None:
+        inputs: dict[str | None, str] = dict.fromkeys(spec.files, "a spec file")
+        inputs.update({args.data: "the data", args.targets: "the targets"})
+        inputs.update({args.units: "the units file"})
+        try:
+            refuse_inputs(output, inputs)
+        except OutputError as exc:
+            stderr.write(f"sakipcalc: {exc}\n")
+            return EXIT_USAGE
+    stages = progress(iter((*STAGES, "write")), total=len(STAGES) + 1, label="batch", stream=stderr)
     try:
         if args.explain:
             stdout.write(explain(spec) + "\n")
             return EXIT_OK
-        if not args.data or not args.output:
-            stderr.write("sakipcalc: batch needs --data FILE and -o OUT.parquet|OUT.csv\n")
-            return EXIT_USAGE
-        output = Path(args.output)
-        if output.suffix.lower() not in (".parquet", ".csv"):
-            stderr.write("sakipcalc: -o must end in .parquet or .csv\n")
-            return EXIT_USAGE
-        table = evaluate_batch(spec, args.data, targets=args.targets, units=args.units)
+        out = evaluate_units(
+            spec,
+            args.data,
+            targets=args.targets,
+            units=args.units,
+            locale=args.data_locale,
+            on_stage=lambda name: _advance(stages),
+        )
+        traced = []
+        rows = {(r["unit"], r["indicator"], r["period"]): r for r in _requested(out, requests)}
+        for unit, indicator, period in requests:
+            found = [row for key, row in rows.items() if key[:2] == (unit, indicator)]
+            if period is not None:
+                found = [row for row in found if row["period"] == period]
+            if len(found) != 1:
+                raise BatchInputError(
+                    [f"--trace {unit}:{indicator}" + (f":{period}" if period else "") + ": "
+                     + ("no such row in the results" if not found else "name the period")]
+                )  # fmt: skip
+            traced.append(
+                trace(
+                    spec,
+                    data=args.data,
+                    unit=unit,
+                    indicator=indicator,
+                    period=found[0]["period"],
+                    targets=args.targets,
+                    locale=args.data_locale,
+                    batch_row=found[0],
+                )
+            )
+        _advance(stages)
+        written = []
+        if output is not None:
+            tables = {"results": out.results, "rollups": out.rollups}
+            if out.hierarchy.num_rows:
+                tables["hierarchy"] = out.hierarchy
+            written = write_tables(spec, tables, output, stream=stderr)
     except (BatchRefused, BatchInputError, BatchOverflow) as exc:
         stderr.write(f"sakipcalc: {exc}\n")
         return EXIT_PROBLEMS
-    _write(table, output)
-    counts = dict.fromkeys(("ok", "not_computable", "missing_data"), 0)
-    for status in table.column("status").to_pylist():
-        counts[status] += 1
-    stderr.write(
-        f"sakipcalc: {table.num_rows} rows written to {output} ("
-        + ", ".join(f"{n} {s}" for s, n in counts.items())
-        + ")\n"
-    )
-    return EXIT_OK
+    except OutputError as exc:
+        stderr.write(f"sakipcalc: {exc}\n")
+        return EXIT_USAGE
+    finally:
+        close = getattr(stages, "close", None)
+        if close is not None:
+            close()  # the generator erases its bar
+    for each in traced:
+        stdout.write(each.text + "\n")
+    if written:
+        counts = dict.fromkeys(("ok", "not_computable", "missing_data"), 0)
+        for status in out.results.column("status").to_pylist():
+            counts[status] += 1
+        stderr.write(
+            f"sakipcalc: {out.results.num_rows} rows written to {output} ("
+            + ", ".join(f"{n} {s}" for s, n in counts.items())
+            + f"); roll-ups: {', '.join(str(p) for p in written[1:]) or output}\n"
+        )
+    return EXIT_PROBLEMS if any(not t.agrees for t in traced) else EXIT_OK
 
 
-def _write(table: Any, output: Path) -> None:
-    """Written beside ``output`` and renamed into place: all of it, or nothing."""
-    import pyarrow as pa  # type: ignore[import-untyped]
-    import pyarrow.compute as pc  # type: ignore[import-untyped]
+def _advance(stages: Iterator[str]) -> None:
+    next(stages, None)
 
-    def produce(path: Path) -> None:
-        if output.suffix.lower() == ".parquet":
-            import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
-            pq.write_table(table, path)
-            return
-        import pyarrow.csv as pcsv  # type: ignore[import-untyped]
+def _requested(out: Any, requests: list[tuple[str, str, str | None]]) -> list[dict[str, Any]]:
+    """The result rows the traces ask for, without turning the whole table into Python."""
+    if not requests:
+        return []
+    import pyarrow.compute as pc  # type: ignore[import-untyped,unused-ignore]
 
-        # CSV has no lists: missing inputs are joined with "; ".
-        flat = table
-        for name in ("realisation_missing", "missing"):
-            index = flat.schema.get_field_index(name)
-            joined = pc.binary_join(flat.column(name), "; ")
-            flat = flat.set_column(index, pa.field(name, pa.string()), joined)
-        pcsv.write_csv(flat, path)
+    units = sorted({u for u, _, _ in requests})
+    table = out.results.filter(pc.is_in(out.results.column("unit"), value_set=_array(units)))
+    return list(table.to_pylist())
 
-    write_atomically(output, produce)
+
+def _array(values: list[str]) -> Any:
+    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+
+    return pa.array(values, pa.string())

@@ -20,6 +20,9 @@ import duckdb
 
 from .._spec import Spec
 from ..formula import NameKind
+from ..i18n import Locale
+from .numbers import normalise_numbers
+from .units import Unit, load_units, no_units, read_units
 
 __all__ = ["BatchInputError", "InputScales", "load_inputs"]
 
@@ -83,7 +86,11 @@ def _numbered(
     optional: tuple[str, ...],
     value: str,
 ) -> list[str]:
-    """Check the columns and make ``{view}_n``: text columns plus a row number."""
+    """Check the columns and make ``{view}_n``: text columns plus a row number.
+
+    ``{view}_n`` gets a column ``{value}_typed``: whether ``value`` came as an
+    exact number type rather than text (text is read in the data locale).
+    """
     described = con.execute(f"DESCRIBE {view}").fetchall()
     types = {str(row[0]): str(row[1]) for row in described}
     missing = [c for c in required if c not in types]
@@ -101,11 +108,30 @@ def _numbered(
         else f"CAST(NULL AS VARCHAR) AS {c}"
         for c in (*required, *optional)
     ]
+    typed = "TRUE" if kind.startswith(_EXACT_TYPES) else "FALSE"
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {view}_n AS SELECT row_number() OVER () AS rn, "
-        f"{', '.join(cols)} FROM {view}"
+        f"{', '.join(cols)}, {typed} AS {value}_typed FROM {view}"
     )
     return []
+
+
+_EXACT_TYPES = ("DECIMAL", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "U")
+
+
+def _read_numbers(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    col: str,
+    locale: Locale | None,
+    where: str,
+    offset: int,
+) -> list[str]:
+    """Text numbers in the locale, as plain decimals; typed ones are plain already."""
+    got = con.execute(f"SELECT bool_or({col}_typed) FROM {table}").fetchone()
+    if got is not None and got[0]:
+        return []
+    return normalise_numbers(con, table, col, locale, where, offset)
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[Any, ...]]:
@@ -149,8 +175,14 @@ def load_inputs(
     *,
     targets: Source | None = None,
     units: Source | None = None,
+    locale: Locale | None = None,
 ) -> InputScales:
-    """Create ``batch_data``, ``batch_units``, ``batch_periods`` and ``batch_targets``."""
+    """Create ``batch_data``, ``batch_units``, ``batch_periods`` and ``batch_targets``.
+
+    Also ``batch_hierarchy`` and ``batch_closure`` (see :mod:`.units`). Text
+    numbers are read in ``locale``, else the spec's declared ``locale``.
+    """
+    locale = locale if locale is not None else spec.info.locale
     label, word = _relation(con, data, "batch_raw")
     offset = 1 if word == "line" else 0  # a CSV's first line is its header
     problems = _numbered(
@@ -171,6 +203,7 @@ def load_inputs(
             f"{where} {rn + offset}, column 'period': {period!r} is not a year (2022) or a "
             f"quarter (2022-Q3)"
         )
+    problems += _read_numbers(con, t, "value", locale, where, offset)
     problems += _check_numbers(con, t, "value", where, offset)
     # Names and categories against the spec.
     con.execute("CREATE OR REPLACE TEMP TABLE batch_known (name VARCHAR, cats VARCHAR[])")
@@ -235,36 +268,43 @@ def load_inputs(
     con.execute(
         "CREATE OR REPLACE TEMP TABLE batch_periods AS SELECT DISTINCT period FROM batch_data"
     )
-    _load_units(con, units)
-    target_scale = _load_targets(con, spec, targets)
+    at = {
+        str(unit): f"{where} {rn + offset}"
+        for unit, rn in con.execute(f"SELECT unit, min(rn) FROM {t} GROUP BY unit").fetchall()
+    }
+    _load_units(con, units, at)
+    target_scale = _load_targets(con, spec, targets, locale)
     return InputScales(scale, target_scale)
 
 
-def _load_units(con: duckdb.DuckDBPyConnection, units: Source | None) -> None:
+def _load_units(
+    con: duckdb.DuckDBPyConnection, units: Source | None, data_units: dict[str, str]
+) -> None:
     if units is None:
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE batch_units AS SELECT DISTINCT unit FROM batch_data"
-        )
+        no_units(con)
         return
     label, word = _relation(con, units, "batch_units_raw")
     offset = 1 if word == "line" else 0
-    problems = _numbered(con, "batch_units_raw", label, ("unit",), (), "unit")
-    if problems:
-        raise BatchInputError(problems)
-    for rn, unit in _rows(
-        con,
-        "SELECT rn, unit FROM batch_units_raw_n WHERE unit NOT IN "
-        "(SELECT DISTINCT unit FROM batch_data) ORDER BY rn",
-    ):
-        problems.append(f"{label}: {word} {rn + offset}, column 'unit': unit {unit!r} has no data")
-    if problems:
-        raise BatchInputError(problems)
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE batch_units AS SELECT DISTINCT unit FROM batch_units_raw_n"
+    problems = _numbered(
+        con, "batch_units_raw", label, ("unit",), ("name", "parent", "level"), "unit"
     )
+    if problems:
+        raise BatchInputError(problems)
+    where = f"{label}: {word}"
+    rows: list[Unit] = []
+    for rn, unit, name, parent, level in read_units(con, "batch_units_raw_n"):
+        if unit is None:
+            problems.append(f"{where} {rn + offset}, column 'unit': empty")
+            continue
+        rows.append(Unit(unit, name, parent, level, rn + offset))
+    if problems:
+        raise BatchInputError(problems[:_SHOWN])
+    load_units(con, rows, where, data_units, BatchInputError)
 
 
-def _load_targets(con: duckdb.DuckDBPyConnection, spec: Spec, targets: Source | None) -> int:
+def _load_targets(
+    con: duckdb.DuckDBPyConnection, spec: Spec, targets: Source | None, locale: Locale | None
+) -> int:
     if targets is None:
         con.execute(
             "CREATE OR REPLACE TEMP TABLE batch_targets (unit VARCHAR, indicator VARCHAR, "
@@ -286,8 +326,38 @@ def _load_targets(con: duckdb.DuckDBPyConnection, spec: Spec, targets: Source | 
                 f"{where} {rn + offset}, column 'indicator': {ind!r} is not an indicator"
             )
     for (rn,) in _rows(con, f"SELECT rn FROM {t} WHERE target IS NULL ORDER BY rn"):
-        problems.append(f"{where} {rn + offset}, column 'target': empty")
+        problems.append(
+            f"{where} {rn + offset}, column 'target': empty (leave the row out to use the "
+            f"spec's target)"
+        )
+    read = _read_numbers(con, t, "target", locale, where, offset)
+    problems += read
+    if not read:  # a dash reads as no value, which a target row cannot be either
+        for (rn,) in _rows(con, f"SELECT rn FROM {t} WHERE target IS NULL ORDER BY rn"):
+            if not any(p.startswith(f"{where} {rn + offset},") for p in problems):
+                problems.append(
+                    f"{where} {rn + offset}, column 'target': no value (leave the row out to "
+                    f"use the spec's target)"
+                )
     problems += _check_numbers(con, t, "target", where, offset)
+    for column in ("unit", "period"):
+        for (rn,) in _rows(con, f"SELECT rn FROM {t} WHERE {column} IS NULL ORDER BY rn"):
+            problems.append(f"{where} {rn + offset}, column '{column}': empty")
+    for rn, unit in _rows(
+        con,
+        f"SELECT rn, unit FROM {t} WHERE unit NOT IN (SELECT unit FROM batch_units) ORDER BY rn",
+    ):
+        problems.append(
+            f"{where} {rn + offset}, column 'unit': unit {unit!r} is not evaluated (it has no data)"
+        )
+    for rn, period in _rows(
+        con,
+        f"SELECT rn, period FROM {t} WHERE period NOT IN (SELECT period FROM batch_periods) "
+        f"ORDER BY rn",
+    ):
+        problems.append(
+            f"{where} {rn + offset}, column 'period': the data has no period {period!r}"
+        )
     for unit, ind, period, rns in _rows(
         con,
         f"SELECT unit, indicator, period, list(rn + {offset} ORDER BY rn) FROM {t} "
@@ -299,6 +369,13 @@ def _load_targets(con: duckdb.DuckDBPyConnection, spec: Spec, targets: Source | 
     if problems:
         raise BatchInputError(problems)
     scale = _scale_of(con, t, "target")
+    if scale > MAX_SCALE:
+        raise BatchInputError(
+            [
+                f"{label}, column 'target': {scale} decimal places; the batch path takes at most "
+                f"{MAX_SCALE}"
+            ]
+        )
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE batch_targets AS SELECT unit, indicator, period, "
         f"{_scaled('target', scale)} AS t, target AS t_txt FROM {t}"

@@ -7,12 +7,14 @@ rounded decimals (``DECIMAL(38, 10)``); no column is ever a float.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import duckdb
 import pyarrow as pa  # type: ignore[import-untyped]
 
 from .._spec import Spec
+from ..i18n import Locale
 from .inputs import Source, load_inputs
 from .plan import build_plan
 
@@ -31,6 +33,8 @@ def evaluate_batch(
     units: Source | None = None,
     connection: duckdb.DuckDBPyConnection | None = None,
     threads: int | None = None,
+    locale: Locale | None = None,
+    on_stage: Callable[[str], None] | None = None,
 ) -> pa.Table:
     """Evaluate every indicator of ``spec`` for every unit and period in ``data``.
 
@@ -38,12 +42,18 @@ def evaluate_batch(
     for a table in ``connection``. Raises :class:`~.refusals.BatchRefused` when the
     spec holds what the batch path cannot compute exactly,
     :class:`~.inputs.BatchInputError` for bad input and :class:`BatchOverflow`.
+    Text numbers are read in ``locale`` (else the spec's); ``on_stage(name)`` is
+    called as each stage starts (``inputs``, ``plan``, ``run``).
     """
+    stage = on_stage if on_stage is not None else (lambda name: None)
+    stage("inputs")
     con = connection if connection is not None else duckdb.connect()
     if threads is not None:
         con.execute(f"SET threads = {int(threads)}")
-    scales = load_inputs(con, spec, data, targets=targets, units=units)
+    scales = load_inputs(con, spec, data, targets=targets, units=units, locale=locale)
+    stage("plan")
     plan = build_plan(spec, input_scale=scales.data, target_scale=scales.targets)
+    stage("run")
     return run_plan(con, plan.sql())
 
 

@@ -395,3 +395,11 @@ _SHEET_TITLE_ILLEGAL = re.compile(r"[\\/*?:\[\]]")
 def _sheet_title(title: str) -> str:
     # Excel: at most 31 characters, none of \ / * ? : [ ]
     return _SHEET_TITLE_ILLEGAL.sub(" ", title)[:31]
+
+
+# Public names of the exact number cells, for the batch writer (sakipcalc.batch.output),
+# which writes its tables through the same cells rather than a copy of them.
+NumberCell = _Num
+put_cell = _put
+places_format = _places_format
+sheet_title = _sheet_title
