@@ -24,7 +24,14 @@ from .errors import Issue, IssueReport, Location, OutputError, Severity, SpecErr
 from .i18n import Locale
 from .results import EvaluationReport
 
-__all__ = ["check_command", "data_command", "evaluate_command", "test_command", "validate"]
+__all__ = [
+    "check_command",
+    "data_command",
+    "evaluate_command",
+    "test_command",
+    "tree_command",
+    "validate",
+]
 
 
 def _special_paths(paths: Sequence[str]) -> IssueReport:
@@ -196,7 +203,7 @@ def evaluate_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -
             return EXIT_USAGE
         return EXIT_OK
     try:
-        text = _render(report, fmt, locale, colour=_colour(stdout) and not args.output)
+        text = _render(report, fmt, locale, colour=_colour(stdout) and not args.output, spec=spec)
     except ImportError as exc:
         stderr.write(f"sakipcalc: {exc}\n")
         return EXIT_USAGE
@@ -206,13 +213,36 @@ def evaluate_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -
     return EXIT_OK
 
 
+def tree_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """``sakipcalc tree SPEC [-o pohon.svg]``: the performance tree as one SVG file."""
+    spec = _spec_with_data(args, stderr, "drawn")
+    if isinstance(spec, int):
+        return spec
+    period = args.period or _latest_year(spec)
+    if args.period is None:
+        stderr.write(f"sakipcalc: drawing {period}, the latest year with data (--period chooses)\n")
+    _refuse_input_as_output(args.output, spec, args)
+    report = evaluate(spec, period=period, progress_stream=stderr)
+    from .render._tree_svg import render_tree_svg
+
+    try:
+        text = render_tree_svg(spec, report, locale=args.locale)
+    except ImportError as exc:
+        stderr.write(f"sakipcalc: {exc}\n")
+        return EXIT_USAGE
+    _write(text, args, stdout)
+    return EXIT_OK
+
+
 def _latest_year(spec: Spec) -> str:
     """The latest year with any data (a year whose quarters have data counts too)."""
     years = [p[:4] for p in spec.data.periods]
     return max(years) if years else str(spec.info.plan.end)
 
 
-def _render(report: EvaluationReport, fmt: str, locale: Locale, *, colour: bool) -> str:
+def _render(
+    report: EvaluationReport, fmt: str, locale: Locale, *, colour: bool, spec: Spec | None = None
+) -> str:
     # Renderers are imported when used: `import sakipcalc` and `--help` stay quick.
     from .render import render_json, render_markdown, render_table
 
@@ -227,7 +257,7 @@ def _render(report: EvaluationReport, fmt: str, locale: Locale, *, colour: bool)
     if fmt == "html":
         from .render import render_html
 
-        return render_html(report, locale=locale)
+        return render_html(report, locale=locale, spec=spec)
     return render_table(report, locale=locale, colour=colour)
 
 

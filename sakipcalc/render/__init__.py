@@ -20,6 +20,9 @@ Layout:
 - ``_charts`` and ``_chart_trend``: the four charts as shapes;
 - ``_chart_geometry``: chart numbers only (scales, ticks, pixels, text widths);
 - ``_svg``: the shape types; ``templates/svg.html.j2`` draws them;
+- ``_tree``, ``_tree_layout`` and ``_tree_svg``: the performance tree (pohon kinerja):
+  its nodes from the spec's cascade, their boxes on A4, and the SVG
+  (``templates/tree.html.j2``), standalone or in the HTML report;
 - ``sakipcalc._jsonable``: :func:`to_jsonable`, a leaf below ``check``, re-exported here.
 """
 
