@@ -161,6 +161,7 @@ ID_LABELS: dict[str, str] = {
     "tree_structure": "Tanpa capaian (tidak ada aturan agregasi)",
     "tree_computed": "dihitung sakipcalc",
     "tree_legend": "Keterangan warna",
+    "tree_continued": "lanjutan",
 }
 
 EN_LABELS: dict[str, str] = {
@@ -319,4 +320,5 @@ EN_LABELS: dict[str, str] = {
     "tree_structure": "No achievement (no roll-up rule)",
     "tree_computed": "computed by sakipcalc",
     "tree_legend": "Colour key",
+    "tree_continued": "continued",
 }

@@ -167,7 +167,7 @@ def test_charts_and_the_tree_fit_the_page_width(printed: Any) -> None:
         "return Array.from(document.querySelectorAll('svg'))"
         ".filter(s => s.getClientRects().length).map(s => s.getBoundingClientRect().width);"
     )
-    assert len(widths) >= 4 + 7  # the four charts, the tree's legend and six tujuan
+    assert len(widths) >= 4 + 8  # the four charts, the tree's legend and its seven drawings
     assert max(widths) <= PAGE_WIDTH
 
 

@@ -25,7 +25,7 @@ import sakipcalc
 from sakipcalc.render._html import render_html
 from sakipcalc.render._svg import Rect
 from sakipcalc.render._tree import PerformanceTree, TreeNode, build_tree, xml_text
-from sakipcalc.render._tree_layout import WIDTH, layout_tree, tint, wrap
+from sakipcalc.render._tree_layout import PAGE_HEIGHT, WIDTH, layout_tree, tint, wrap
 from sakipcalc.render._tree_svg import render_tree_svg
 from sakipcalc.results import EvaluationReport
 
@@ -168,7 +168,12 @@ def test_tanah_laut_tree_by_hand(tree: PerformanceTree) -> None:
 
 def test_boxes_stay_on_the_page_and_never_overlap(tree: PerformanceTree) -> None:
     layout = layout_tree(tree)
-    assert len(layout.sections) == 6  # one drawing per tujuan: print breaks between them
+    # one drawing per tujuan, so that print breaks between them; tujuan 6 (with the
+    # eselon IV outputs) is taller than a page and continues in a second drawing
+    assert len(layout.sections) == 7
+    assert [d.title.split(" ")[1] for d in layout.sections] == ["1", "2", "3", "4", "5", "6", "6"]
+    assert layout.sections[6].title.endswith("(lanjutan)")
+    assert all(d.height <= PAGE_HEIGHT for d in layout.sections)
     assert layout.legend.width == WIDTH
     for drawing in layout.sections:
         assert drawing.width == WIDTH
@@ -270,7 +275,7 @@ def test_html_report_embeds_the_tree(
 ) -> None:
     spec, report = tanah_laut
     html = render_html(report, spec=spec)
-    assert html.count('<figure class="tree-part"') == 6
+    assert html.count('<figure class="tree-part"') == 7
     assert 'id="performance-tree"' in html
     assert 'id="performance-tree"' not in render_html(report)  # no spec, no tree
 

@@ -26,6 +26,7 @@ always parses.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -282,7 +283,7 @@ class _Builder:
         for draft in self.drafts:
             places = {self.first_place[c] for c in draft.elsewhere if c in self.first_place}
             refs = tuple(sorted(places, key=_outline_key))
-            nodes.append(_with_refs(draft.node, refs))
+            nodes.append(dataclasses.replace(draft.node, supported_by=refs))
         return nodes
 
     def outside(self, number: str) -> None:
@@ -321,26 +322,6 @@ def _outline_key(number: str) -> tuple[int, ...]:
     return tuple(int(part) for part in number.split("."))
 
 
-def _with_refs(node: TreeNode, refs: tuple[str, ...]) -> TreeNode:
-    return TreeNode(
-        number=node.number,
-        parent=node.parent,
-        kind=node.kind,
-        id=node.id,
-        name=node.name,
-        depth=node.depth,
-        official=node.official,
-        objective=node.objective,
-        figure=node.figure,
-        value=node.value,
-        category=node.category,
-        state=node.state,
-        fill=node.fill,
-        rule=node.rule,
-        supported_by=refs,
-    )
-
-
 def _legend(nodes: Sequence[TreeNode], locale: Locale) -> tuple[tuple[str, str], ...]:
     """One swatch per band seen (lowest band first), then grey and white if used."""
     lowest: dict[tuple[str, str], Decimal] = {}
@@ -375,6 +356,7 @@ def build_tree(spec: Spec, report: EvaluationReport, locale: Locale = "id") -> P
     labels["achievement"] = label("measure_achievement", locale)
     labels["computed"] = label("tree_computed", locale)
     labels["legend"] = label("tree_legend", locale)
+    labels["continued"] = label("tree_continued", locale)
     return PerformanceTree(
         title=f"{label('tree_title', locale)} — {xml_text(report.agency or report.spec_name)}",
         desc=label("tree_desc", locale),

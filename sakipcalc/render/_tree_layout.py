@@ -15,6 +15,7 @@ as a darker strip; the band's name is written in the box as well.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,9 +23,12 @@ from ._chart_geometry import fit, text_width
 from ._svg import Close, Line, Open, Rect, Shape, Text
 from ._tree import PerformanceTree, TreeNode
 
-__all__ = ["TreeDrawing", "TreeLayout", "layout_tree"]
+__all__ = ["PAGE_HEIGHT", "WIDTH", "TreeDrawing", "TreeLayout", "layout_tree"]
 
 WIDTH = 680  # px: A4 portrait less 15 mm margins is ~680 CSS px
+# The most one drawing may hold: an A4 page's printable height (267 mm, 1009 CSS px)
+# at the scale the report prints a 680 px drawing (703/680), less room for spacing.
+PAGE_HEIGHT = 900.0
 _MARGIN = 4.0
 _INDENT = 22.0
 _PAD = 6.0
@@ -214,15 +218,45 @@ def _legend(tree: PerformanceTree) -> TreeDrawing:
     return TreeDrawing("tree-legend", tree.labels["legend"], WIDTH, y + 8, tuple(shapes))
 
 
+def _pages(nodes: Sequence[TreeNode], tree: PerformanceTree) -> list[list[TreeNode]]:
+    """A root's nodes cut into drawings of at most a page, between the root's children.
+
+    Each drawing after the first opens with the root again, marked as continued.
+    A child's subtree is never cut; one taller than a page gets a drawing of its own.
+    """
+    root = nodes[0]
+    units: list[list[TreeNode]] = []
+    for node in nodes[1:]:
+        if node.parent == root.number:
+            units.append([])
+        units[-1].append(node)
+
+    def height(part: Sequence[TreeNode]) -> float:
+        return sum(_box(n, tree, n.depth - root.depth, 0).height + _GAP for n in part)
+
+    continued = dataclasses.replace(root, name=f"{root.name} ({tree.labels['continued']})")
+    pages: list[list[TreeNode]] = [[root]]
+    used = height([root])
+    for unit in units:
+        size = height(unit)
+        if len(pages[-1]) > 1 and used + size > PAGE_HEIGHT:
+            pages.append([continued])
+            used = height([continued])
+        pages[-1].extend(unit)
+        used += size
+    return pages
+
+
 def layout_tree(tree: PerformanceTree) -> TreeLayout:
-    """The legend and one drawing per root of ``tree``."""
-    sections: list[list[TreeNode]] = []
+    """The legend and the drawings of ``tree``: each root on its own, a page at most."""
+    roots: list[list[TreeNode]] = []
     for node in tree.nodes:
         if node.parent is None:
-            sections.append([])
-        sections[-1].append(node)
+            roots.append([])
+        roots[-1].append(node)
+    pages = [page for nodes in roots for page in _pages(nodes, tree)]
     return TreeLayout(
         tree,
         _legend(tree),
-        tuple(_section(nodes, tree, i) for i, nodes in enumerate(sections, 1)),
+        tuple(_section(nodes, tree, i) for i, nodes in enumerate(pages, 1)),
     )
