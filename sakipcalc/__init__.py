@@ -66,7 +66,7 @@ Outputs and the command
     _atomic           output written beside its target and renamed: all or nothing
     _export           data out, in the long layout (CSV or XLSX)
     _cli_common       exit codes and options shared by the commands
-    _cli_commands     validate, evaluate, check, data and test
+    _cli_commands     validate, evaluate, check, data, test and tree
     _cli_quarters     evaluate --quarters: quarterly monitoring in any format
     cli               ``sakipcalc``: argument parsing over the public API
 """

@@ -28,7 +28,14 @@ from .results import EvaluationReport
 if TYPE_CHECKING:  # the review loads only when it runs
     from .check.review import Review
 
-__all__ = ["check_command", "data_command", "evaluate_command", "test_command", "validate"]
+__all__ = [
+    "check_command",
+    "data_command",
+    "evaluate_command",
+    "test_command",
+    "tree_command",
+    "validate",
+]
 
 
 def _special_paths(paths: Sequence[str]) -> IssueReport:
@@ -209,7 +216,12 @@ def evaluate_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -
         return EXIT_OK
     try:
         text = _render(
-            report, fmt, locale, colour=_colour(stdout) and not args.output, review=review
+            report,
+            fmt,
+            locale,
+            colour=_colour(stdout) and not args.output,
+            review=review,
+            spec=spec,
         )
     except ImportError as exc:
         stderr.write(f"sakipcalc: {exc}\n")
@@ -217,6 +229,27 @@ def evaluate_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -
     # Excel recognises UTF-8 in a CSV file only with a byte-order mark.
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
     _write(text, args, stdout, encoding=encoding)
+    return EXIT_OK
+
+
+def tree_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """``sakipcalc tree SPEC [-o pohon.svg]``: the performance tree as one SVG file."""
+    spec = _spec_with_data(args, stderr, "drawn")
+    if isinstance(spec, int):
+        return spec
+    period = args.period or _latest_year(spec)
+    if args.period is None:
+        stderr.write(f"sakipcalc: drawing {period}, the latest year with data (--period chooses)\n")
+    _refuse_input_as_output(args.output, spec, args)
+    report = evaluate(spec, period=period, progress_stream=stderr)
+    from .render._tree_svg import render_tree_svg
+
+    try:
+        text = render_tree_svg(spec, report, locale=args.locale)
+    except ImportError as exc:
+        stderr.write(f"sakipcalc: {exc}\n")
+        return EXIT_USAGE
+    _write(text, args, stdout)
     return EXIT_OK
 
 
@@ -251,6 +284,7 @@ def _render(
     *,
     colour: bool,
     review: Review | None = None,
+    spec: Spec | None = None,
 ) -> str:
     # Renderers are imported when used: `import sakipcalc` and `--help` stay quick.
     from .render import render_json, render_markdown, render_table
@@ -266,7 +300,9 @@ def _render(
     if fmt == "html":
         from .render import render_html
 
-        return render_html(report, locale=locale, **_review_argument(render_html, review))
+        return render_html(
+            report, locale=locale, spec=spec, **_review_argument(render_html, review)
+        )
     extra = _review_argument(render_table, review)
     return render_table(report, locale=locale, colour=colour, **extra)
 

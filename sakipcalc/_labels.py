@@ -201,6 +201,19 @@ ID_LABELS: dict[str, str] = {
         "Satu panel per indikator: batang biru untuk realisasi TW I sampai TW IV, batang "
         "biru tua untuk realisasi kumulatif, garis merah putus-putus untuk target tahunan."
     ),
+    # performance tree (pohon kinerja): sakipcalc.render._tree
+    "tree_title": "Pohon Kinerja",
+    "tree_desc": "Penjenjangan kinerja dari tujuan melalui sasaran ke indikator setiap pejabat, diwarnai menurut kategori capaian",
+    "tree_goal": "Tujuan",
+    "tree_objective": "Sasaran",
+    "tree_indicator": "Indikator",
+    "tree_outside": "Di luar pohon (tidak terhubung ke tujuan)",
+    "tree_supported_by": "Didukung juga oleh",
+    "tree_no_figure": "Tidak dapat dihitung / data belum tersedia",
+    "tree_structure": "Tanpa capaian (tidak ada aturan agregasi)",
+    "tree_computed": "dihitung sakipcalc",
+    "tree_legend": "Keterangan warna",
+    "tree_continued": "lanjutan",
 }
 
 EN_LABELS: dict[str, str] = {
@@ -399,4 +412,17 @@ EN_LABELS: dict[str, str] = {
         "One panel per indicator: blue bars for the realisation of Q1 to Q4, a dark blue bar "
         "for the cumulative realisation, a red dashed line for the annual target."
     ),
+    # performance tree (pohon kinerja): sakipcalc.render._tree
+    "tree_title": "Performance tree",
+    "tree_desc": "The cascade from goals through objectives to each official's indicators, coloured by achievement category",
+    "tree_goal": "Goal",
+    "tree_objective": "Objective",
+    "tree_indicator": "Indicator",
+    "tree_outside": "Outside the tree (not linked to a goal)",
+    "tree_supported_by": "Also supported by",
+    "tree_no_figure": "Not computable / no data",
+    "tree_structure": "No achievement (no roll-up rule)",
+    "tree_computed": "computed by sakipcalc",
+    "tree_legend": "Colour key",
+    "tree_continued": "continued",
 }

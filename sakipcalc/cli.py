@@ -168,6 +168,17 @@ def _parser() -> _Parser:
     data.add_argument("--period", type=_period, help="only this period (default: all)")
     _data_arguments(data)
 
+    tree = sub.add_parser("tree", help="draw the performance tree (pohon kinerja) as SVG")
+    _spec_arguments(tree)
+    tree.add_argument(
+        "--period",
+        type=_period,
+        help="whose figures colour it (default: the latest year with data)",
+    )
+    tree.add_argument("-o", "--output", help="write FILE.svg instead of standard output")
+    tree.add_argument("--locale", choices=LOCALES, default="id", help="language: id or en")
+    _data_arguments(tree)
+
     test = sub.add_parser("test", help="property-test every indicator's invariants")
     _spec_arguments(test)
     test.add_argument("--examples", type=positive_int, default=100, help="examples per invariant")
@@ -224,6 +235,7 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
         data_command,
         evaluate_command,
         test_command,
+        tree_command,
         validate,
     )
 
@@ -239,6 +251,8 @@ def run(argv: Sequence[str], stdout: TextIO, stderr: TextIO) -> int:
             return _flushed(evaluate_command(args, stdout, stderr), stdout)
         if args.command == "check":
             return _flushed(check_command(args, stdout, stderr), stdout)
+        if args.command == "tree":
+            return _flushed(tree_command(args, stdout, stderr), stdout)
         if args.command == "test":
             return _flushed(test_command(args, stdout, stderr), stdout)
         if args.command == "data":

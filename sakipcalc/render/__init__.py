@@ -22,6 +22,9 @@ Layout:
 - ``_svg``: the shape types; ``templates/svg.html.j2`` draws them;
 - ``_quarters`` and ``_quarters_html``: quarterly monitoring (triwulan I–IV) in every
   format, its XLSX sheet and its HTML section for the main report;
+- ``_tree``, ``_tree_layout`` and ``_tree_svg``: the performance tree (pohon kinerja):
+  its nodes from the spec's cascade, their boxes on A4, and the SVG
+  (``templates/tree.html.j2``), standalone or in the HTML report;
 - ``sakipcalc._jsonable``: :func:`to_jsonable`, a leaf below ``check``, re-exported here.
 """
 

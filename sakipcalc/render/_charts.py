@@ -4,10 +4,12 @@ Each builder turns the report into a :class:`~._svg.Chart`: shapes placed by
 :mod:`._chart_geometry`, labels in the locale, and the same data as a table
 (for readers who cannot see the chart). ``templates/svg.html.j2`` draws it.
 
-The charts are hand-written SVG. A charting library such as pygal embeds
-<script> tags loaded from a CDN by default (its tooltips), which a
-self-contained, script-free report cannot have; and these charts (bars,
-bars, bars, lines) are simple enough to draw in a few dozen lines each.
+The charts are hand-written SVG, re-decided with measurements in
+``docs/charts-decision.md``: pygal always writes an inline ``<script>`` (its
+configuration, labels included) and a random id and the date into each SVG,
+even with its CDN script switched off (``js=[]``); matplotlib's SVG is static
+and can be made reproducible but adds ~177 MB (NumPy, Pillow, fontTools) and
+seconds per chart; neither draws the performance tree.
 """
 
 from __future__ import annotations

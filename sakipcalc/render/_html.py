@@ -27,10 +27,12 @@ imported when the function is called.
 from __future__ import annotations
 
 from .._exact import own_context
+from .._spec import Spec
 from ..i18n import Locale
 from ..results import EvaluationReport
 from ._chart_geometry import coordinate
 from ._html_view import context
+from ._tree_svg import tree_for_report
 
 __all__ = ["render_html"]
 
@@ -38,10 +40,14 @@ _JINJA_MISSING = 'the HTML report needs Jinja2: pip install "sakipcalc[html]"'
 
 
 @own_context  # the caller's Decimal context never reaches the output
-def render_html(report: EvaluationReport, *, locale: Locale = "id") -> str:
+def render_html(
+    report: EvaluationReport, *, locale: Locale = "id", spec: Spec | None = None
+) -> str:
     """The report as one self-contained HTML document (LAKIP chapter III).
 
-    Raises ImportError when Jinja2 (the ``html`` extra) is not installed.
+    With the ``spec`` that ``report`` was evaluated from, it also draws the
+    performance tree (pohon kinerja). Raises ImportError when Jinja2 (the
+    ``html`` extra) is not installed.
     """
     try:
         import jinja2
@@ -58,4 +64,5 @@ def render_html(report: EvaluationReport, *, locale: Locale = "id") -> str:
         keep_trailing_newline=True,
     )
     environment.filters["px"] = coordinate
-    return environment.get_template("report.html.j2").render(context(report, locale))
+    tree = None if spec is None else tree_for_report(spec, report, locale)
+    return environment.get_template("report.html.j2").render(context(report, locale), tree=tree)

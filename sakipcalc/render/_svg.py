@@ -33,6 +33,7 @@ class Rect:
     width: float
     height: float
     fill: str
+    stroke: str = ""  # an outline (the performance tree's boxes); none when empty
 
     def __post_init__(self) -> None:
         # A bar of negative length is drawn as none.
