@@ -15,6 +15,7 @@ from typing import TextIO
 
 from ._atomic import write_atomically, write_bytes_atomically
 from ._cli_common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, limits_of
+from ._cli_records import with_records
 from ._loader import load_issues
 from ._paths import special_kind
 from ._spec import Spec
@@ -151,9 +152,9 @@ def _spec_with_data(args: argparse.Namespace, stderr: TextIO, verb: str) -> Spec
 
 
 def _with_data(spec: Spec, args: argparse.Namespace, stderr: TextIO, verb: str) -> Spec | int:
-    """The spec with any --data files merged into its data, or the exit code."""
+    """The spec with any --data files and its records merged into its data, or the exit code."""
     if not args.data:
-        return spec
+        return with_records(spec, args, stderr, verb)
     from ._import import load_data
 
     try:
@@ -167,7 +168,7 @@ def _with_data(spec: Spec, args: argparse.Namespace, stderr: TextIO, verb: str) 
     except ImportError as exc:
         stderr.write(f"sakipcalc: {printable(str(exc))}\n")
         return EXIT_USAGE
-    return dataclasses.replace(spec, data=data)
+    return with_records(dataclasses.replace(spec, data=data), args, stderr, verb)
 
 
 def evaluate_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:

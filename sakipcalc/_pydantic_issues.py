@@ -101,14 +101,19 @@ def _allowed_keys(model: type[BaseModel], loc: PathKey) -> list[str]:
     for part in loc:
         if isinstance(part, int):
             continue
-        fields = getattr(current, "model_fields", None)
-        if fields is None or part not in fields:
+        fields = _keys_as_written(current)
+        if part not in fields:
             return []
         current = _model_in(fields[part].annotation)
         if current is None:
             return []
-    fields = getattr(current, "model_fields", None)
-    return sorted(fields) if fields else []
+    return sorted(_keys_as_written(current))
+
+
+def _keys_as_written(model: Any) -> dict[str, Any]:
+    """A model's fields by the key a spec writes (``from`` for the field ``source``)."""
+    fields = getattr(model, "model_fields", None) or {}
+    return {field.alias or name: field for name, field in fields.items()}
 
 
 def _model_in(annotation: Any) -> Any:
