@@ -187,7 +187,7 @@ def records_realisations(
     report = IssueReport.of(issues)
     if report.has_errors:
         raise SpecError(report)
-    body = " UNION ALL ".join(parts) or (
+    body = " UNION ALL ".join(f"SELECT * FROM ({part})" for part in parts) or (
         "SELECT NULL, NULL, NULL, NULL, NULL WHERE false"  # no aggregated variable
     )
     sql = (
@@ -196,7 +196,7 @@ def records_realisations(
         f"CAST(value AS VARCHAR) AS value FROM ({body}) "
         "AS t(k_unit, k_period, name, category, value)"
     )
-    return con.execute(sql).fetch_arrow_table()
+    return con.sql(sql).to_arrow_table()
 
 
 def _groups(aggregates: Sequence[Aggregate]) -> list[list[Aggregate]]:

@@ -188,8 +188,8 @@ def check_table(
     selects = [f"bool_or({c.predicate})" for c in checks]
     selects += [f"max({expr}) FILTER (WHERE {agg.filter_sql(types)})" for agg, expr in scaled]
     selects += list(occurs.values())
-    row = con.execute(f"SELECT {', '.join(selects)} FROM {table.view}").fetchone()
-    found = list(row) if row is not None else [None] * len(selects)
+    (row,) = con.execute(f"SELECT {', '.join(selects)} FROM {table.view}").fetchall()
+    found = list(row)
     for check, failed in zip(checks, found, strict=False):
         if failed:
             issues += _rows_at_fault(con, table, check)
@@ -294,7 +294,7 @@ def _rows_at_fault(con: Any, table: Table, check: _Check) -> list[Issue]:
             Severity.ERROR,
             "records-value",
             f"column '{check.column}': "
-            + check.message.format(value="empty" if value is None else repr(value)),
+            + check.message.format(value="an empty cell" if value is None else repr(value)),
             table.where(int(rn), check.column),
             hint=check.hint,
         )

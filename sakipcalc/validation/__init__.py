@@ -166,7 +166,9 @@ def check(merged: Merged, earlier: list[Issue], limits: Limits) -> Outcome:
         names=draft.names,
         link_children=frozen(_group_links(merged.links, by_parent=True)),
         link_parents=frozen(_group_links(merged.links, by_parent=False)),
-        records=frozen({key: item for key, (item, _) in merged.sections.get("records", {}).items()}),
+        records=frozen(
+            {key: item for key, (item, _) in merged.sections.get("records", {}).items()}
+        ),
     )
     return Outcome(spec, tuple(issues))
 
