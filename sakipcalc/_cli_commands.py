@@ -15,7 +15,7 @@ from typing import TextIO
 
 from ._atomic import write_atomically, write_bytes_atomically
 from ._cli_common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, limits_of
-from ._cli_records import with_records
+from ._cli_records import checked_records, with_records
 from ._loader import load_issues
 from ._paths import special_kind
 from ._spec import Spec
@@ -68,6 +68,8 @@ def validate(args: argparse.Namespace, stdout: TextIO) -> int:
         if special
         else load_issues(args.paths, allow_roots=args.allow_root, limits=limits_of(args))
     )
+    if spec is not None:
+        spec, report = checked_records(spec, report, args)
     if args.format == "json":
         payload = {
             "valid": not report.has_errors,

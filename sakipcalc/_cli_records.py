@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, TextIO
 
 from ._cli_common import EXIT_PROBLEMS, EXIT_USAGE
 from ._terminal import printable
-from .errors import SpecError
+from .errors import Issue, IssueReport, Location, Severity, SpecError
 
 if TYPE_CHECKING:  # cli imports this module for --help: the models load only once a command runs
     from ._spec import Spec
 
-__all__ = ["add_records_argument", "records_source", "with_records"]
+__all__ = ["add_records_argument", "checked_records", "records_source", "with_records"]
 
 
 def records_source(text: str) -> tuple[str, str]:
@@ -35,6 +35,38 @@ def add_records_argument(parser: argparse.ArgumentParser) -> None:
         metavar="ID=FILE",
         help="the .csv or .parquet file of the spec's records ID (repeatable; replaces its 'path:')",
     )
+
+
+def checked_records(
+    spec: Spec, report: IssueReport, args: argparse.Namespace
+) -> tuple[Spec | None, IssueReport]:
+    """``validate``: the records checked against their tables too, where they can be read.
+
+    A records table with no file (neither ``path:`` nor ``--records``) is not
+    an error here: the spec is valid, and evaluate asks for the file. Without
+    DuckDB the tables are not checked, and a warning says so.
+    """
+    given = dict(getattr(args, "records", None) or ())
+    used = {v.source.records for v in spec.variables.values() if v.source is not None}
+    if not used or not (given or any(spec.records[r].path for r in used)):
+        return spec, report
+    from ._records import load_records
+
+    try:
+        got = load_records(spec, given, allow_roots=args.allow_root or ())
+    except SpecError as exc:
+        found = [i for i in exc.issues if i.code != "records-source" or i.message.startswith("the")]
+        merged = IssueReport.of([*report, *found])
+        return (None if merged.has_errors else spec), merged
+    except ImportError as exc:
+        note = Issue(
+            Severity.WARNING,
+            "records-not-checked",
+            f"the records were not checked against their tables: {exc}",
+            Location(spec.files[0] if spec.files else "<spec>"),
+        )
+        return spec, IssueReport.of([*report, note])
+    return spec, IssueReport.of([*report, *got.warnings])
 
 
 def with_records(spec: Spec, args: argparse.Namespace, stderr: TextIO, verb: str) -> Spec | int:

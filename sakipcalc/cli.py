@@ -123,6 +123,7 @@ def _parser() -> _Parser:
     validate = sub.add_parser("validate", help="check spec files; print every issue")
     _spec_arguments(validate)
     validate.add_argument("--format", choices=("text", "json"), default="text")
+    add_records_argument(validate)
 
     sub.add_parser("schema", help="print the JSON Schema of spec files")
 

@@ -394,3 +394,18 @@ def test_batch_rows_per_unit(spec_dir: Write) -> None:
         ],
         key=str,
     )
+
+
+def test_validate_checks_the_records_against_their_table(spec_dir: Write) -> None:
+    spec_dir(SPEC.replace("category: jenis_pmks", "category: jenis"))
+    result = run_cli("validate", ".")
+    assert result.code == 1
+    assert result.out.startswith(
+        "spec.yaml:14:17: error records-column: kasus.csv has no column 'jenis' "
+        "(did you mean 'jenis_pmks'?) [variables[0].from.category]\n"
+    )
+    spec_dir(SPEC.replace("{id: kasus, path: kasus.csv}", "{id: kasus}"))
+    assert run_cli("validate", ".").code == 0  # no file to check: evaluate asks for one
+    assert run_cli("validate", ".", "--records", "kasus=kasus.csv").code == 0
+    missing = run_cli("validate", ".", "--records", "kasus=nowhere.csv")
+    assert missing.code == 2 and "nowhere.csv: error io-error: no such file" in missing.out
