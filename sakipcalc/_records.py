@@ -56,7 +56,7 @@ from typing import Any
 from ._args import require_spec
 from ._confine import Roots, confine, real_path
 from ._files import display as display_path
-from ._records_sql import Aggregate, Table, aggregate_sql, check_table, quote_text
+from ._records_sql import Aggregate, Table, group_table, long_rows_sql, prepare_table, quote_text
 from ._spec import DataSet, DataValue, Origin, Spec, error
 from .errors import Issue, IssueReport, Location, Severity, SpecError
 
@@ -142,12 +142,11 @@ def load_records(
     traces: dict[str, str] = {}
     for table in tables.values():
         mine = [a for a in aggregates if a.table == table.id]
-        found, scales = check_table(con, table, mine, None)
+        grouped, found = _aggregated(con, table, mine, None)
         issues += found
-        if any(i.severity is Severity.ERROR for i in found):
-            continue
-        for group in _groups(mine):
-            rows += con.execute(aggregate_sql(table, group, scales, None)).fetchall()
+        if not any(i.severity is Severity.ERROR for i in found):
+            for name, group in grouped:
+                rows += con.execute(long_rows_sql(name, group)).fetchall()
         traces.update({a.name: a.describe(table.label) for a in mine})
     if not any(i.severity is Severity.ERROR for i in issues):
         merged, clashes = _merged(base, rows, {a.name: a.origin for a in aggregates})
@@ -181,9 +180,9 @@ def records_realisations(
     parts = []
     for table in tables.values():
         mine = [a for a in aggregates if a.table == table.id]
-        found, scales = check_table(con, table, mine, unit)
+        grouped, found = _aggregated(con, table, mine, unit)
         issues += found
-        parts += [aggregate_sql(table, group, scales, unit) for group in _groups(mine)]
+        parts += [long_rows_sql(name, group) for name, group in grouped]
     report = IssueReport.of(issues)
     if report.has_errors:
         raise SpecError(report)
@@ -199,12 +198,24 @@ def records_realisations(
     return con.sql(sql).to_arrow_table()
 
 
-def _groups(aggregates: Sequence[Aggregate]) -> list[list[Aggregate]]:
-    """Aggregates sharing a category and period column: one GROUP BY each."""
+def _aggregated(
+    con: Any, table: Table, aggregates: Sequence[Aggregate], unit: str | None
+) -> tuple[list[tuple[str, list[Aggregate]]], list[Issue]]:
+    """The table checked and grouped: one temp table per category and period column."""
+    issues, scales = prepare_table(con, table, aggregates, unit)
+    if any(i.code == "records-column" for i in issues):
+        return [], issues  # a column the spec names is missing or not exact: nothing to group
+    # With bad values to sum, the keys and filters are still checked, without summing.
+    sums = not any(i.severity is Severity.ERROR for i in issues)
     groups: dict[tuple[str | None, str], list[Aggregate]] = {}
     for agg in aggregates:
         groups.setdefault((agg.category, agg.period), []).append(agg)
-    return list(groups.values())
+    grouped = []
+    for index, group in enumerate(groups.values()):
+        name = f"{table.view}_g{index}"
+        issues += group_table(con, table, group, scales, unit, name, sums=sums)
+        grouped.append((name, group))
+    return grouped, issues
 
 
 def _open_tables(

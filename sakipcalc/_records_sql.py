@@ -1,13 +1,16 @@
 """The SQL that checks a records table and aggregates it, on an open DuckDB connection.
 
-One scan of each table checks everything at once (periods, categories, sum
-values, whether each filter value occurs); only a check that fails is run
-again with row numbers, to name the first rows at fault. One more scan per
-category column aggregates every variable that groups by it, each variable a
-``count(*) FILTER (WHERE ...)`` or ``sum(...) FILTER (WHERE ...)``. Sums are
-exact: a text column is checked to hold plain decimals and cast to
-``DECIMAL(38, s)`` with ``s`` its longest fraction; a DECIMAL or integer
-column is summed as it is; a binary float column is refused.
+One scan per category column aggregates every variable that groups by it
+(each a ``count(*) FILTER (WHERE ...)`` or ``sum(...) FILTER (WHERE ...)``)
+into a small grouped table, and in the same scan counts the empty values to
+sum and notes whether each filter value occurs. Periods, categories and units
+are checked on the grouped keys, a few rows instead of every record. Only a
+check that fails reads the records again, with row numbers, to name the first
+rows at fault.
+
+Sums are exact: a text column (all of a CSV) is first checked to hold plain
+decimals and cast to ``DECIMAL(38, s)``, ``s`` its longest fraction; a
+DECIMAL or integer column is summed as stored; a binary float is refused.
 """
 
 from __future__ import annotations
@@ -23,8 +26,9 @@ from .errors import Issue, Location, Severity
 __all__ = [
     "Aggregate",
     "Table",
-    "aggregate_sql",
-    "check_table",
+    "group_table",
+    "long_rows_sql",
+    "prepare_table",
     "quote_ident",
     "quote_text",
 ]
@@ -125,76 +129,41 @@ class _Check:
     hint: str | None = None
 
 
-def check_table(
+def prepare_table(
     con: Any, table: Table, aggregates: Sequence[Aggregate], unit: str | None
 ) -> tuple[list[Issue], dict[str, int]]:
-    """Every problem of ``table`` for ``aggregates``, and the scale of each text sum column."""
+    """Columns checked; text columns to sum checked, with their scale (one scan, if any)."""
     issues = _column_issues(table, aggregates, unit)
     if issues:
         return issues, {}
     types = table.types
     checks: list[_Check] = []
-    if unit is not None:
-        checks.append(_Check(f"{quote_ident(unit)} IS NULL", unit, "the unit is empty"))
-    for period in dict.fromkeys(a.period for a in aggregates):
-        text = _as_text(period, types)
-        checks.append(
-            _Check(
-                f"{text} IS NULL OR NOT regexp_full_match({text}, {quote_text(PERIOD_RE)})",
-                period,
-                "{value} is not a period",
-                "write a year (2022) or a quarter (2022-Q3)",
-            )
-        )
-    seen: set[tuple[str, str | None]] = set()
+    scaled: list[tuple[Aggregate, str]] = []
     for agg in aggregates:
-        if agg.category is None or (agg.category, agg.breakdown) in seen:
+        if agg.column is None or _sum_kind(types[agg.column]) != "text":
             continue
-        seen.add((agg.category, agg.breakdown))
-        text = _as_text(agg.category, types)
-        known = ", ".join(quote_text(c) for c in agg.breakdown_categories)
+        column = quote_ident(agg.column)
         checks.append(
             _Check(
-                f"{text} IS NULL OR {text} NOT IN ({known})",
-                agg.category,
-                f"{{value}} is not a category of breakdown '{agg.breakdown}'",
-                f"categories: {first_few(agg.breakdown_categories)}",
-            )
-        )
-    scaled = []
-    for agg in aggregates:
-        if agg.column is None:
-            continue
-        column, text = agg.column, _as_text(agg.column, types)
-        bad = f"{quote_ident(column)} IS NULL"
-        if _sum_kind(types[column]) == "text":
-            bad += f" OR NOT regexp_full_match({text}, {quote_text(NUMBER_RE)})"
-            scaled.append((agg, f"length(split_part({text}, '.', 2))"))
-        checks.append(
-            _Check(
-                f"({agg.filter_sql(types)}) AND ({bad})",
-                column,
+                f"({agg.filter_sql(types)}) AND ({column} IS NULL OR NOT "
+                f"regexp_full_match({column}, {quote_text(NUMBER_RE)}))",
+                agg.column,
                 f"{{value}} is not a number, in a row '{agg.name}' sums",
                 "write plain decimals such as 1250000 or 12.5, with no thousands separators "
                 "or decimal comma",
             )
         )
-    occurs = {
-        (agg.name, column, value): f"bool_or({_as_text(column, types)} = {quote_text(value)})"
-        for agg in aggregates
-        for column, values in agg.where
-        for value in values
-    }
+        scaled.append((agg, f"length(split_part({column}, '.', 2))"))
+    if not checks:
+        return issues, {}
     selects = [f"bool_or({c.predicate})" for c in checks]
     selects += [f"max({expr}) FILTER (WHERE {agg.filter_sql(types)})" for agg, expr in scaled]
-    selects += list(occurs.values())
     (row,) = con.execute(f"SELECT {', '.join(selects)} FROM {table.view}").fetchall()
-    found = list(row)
-    for check, failed in zip(checks, found, strict=False):
+    for check, failed in zip(checks, row, strict=False):
         if failed:
             issues += _rows_at_fault(con, table, check)
     scales: dict[str, int] = {}
-    for (agg, _), got in zip(scaled, found[len(checks) :], strict=False):
+    for (agg, _), got in zip(scaled, row[len(checks) :], strict=True):
         scales[agg.name] = int(got or 0)
         if scales[agg.name] > MAX_SCALE:
             issues.append(
@@ -207,26 +176,139 @@ def check_table(
                     "sum",
                 )
             )
-    for (name, column, value), got in zip(occurs, found[len(checks) + len(scaled) :], strict=False):
-        if not got:
-            agg = next(a for a in aggregates if a.name == name)
-            values = dict(agg.where)[column]
-            sub: tuple[str | int, ...] = (
-                (column,) if len(values) == 1 else (column, values.index(value))
-            )
-            issues.append(
-                warning(
-                    "records-filter-unmatched",
-                    f"no row of {table.label} has {column} = {value}; '{name}' counts nothing "
-                    f"through this value",
-                    agg.origin,
-                    "from",
-                    "where",
-                    *sub,
-                    hint="check the spelling against the records",
-                )
-            )
     return issues, scales
+
+
+def group_table(
+    con: Any,
+    table: Table,
+    group: Sequence[Aggregate],
+    scales: dict[str, int],
+    unit: str | None,
+    name: str,
+    *,
+    sums: bool = True,
+) -> list[Issue]:
+    """Aggregate ``group`` (one category and period column) into the temp table ``name``.
+
+    One scan computes every measure, the empty values to sum, and whether each
+    filter value occurs; the period, category and unit values are then
+    checked on the grouped keys, a few rows instead of every record. Only a
+    check that fails reads the records again, to name the rows at fault.
+    """
+    types = table.types
+    first = group[0]
+    keys = [f"{quote_ident(unit)} AS k_unit" if unit else "NULL AS k_unit"]
+    keys.append(f"{quote_ident(first.period)} AS k_period")
+    keys.append(f"{quote_ident(first.category)} AS k_cat" if first.category else "NULL AS k_cat")
+    measures = []
+    empties: list[tuple[str, _Check]] = []
+    for index, agg in enumerate(group):
+        if agg.count or not sums:  # without sums: bad values to sum were found already
+            measure = "count(*)"
+        else:
+            assert agg.column is not None
+            summed = quote_ident(agg.column)
+            if agg.name in scales:
+                summed = f"CAST({summed} AS DECIMAL(38, {scales[agg.name]}))"
+            measure = f"sum({summed})"
+            if agg.name not in scales:  # a text column was checked row by row already
+                predicate = f"({agg.filter_sql(types)}) AND {quote_ident(agg.column)} IS NULL"
+                empties.append(
+                    (
+                        f"count(*) FILTER (WHERE {predicate})",
+                        _Check(predicate, agg.column, f"{{value}} in a row '{agg.name}' sums"),
+                    )
+                )
+        measures.append(f"{measure} FILTER (WHERE {agg.filter_sql(types)}) AS m{index}")
+    # Whether each filter value occurs, once per (column, value) however many variables use it.
+    occurs = {
+        (column, value): f"bool_or({_as_text(column, types)} = {quote_text(value)})"
+        for agg in group
+        for column, values in agg.where
+        for value in values
+    }
+    extra = [f"{expr} AS e{i}" for i, (expr, _) in enumerate(empties)]
+    extra += [f"{expr} AS o{i}" for i, expr in enumerate(occurs.values())]
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {', '.join(keys)}, "
+        f"{', '.join(measures + extra)} FROM {table.view} GROUP BY 1, 2, 3"
+    )
+    issues: list[Issue] = []
+    folded = [f"sum(e{i})" for i in range(len(empties))]
+    folded += [f"bool_or(o{i})" for i in range(len(occurs))]
+    found = con.execute(f"SELECT {', '.join(folded)} FROM {name}").fetchall()[0] if folded else ()
+    for (_, check), count in zip(empties, found, strict=False):
+        if count:
+            issues += _rows_at_fault(con, table, check)
+    for (column, value), seen in zip(occurs, found[len(empties) :], strict=True):
+        if not seen:
+            issues += [
+                _unmatched(table, agg, column, value)
+                for agg in group
+                if value in dict(agg.where).get(column, ())
+            ]
+    for grouped, check in _key_checks(table, first, unit):
+        (bad,) = con.execute(f"SELECT count(*) FROM {name} WHERE {grouped}").fetchall()[0]
+        if bad:
+            issues += _rows_at_fault(con, table, check)
+    return issues
+
+
+def _key_checks(table: Table, agg: Aggregate, unit: str | None) -> list[tuple[str, _Check]]:
+    """Checks of the grouping keys: on the grouped table, and the same on the records."""
+
+    def period(expr: str) -> str:
+        return f"{expr} IS NULL OR NOT regexp_full_match({expr}, {quote_text(PERIOD_RE)})"
+
+    found = [
+        (
+            period("CAST(k_period AS VARCHAR)"),
+            _Check(
+                period(_as_text(agg.period, table.types)),
+                agg.period,
+                "{value} is not a period",
+                "write a year (2022) or a quarter (2022-Q3)",
+            ),
+        )
+    ]
+    if agg.category is not None:
+        known = ", ".join(quote_text(c) for c in agg.breakdown_categories)
+
+        def category(expr: str) -> str:
+            return f"{expr} IS NULL OR {expr} NOT IN ({known})"
+
+        found.append(
+            (
+                category("CAST(k_cat AS VARCHAR)"),
+                _Check(
+                    category(_as_text(agg.category, table.types)),
+                    agg.category,
+                    f"{{value}} is not a category of breakdown '{agg.breakdown}'",
+                    f"categories: {first_few(agg.breakdown_categories)}",
+                ),
+            )
+        )
+    if unit is not None:
+        found.append(
+            ("k_unit IS NULL", _Check(f"{quote_ident(unit)} IS NULL", unit, "{value}: no unit"))
+        )
+    return found
+
+
+def _unmatched(table: Table, agg: Aggregate, column: str, value: str) -> Issue:
+    values = dict(agg.where)[column]
+    sub: tuple[str | int, ...] = (column,) if len(values) == 1 else (column, values.index(value))
+    return warning(
+        "records-filter-unmatched",
+        f"no row of {table.label} has {column} = {value}; '{agg.name}' counts nothing through "
+        f"this value",
+        agg.origin,
+        "from",
+        "where",
+        *sub,
+        hint="check the spelling against the records",
+    )
 
 
 def _column_issues(table: Table, aggregates: Sequence[Aggregate], unit: str | None) -> list[Issue]:
@@ -302,53 +384,32 @@ def _rows_at_fault(con: Any, table: Table, check: _Check) -> list[Issue]:
     ]
 
 
-def aggregate_sql(
-    table: Table, aggregates: Sequence[Aggregate], scales: dict[str, int], unit: str | None
-) -> str:
-    """Long rows ``(unit, period, name, category, value)`` for aggregates sharing a category column.
+def long_rows_sql(name: str, group: Sequence[Aggregate]) -> str:
+    """Long rows ``(unit, period, name, category, value)`` from the grouped table ``name``.
 
-    Every (unit, period) the table has a row for gets every category of each
-    variable: a category no row matches counts 0 (sums 0). A period with no
-    row at all is absent, and so missing.
+    Every (unit, period) the records have a row for gets every category of
+    each variable: a category no row matches counts 0 (sums 0). A period with
+    no row at all is absent, and so missing.
     """
-    types = table.types
-    category = aggregates[0].category
-    keys = [f"{quote_ident(unit)} AS k_unit" if unit else "NULL AS k_unit"]
-    keys.append(f"{quote_ident(aggregates[0].period)} AS k_period")
-    if category is not None:
-        keys.append(f"{quote_ident(category)} AS k_cat")
-    measures = []
-    for index, agg in enumerate(aggregates):
-        if agg.count:
-            measure = "count(*)"
-        else:
-            assert agg.column is not None
-            summed = quote_ident(agg.column)
-            if agg.name in scales:
-                summed = f"CAST({summed} AS DECIMAL(38, {scales[agg.name]}))"
-            measure = f"sum({summed})"
-        measures.append(f"{measure} FILTER (WHERE {agg.filter_sql(types)}) AS m{index}")
-    grouped = ", ".join(str(i + 1) for i in range(len(keys)))
-    cat_text = "CAST(k_cat AS VARCHAR) AS k_cat, " if category is not None else ""
-    sql = (
-        f"WITH g0 AS (SELECT {', '.join(keys)}, {', '.join(measures)} FROM {table.view} "
-        f"GROUP BY {grouped}), "
-        f"g AS (SELECT CAST(k_unit AS VARCHAR) AS k_unit, CAST(k_period AS VARCHAR) AS k_period, "
-        f"{cat_text}* EXCLUDE (k_unit, k_period{', k_cat' if category else ''}) FROM g0), "
+    category = group[0].category is not None
+    head = (
+        f"WITH g AS (SELECT CAST(k_unit AS VARCHAR) AS k_unit, "
+        f"CAST(k_period AS VARCHAR) AS k_period, CAST(k_cat AS VARCHAR) AS k_cat, "
+        f"* EXCLUDE (k_unit, k_period, k_cat) FROM {name}), "
         f"keys AS (SELECT DISTINCT k_unit, k_period FROM g) "
     )
     parts = []
-    for index, agg in enumerate(aggregates):
+    for index, agg in enumerate(group):
         value = f"CAST(COALESCE(m{index}, 0) AS VARCHAR)"
-        name = quote_text(agg.name)
-        if category is None:
-            parts.append(f"SELECT k_unit, k_period, {name}, NULL, {value} FROM g")
+        label = quote_text(agg.name)
+        if not category:
+            parts.append(f"SELECT k_unit, k_period, {label}, NULL, {value} FROM g")
             continue
         cats = ", ".join(quote_text(c) for c in agg.categories)
         parts.append(
-            f"SELECT keys.k_unit, keys.k_period, {name}, c.k_cat, {value} FROM keys "
+            f"SELECT keys.k_unit, keys.k_period, {label}, c.k_cat, {value} FROM keys "
             f"CROSS JOIN (SELECT unnest([{cats}]) AS k_cat) c "
             f"LEFT JOIN g ON g.k_unit IS NOT DISTINCT FROM keys.k_unit "
             f"AND g.k_period = keys.k_period AND g.k_cat = c.k_cat"
         )
-    return sql + " UNION ALL ".join(parts)
+    return head + " UNION ALL ".join(parts)
