@@ -409,3 +409,27 @@ def test_validate_checks_the_records_against_their_table(spec_dir: Write) -> Non
     assert run_cli("validate", ".", "--records", "kasus=kasus.csv").code == 0
     missing = run_cli("validate", ".", "--records", "kasus=nowhere.csv")
     assert missing.code == 2 and "nowhere.csv: error io-error: no such file" in missing.out
+
+
+def test_batch_evaluates_the_records_rows_as_evaluate_does_per_unit(spec_dir: Write) -> None:
+    batch = pytest.importorskip("sakipcalc.batch")
+    spec_dir()
+    rows = [["kab_a", *r] for r in ROWS] + [["kab_b", *r] for r in ROWS[3:]]
+    write_csv(Path("units.csv"), ["unit", *HEADER], rows)
+    spec = sakipcalc.load(".")
+    table = records_realisations(spec, {"kasus": "units.csv"})
+    result = batch.evaluate_batch(spec, table).to_pylist()
+    got = {
+        (r["unit"], r["period"]): r["realisation"]
+        for r in result
+        if r["indicator"] == "persen" and r["period"] == "2022"
+    }
+    # Both units hold the 2022 rows: (1 lansia + 2 anak) / 4 × 100 = 75, as evaluate gives.
+    single = sakipcalc.evaluate(
+        dataclasses.replace(spec, data=load_records(spec).data), period="2022"
+    )
+    assert single.indicator("persen").realisation.raw == Decimal(75)
+    assert {k: Decimal(str(v)) for k, v in got.items()} == {
+        ("kab_a", "2022"): Decimal(75),
+        ("kab_b", "2022"): Decimal(75),
+    }
