@@ -133,6 +133,7 @@ def _refuse_input_as_output(output: str | None, spec: Spec, args: argparse.Names
         return
     inputs = [(name, "a spec file") for name in spec.files]
     inputs += [(name, "a data file") for name in getattr(args, "data", None) or ()]
+    inputs += [(path, "a records file") for _, path in getattr(args, "records", None) or ()]
     for name, role in inputs:
         try:
             same = os.path.samefile(output, name)

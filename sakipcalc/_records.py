@@ -135,25 +135,28 @@ def load_records(
     aggregates = aggregates_of(spec)
     if not aggregates:
         return RecordsData(base, MappingProxyType({}), IssueReport())
-    duckdb = _duckdb()
-    con = connection if connection is not None else duckdb.connect()
-    tables, issues = _open_tables(con, spec, aggregates, dict(sources or {}), allow_roots)
-    rows: list[tuple[Any, ...]] = []
-    traces: dict[str, str] = {}
-    for table in tables.values():
-        mine = [a for a in aggregates if a.table == table.id]
-        grouped, found = _aggregated(con, table, mine, None)
-        issues += found
-        if not any(i.severity is Severity.ERROR for i in found):
-            for name, group in grouped:
-                rows += con.execute(long_rows_sql(name, group)).fetchall()
-        traces.update({a.name: a.describe(table.label) for a in mine})
-    if not any(i.severity is Severity.ERROR for i in issues):
-        merged, clashes = _merged(base, rows, {a.name: a.origin for a in aggregates})
-        issues += clashes
+    con = connection if connection is not None else _duckdb().connect()
+    try:
+        tables, issues = _open_tables(con, spec, aggregates, dict(sources or {}), allow_roots)
+        rows: list[tuple[Any, ...]] = []
+        traces: dict[str, str] = {}
+        for table in tables.values():
+            mine = [a for a in aggregates if a.table == table.id]
+            grouped, found = _aggregated(con, table, mine, None)
+            issues += found
+            if not any(i.severity is Severity.ERROR for i in found):
+                for name, group in grouped:
+                    rows += con.execute(long_rows_sql(name, group)).fetchall()
+            traces.update({a.name: a.describe(table.label) for a in mine})
+    finally:
+        if connection is None:
+            con.close()
     report = IssueReport.of(issues)
     if report.has_errors:
         raise SpecError(report)
+    merged, clashes = _merged(base, rows, {a.name: a.origin for a in aggregates})
+    if clashes:
+        raise SpecError(IssueReport.of([*report, *clashes]))
     return RecordsData(merged, MappingProxyType(traces), report)
 
 
@@ -173,29 +176,32 @@ def records_realisations(
     realisation data (alone or concatenated with other long-layout rows).
     """
     require_spec(spec)
-    duckdb = _duckdb()
-    con = connection if connection is not None else duckdb.connect()
-    aggregates = aggregates_of(spec)
-    tables, issues = _open_tables(con, spec, aggregates, dict(sources or {}), allow_roots)
-    parts = []
-    for table in tables.values():
-        mine = [a for a in aggregates if a.table == table.id]
-        grouped, found = _aggregated(con, table, mine, unit)
-        issues += found
-        parts += [long_rows_sql(name, group) for name, group in grouped]
-    report = IssueReport.of(issues)
-    if report.has_errors:
-        raise SpecError(report)
-    body = " UNION ALL ".join(f"SELECT * FROM ({part})" for part in parts) or (
-        "SELECT NULL, NULL, NULL, NULL, NULL WHERE false"  # no aggregated variable
-    )
-    sql = (
-        "SELECT CAST(k_unit AS VARCHAR) AS unit, CAST(name AS VARCHAR) AS name, "
-        "CAST(category AS VARCHAR) AS category, CAST(k_period AS VARCHAR) AS period, "
-        f"CAST(value AS VARCHAR) AS value FROM ({body}) "
-        "AS t(k_unit, k_period, name, category, value)"
-    )
-    return con.sql(sql).to_arrow_table()
+    con = connection if connection is not None else _duckdb().connect()
+    try:
+        aggregates = aggregates_of(spec)
+        tables, issues = _open_tables(con, spec, aggregates, dict(sources or {}), allow_roots)
+        parts = []
+        for table in tables.values():
+            mine = [a for a in aggregates if a.table == table.id]
+            grouped, found = _aggregated(con, table, mine, unit)
+            issues += found
+            parts += [long_rows_sql(name, group) for name, group in grouped]
+        report = IssueReport.of(issues)
+        if report.has_errors:
+            raise SpecError(report)
+        body = " UNION ALL ".join(f"SELECT * FROM ({part})" for part in parts) or (
+            "SELECT NULL, NULL, NULL, NULL, NULL WHERE false"  # no aggregated variable
+        )
+        sql = (
+            "SELECT CAST(k_unit AS VARCHAR) AS unit, CAST(name AS VARCHAR) AS name, "
+            "CAST(category AS VARCHAR) AS category, CAST(k_period AS VARCHAR) AS period, "
+            f"CAST(value AS VARCHAR) AS value FROM ({body}) "
+            "AS t(k_unit, k_period, name, category, value)"
+        )
+        return con.sql(sql).to_arrow_table()
+    finally:
+        if connection is None:
+            con.close()
 
 
 def _aggregated(
@@ -261,7 +267,7 @@ def _open_tables(
                 issues.append(confined)
                 continue
             source = confined
-        view = f"records_{index}"
+        view = f"sakipcalc_records_{index}"
         opened = _register(con, table_id, source, view, origin)
         if isinstance(opened, Issue):
             issues.append(opened)
