@@ -186,11 +186,8 @@ def main() -> None:
         start = time.perf_counter()
         # In a process of its own: Linux carries a parent's peak RSS into its children,
         # so the generator's peak must not be the measuring process's.
-        subprocess.run(
-            [sys.executable, __file__, "--child", "generate", "--folder", str(folder)]
-            + ["--rows", str(args.rows)],
-            check=True,
-        )
+        command = ["--child", "generate", "--folder", str(folder), "--rows", str(args.rows)]
+        subprocess.run([sys.executable, __file__, *command], check=True)
         made = time.perf_counter() - start
         size = (folder / "kasus.parquet").stat().st_size / 2**20
         print(f"generated {args.rows:,} records ({size:.0f} MiB Parquet) in {made:.1f} s")
