@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -227,6 +227,11 @@ class FromRecords(Model):
         None, description="the column holding the breakdown's category (with a breakdown only)"
     )
     period: Text = Field(description="the column holding the period: 2022 or 2022-Q3")
+    dates: Literal["year", "quarter"] | None = Field(
+        None,
+        description="the period column holds dates (2022-03-31): each row counts in its "
+        "year or its quarter",
+    )
     where: FrozenMap[Text, RecordsValue] = Field(
         default_factory=dict,
         description="column: value (equal) or column: [value, ...] (one of); all must hold",

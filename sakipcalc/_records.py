@@ -15,6 +15,7 @@ aggregated from it::
           count: true                    # or  sum: COLUMN
           category: jenis_pmks           # the column holding the breakdown's category
           period: tahun                  # the column holding 2022 or 2022-Q3
+          # dates: quarter               # or: the period column holds dates, by year or quarter
           where: {status: tertangani, kecamatan: [pelaihari, bati_bati]}
 
 :func:`load_records` reads each table (CSV read as text, or Parquet) with
@@ -101,6 +102,7 @@ def aggregates_of(spec: Spec) -> list[Aggregate]:
                 column=source.sum,
                 category=source.category,
                 period=source.period,
+                dates=source.dates,
                 where=tuple(
                     (column, value if isinstance(value, tuple) else (value,))
                     for column, value in source.where.items()
@@ -213,9 +215,9 @@ def _aggregated(
         return [], issues  # a column the spec names is missing or not exact: nothing to group
     # With bad values to sum, the keys and filters are still checked, without summing.
     sums = not any(i.severity is Severity.ERROR for i in issues)
-    groups: dict[tuple[str | None, str], list[Aggregate]] = {}
+    groups: dict[tuple[str | None, str, str | None], list[Aggregate]] = {}
     for agg in aggregates:
-        groups.setdefault((agg.category, agg.period), []).append(agg)
+        groups.setdefault((agg.category, agg.period, agg.dates), []).append(agg)
     grouped = []
     for index, group in enumerate(groups.values()):
         name = f"{table.view}_g{index}"

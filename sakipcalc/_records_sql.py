@@ -28,6 +28,7 @@ __all__ = [
     "Table",
     "group_table",
     "long_rows_sql",
+    "period_key",
     "prepare_table",
     "quote_ident",
     "quote_text",
@@ -59,6 +60,7 @@ class Aggregate:
     column: str | None  # the summed column
     category: str | None  # the column holding the breakdown's category
     period: str
+    dates: str | None  # the period column holds dates: "year" or "quarter" of each
     where: tuple[tuple[str, tuple[str, ...]], ...]
     categories: tuple[str, ...]  # the variable's categories; () without a breakdown
     breakdown: str | None
@@ -83,7 +85,8 @@ class Aggregate:
             for column, values in self.where
         ]
         where = f" where {' and '.join(conditions)}" if conditions else ""
-        by = f"'{self.category}' and '{self.period}'" if self.category else f"'{self.period}'"
+        period = f"the {self.dates} of '{self.period}'" if self.dates else f"'{self.period}'"
+        by = f"'{self.category}' and {period}" if self.category else period
         return f"{what} of {label}{where}, by {by}"
 
 
@@ -199,7 +202,7 @@ def group_table(
     types = table.types
     first = group[0]
     keys = [f"{quote_ident(unit)} AS k_unit" if unit else "NULL AS k_unit"]
-    keys.append(f"{quote_ident(first.period)} AS k_period")
+    keys.append(f"{period_key(first)} AS k_period")
     keys.append(f"{quote_ident(first.category)} AS k_cat" if first.category else "NULL AS k_cat")
     measures = []
     empties: list[tuple[str, _Check]] = []
@@ -255,23 +258,38 @@ def group_table(
     return issues
 
 
+def period_key(agg: Aggregate) -> str:
+    """The period of a record: its period column, or the year or quarter of its date."""
+    column = quote_ident(agg.period)
+    if agg.dates is None:
+        return column
+    year = f"CAST(year(TRY_CAST({column} AS DATE)) AS VARCHAR)"
+    if agg.dates == "year":
+        return year
+    return f"{year} || '-Q' || CAST(quarter(TRY_CAST({column} AS DATE)) AS VARCHAR)"
+
+
 def _key_checks(table: Table, agg: Aggregate, unit: str | None) -> list[tuple[str, _Check]]:
     """Checks of the grouping keys: on the grouped table, and the same on the records."""
 
     def period(expr: str) -> str:
         return f"{expr} IS NULL OR NOT regexp_full_match({expr}, {quote_text(PERIOD_RE)})"
 
-    found = [
-        (
-            period("CAST(k_period AS VARCHAR)"),
-            _Check(
-                period(_as_text(agg.period, table.types)),
-                agg.period,
-                "{value} is not a period",
-                "write a year (2022) or a quarter (2022-Q3)",
-            ),
+    if agg.dates is None:
+        row_check = _Check(
+            period(_as_text(agg.period, table.types)),
+            agg.period,
+            "{value} is not a period",
+            "write a year (2022) or a quarter (2022-Q3)",
         )
-    ]
+    else:
+        row_check = _Check(
+            period(period_key(agg)),
+            agg.period,
+            "{value} is not a date",
+            "write dates as 2022-03-31",
+        )
+    found = [(period("CAST(k_period AS VARCHAR)"), row_check)]
     if agg.category is not None:
         known = ", ".join(quote_text(c) for c in agg.breakdown_categories)
 

@@ -433,3 +433,38 @@ def test_batch_evaluates_the_records_rows_as_evaluate_does_per_unit(spec_dir: Wr
         ("kab_a", "2022"): Decimal(75),
         ("kab_b", "2022"): Decimal(75),
     }
+
+
+def test_evaluate_without_duckdb_says_how_to_install_it(
+    spec_dir: Write, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec_dir()
+    monkeypatch.setitem(sys.modules, "duckdb", None)
+    result = run_cli("evaluate", ".", "--period", "2022")
+    assert (result.code, result.out) == (2, "")
+    assert 'records are aggregated with DuckDB: pip install "sakipcalc[batch]"' in result.err
+
+
+def test_a_date_column_counts_each_row_in_its_quarter_or_year(spec_dir: Write) -> None:
+    dated = SPEC.replace("      period: tahun\n", "      period: tahun\n      dates: quarter\n")
+    dated = dated.replace("period: tahun}", "period: tahun, dates: year}")
+    rows = [
+        ["2022-01-05", "lansia", "pelaihari", "tertangani", "1.5"],
+        ["2022-03-31", "lansia", "pelaihari", "tertangani", "2"],
+        ["2022-04-01", "anak", "bati_bati", "tertangani", "3"],
+        ["2021-12-31", "anak", "bati_bati", "terdata", "4"],
+    ]
+    spec_dir(dated, rows=rows)
+    got = load_records(sakipcalc.load("."))
+    data = got.data
+    assert values(data, "2022-Q1", "ditangani") == {"lansia": 2, "anak": 0, "disabilitas": 0}
+    assert values(data, "2022-Q2", "ditangani") == {"lansia": 0, "anak": 1, "disabilitas": 0}
+    assert values(data, "2021-Q4", "ditangani") == {"lansia": 0, "anak": 0, "disabilitas": 0}
+    assert not data.has("2022-Q3", "ditangani")  # no row at all in that quarter: missing
+    assert data.get("2022", "bantuan") == Decimal("6.5")
+    assert data.get("2021", "bantuan") == Decimal(4)
+    assert got.traces["ditangani"].endswith("by 'jenis_pmks' and the quarter of 'tahun'")
+    spec_dir(dated, rows=[*rows, ["31/12/2021", "anak", "bati_bati", "terdata", "4"]])
+    (issue,) = records_issues(sakipcalc.load(".")).errors
+    assert (issue.code, str(issue.location)) == ("records-value", "kasus.csv:6:1")
+    assert issue.message == "column 'tahun': '31/12/2021' is not a date"
