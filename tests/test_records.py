@@ -468,3 +468,32 @@ def test_a_date_column_counts_each_row_in_its_quarter_or_year(spec_dir: Write) -
     (issue,) = records_issues(sakipcalc.load(".")).errors
     assert (issue.code, str(issue.location)) == ("records-value", "kasus.csv:6:1")
     assert issue.message == "column 'tahun': '31/12/2021' is not a date"
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(["kab_a", "kab_b"]), _record), min_size=1, max_size=30))
+def test_batch_rows_equal_an_independent_count_and_sum_per_unit(
+    records: list[tuple[str, tuple[str, str, str, str, Decimal]]],
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "spec.yaml").write_text(SPEC, encoding="utf-8")
+        rows = [[u, p, c, k, s, str(v)] for u, (p, c, k, s, v) in records]
+        write_csv(Path(folder) / "units.csv", ["unit", *HEADER], rows)
+        spec = sakipcalc.load(folder)
+        table = records_realisations(spec, {"kasus": str(Path(folder) / "units.csv")})
+    got = {
+        (r["unit"], r["name"], r["category"], r["period"]): r["value"] for r in table.to_pylist()
+    }
+    expected: dict[tuple[str, str, str | None, str], Decimal] = {}
+    for unit, period in {(u, r[0]) for u, r in records}:
+        mine = [r for u, r in records if (u, r[0]) == (unit, period)]
+        expected[(unit, "bantuan", None, period)] = sum((r[4] for r in mine), Decimal(0))
+        for category in ("lansia", "anak", "disabilitas"):
+            expected[(unit, "ditangani", category, period)] = Decimal(
+                sum(
+                    1
+                    for _, c, k, s, _ in mine
+                    if c == category and s == "tertangani" and k in ("pelaihari", "bati_bati")
+                )
+            )
+    assert {key: Decimal(value) for key, value in got.items()} == expected
