@@ -233,10 +233,22 @@ def group_table(
     }
     extra = [f"{expr} AS e{i}" for i, (expr, _) in enumerate(empties)]
     extra += [f"{expr} AS o{i}" for i, expr in enumerate(occurs.values())]
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {', '.join(keys)}, "
-        f"{', '.join(measures + extra)} FROM {table.view} GROUP BY 1, 2, 3"
-    )
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {', '.join(keys)}, "
+            f"{', '.join(measures + extra)} FROM {table.view} GROUP BY 1, 2, 3"
+        )
+    except Exception as exc:  # duckdb's own: a sum beyond DECIMAL(38), never wrapped
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return [
+            error(
+                "records-value",
+                f"{table.label} cannot be aggregated exactly: {first}",
+                group[0].origin,
+                "from",
+                prefer_key=True,
+            )
+        ]
     issues: list[Issue] = []
     folded = [f"sum(e{i})" for i in range(len(empties))]
     folded += [f"bool_or(o{i})" for i in range(len(occurs))]

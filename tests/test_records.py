@@ -497,3 +497,11 @@ def test_batch_rows_equal_an_independent_count_and_sum_per_unit(
                 )
             )
     assert {key: Decimal(value) for key, value in got.items()} == expected
+
+
+def test_a_sum_beyond_decimal_38_is_an_error_not_a_wrap(spec_dir: Write) -> None:
+    huge = "9" * 37 + ".5"  # DECIMAL(38, 1) holds it; twice it does not
+    spec_dir(rows=[["2022", "anak", "x", "y", huge], ["2022", "anak", "x", "y", huge]])
+    (issue,) = records_issues(sakipcalc.load(".")).errors
+    assert (issue.code, str(issue.location)) == ("records-value", "spec.yaml:19:5")
+    assert issue.message.startswith("kasus.csv cannot be aggregated exactly: ")
