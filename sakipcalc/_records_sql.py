@@ -239,11 +239,11 @@ def group_table(
             f"{', '.join(measures + extra)} FROM {table.view} GROUP BY 1, 2, 3"
         )
     except Exception as exc:  # duckdb's own: a sum beyond DECIMAL(38), never wrapped
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return [
             error(
                 "records-value",
-                f"{table.label} cannot be aggregated exactly: {first}",
+                f"{table.label} cannot be aggregated exactly: {reason}",
                 group[0].origin,
                 "from",
                 prefer_key=True,
