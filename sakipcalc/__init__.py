@@ -60,6 +60,8 @@ Users of results
     _testing_data     Hypothesis strategies: generated data that fits a spec
     batch/            one spec over many units, exactly, on DuckDB (sqlglot plan)
     _import*          CSV / XLSX data in (tables, rows, values, merge; XLSX scanned first)
+    _records          variables aggregated from records (a case register), on DuckDB
+    _records_sql      the SQL that checks a records table and aggregates it
     _xlsx_scan        a workbook's size checked before openpyxl parses it
     render/           table, Markdown, CSV, JSON, XLSX and HTML; one formatter
 Outputs and the command
@@ -68,6 +70,7 @@ Outputs and the command
     _cli_common       exit codes and options shared by the commands
     _cli_commands     validate, evaluate, check, data, test and tree
     _cli_quarters     evaluate --quarters: quarterly monitoring in any format
+    _cli_records      ``--records ID=FILE``: records aggregated before a command runs
     cli               ``sakipcalc``: argument parsing over the public API
 """
 

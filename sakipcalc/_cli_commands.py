@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from ._atomic import write_atomically, write_bytes_atomically
 from ._cli_common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, limits_of
+from ._cli_records import checked_records, with_records
 from ._loader import load_issues
 from ._paths import special_kind
 from ._spec import Spec
@@ -78,6 +79,8 @@ def validate(args: argparse.Namespace, stdout: TextIO) -> int:
         if special
         else load_issues(args.paths, allow_roots=args.allow_root, limits=limits_of(args))
     )
+    if spec is not None:
+        spec, report = checked_records(spec, report, args)
     if args.format == "json":
         payload = {
             "valid": not report.has_errors,
@@ -141,6 +144,7 @@ def _refuse_input_as_output(output: str | None, spec: Spec, args: argparse.Names
         return
     inputs = [(name, "a spec file") for name in spec.files]
     inputs += [(name, "a data file") for name in getattr(args, "data", None) or ()]
+    inputs += [(path, "a records file") for _, path in getattr(args, "records", None) or ()]
     for name, role in inputs:
         try:
             same = os.path.samefile(output, name)
@@ -162,9 +166,9 @@ def _spec_with_data(args: argparse.Namespace, stderr: TextIO, verb: str) -> Spec
 
 
 def _with_data(spec: Spec, args: argparse.Namespace, stderr: TextIO, verb: str) -> Spec | int:
-    """The spec with any --data files merged into its data, or the exit code."""
+    """The spec with any --data files and its records merged into its data, or the exit code."""
     if not args.data:
-        return spec
+        return with_records(spec, args, stderr, verb)
     from ._import import load_data
 
     try:
@@ -178,7 +182,7 @@ def _with_data(spec: Spec, args: argparse.Namespace, stderr: TextIO, verb: str) 
     except ImportError as exc:
         stderr.write(f"sakipcalc: {printable(str(exc))}\n")
         return EXIT_USAGE
-    return dataclasses.replace(spec, data=data)
+    return with_records(dataclasses.replace(spec, data=data), args, stderr, verb)
 
 
 def evaluate_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:

@@ -33,6 +33,7 @@ from .models import (
     Link,
     Objective,
     OrgUnit,
+    RecordsTable,
     Reported,
     Scale,
     SpecInfo,
@@ -52,6 +53,7 @@ SECTION_TYPES: Mapping[str, type[BaseModel]] = MappingProxyType(
         "links": Link,
         "budget": Budget,
         "reported": Reported,
+        "records": RecordsTable,
     }
 )
 TOP_LEVEL = ("sakipcalc", "imports", "spec", "data", *SECTION_TYPES)
@@ -66,6 +68,7 @@ _NAMESPACES = {
     "goals": "goals",
     "objectives": "objectives",
     "agreements": "agreements",
+    "records": "records",
 }
 
 _SINGULAR = {
@@ -77,6 +80,7 @@ _SINGULAR = {
     "goals": "a goal",
     "objectives": "an objective",
     "agreements": "an agreement",
+    "records": "a records table",
 }
 
 

@@ -3,7 +3,8 @@
 The base :class:`Model` is frozen and forbids unknown keys; :data:`FrozenMap`
 is a mapping frozen after validation. The parts: rounding settings, a target
 (a number, a grade or a range, read from YAML's ``25``, ``BB`` or
-``{min, max}``), a baseline, the zero-target policy and an invariant.
+``{min, max}``), a baseline, the zero-target policy and an invariant; and
+the records tables variables may be aggregated from (:mod:`sakipcalc._records`).
 Re-exported by :mod:`sakipcalc.models`.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -24,15 +25,17 @@ from pydantic import (
 )
 
 from ._model_enums import AchievementFrom, RoundingMode
-from ._types import Dec, Ident, Int, Period, Text, parse_decimal_text
+from ._types import Dec, Flag, Ident, Int, Period, Text, parse_decimal_text
 
 __all__ = [
     "Baseline",
     "BudgetRounding",
+    "FromRecords",
     "FrozenMap",
     "Invariant",
     "Model",
     "RangeTarget",
+    "RecordsTable",
     "Rounding",
     "RoundingOverride",
     "Target",
@@ -184,3 +187,52 @@ class Invariant(Model):
 
 
 # -------------------------------------------------------------------- entities
+
+
+# ------------------------------------------------------------------- records
+
+
+class RecordsTable(Model):
+    """A table of records, such as a case register, that variables are aggregated from."""
+
+    id: Ident
+    name: Text | None = None
+    path: Text | None = Field(
+        None,
+        description="a .csv or .parquet file, relative to this spec file and inside the spec's "
+        "directory; `--records ID=FILE` (or load_records) gives or replaces it",
+    )
+
+
+RecordsValue = Annotated[
+    Text | tuple[Text, ...],
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": ["string", "number", "boolean"]},
+                {"type": "array", "items": {"type": ["string", "number", "boolean"]}},
+            ]
+        }
+    ),
+]
+
+
+class FromRecords(Model):
+    """A variable aggregated from records: the count of rows, or the sum of a column."""
+
+    records: Ident = Field(description="the id of a table declared under 'records:'")
+    count: Flag = Field(False, description="true: the value is the number of rows")
+    sum: Text | None = Field(None, description="the column whose values are summed")
+    category: Text | None = Field(
+        None, description="the column holding the breakdown's category (with a breakdown only)"
+    )
+    period: Text = Field(description="the column holding the period: 2022 or 2022-Q3")
+    dates: Literal["year", "quarter"] | None = Field(
+        None,
+        description="the period column holds dates (2022-03-31): each row counts in its "
+        "year or its quarter",
+    )
+    where: FrozenMap[Text, RecordsValue] = Field(
+        default_factory=dict,
+        description="column: value (equal) or column: [value, ...] (one of); all must hold",
+    )

@@ -106,16 +106,21 @@ def _allowed_keys(model: type[BaseModel], loc: PathKey) -> list[str]:
         if map_key_next:
             map_key_next = False
             continue
-        fields = getattr(current, "model_fields", None)
-        if fields is None or part not in fields:
+        fields = _keys_as_written(current)
+        if part not in fields:
             return []
         annotation = fields[part].annotation
         current = _model_in(annotation)
         if current is None:
             return []
         map_key_next = _is_mapping(annotation)
-    fields = getattr(current, "model_fields", None)
-    return sorted(fields) if fields else []
+    return sorted(_keys_as_written(current))
+
+
+def _keys_as_written(model: Any) -> dict[str, Any]:
+    """A model's fields by the key a spec writes (``from`` for the field ``source``)."""
+    fields = getattr(model, "model_fields", None) or {}
+    return {field.alias or name: field for name, field in fields.items()}
 
 
 def _is_mapping(annotation: Any) -> bool:

@@ -21,6 +21,7 @@ from .models import (
     Link,
     Objective,
     OrgUnit,
+    RecordsTable,
     Reported,
     Scale,
     SpecInfo,
@@ -148,6 +149,8 @@ class Spec:
     names: Mapping[str, NameInfo] = field(repr=False)  # what formulas may name
     link_children: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     link_parents: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    # tables of records variables are aggregated from (read by sakipcalc._records)
+    records: Mapping[str, RecordsTable] = field(default_factory=dict, repr=False)
 
     def variable_categories(self, variable_id: str) -> tuple[str, ...]:
         variable = self.variables[variable_id]

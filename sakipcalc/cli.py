@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
 from . import __version__
 from ._cli_common import EXIT_OK, EXIT_USAGE, add_allow_root, positive_int
+from ._cli_records import add_records_argument
 from ._terminal import printable
 from .errors import OutputError, PeriodError, SakipError
 from .i18n import LOCALES
@@ -101,6 +102,7 @@ def _data_arguments(parser: argparse.ArgumentParser) -> None:
         choices=LOCALES,
         help="how numbers in data files are written (default: the spec's 'locale')",
     )
+    add_records_argument(parser)
 
 
 def _spec_arguments(parser: argparse.ArgumentParser) -> None:
@@ -121,6 +123,7 @@ def _parser() -> _Parser:
     validate = sub.add_parser("validate", help="check spec files; print every issue")
     _spec_arguments(validate)
     validate.add_argument("--format", choices=("text", "json"), default="text")
+    add_records_argument(validate)
 
     sub.add_parser("schema", help="print the JSON Schema of spec files")
 

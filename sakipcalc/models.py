@@ -29,10 +29,12 @@ from ._model_enums import (
 from ._model_parts import (
     Baseline,
     BudgetRounding,
+    FromRecords,
     FrozenMap,
     Invariant,
     Model,
     RangeTarget,
+    RecordsTable,
     Rounding,
     RoundingOverride,
     Target,
@@ -58,6 +60,7 @@ __all__ = [
     "Efficiency",
     "EfficiencyRule",
     "ExactRule",
+    "FromRecords",
     "FrozenMap",
     "Goal",
     "Indicator",
@@ -75,6 +78,7 @@ __all__ = [
     "Polarity",
     "QuarterRule",
     "RangeTarget",
+    "RecordsTable",
     "ReportLayout",
     "Reported",
     "Rollup",
@@ -142,6 +146,11 @@ class Variable(Model):
     )
     scale: Ident | None = Field(None, description="grade scale, for grade or score domains")
     quarters: QuarterRule | None = None
+    source: FromRecords | None = Field(
+        None,
+        alias="from",
+        description="aggregate this variable from records instead of giving it in data",
+    )
 
 
 class Band(Model):
@@ -353,6 +362,9 @@ class SpecFile(Model):
     )
     spec: SpecInfo | None = None
     breakdowns: tuple[Breakdown, ...] = ()
+    records: tuple[RecordsTable, ...] = Field(
+        (), description="tables of records (case registers) variables are aggregated from"
+    )
     variables: tuple[Variable, ...] = ()
     scales: tuple[Scale, ...] = ()
     org_units: tuple[OrgUnit, ...] = ()

@@ -35,6 +35,7 @@ def test_schema_describes_every_section() -> None:
         "budget",
         "data",
         "reported",
+        "records",
     }
     target = schema["$defs"]["Indicator"]["properties"]["targets"]
     # Targets accept numbers, grade labels and ranges, as authors write them.

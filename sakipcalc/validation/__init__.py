@@ -49,6 +49,7 @@ from .indicators import (
 )
 from .limits import check_limits
 from .links import check_budgets, check_links
+from .records import check_records
 from .report_parts import check_report_parts
 from .scales import check_breakdowns, compile_scales
 
@@ -66,6 +67,7 @@ RULES: tuple[Rule, ...] = (
     check_budgets,
     check_reported,
     check_report_parts,
+    check_records,
 )
 LIBRARY_RULES: tuple[Rule, ...] = (check_breakdowns,)
 
@@ -166,6 +168,9 @@ def check(merged: Merged, earlier: list[Issue], limits: Limits) -> Outcome:
         names=draft.names,
         link_children=frozen(_group_links(merged.links, by_parent=True)),
         link_parents=frozen(_group_links(merged.links, by_parent=False)),
+        records=frozen(
+            {key: item for key, (item, _) in merged.sections.get("records", {}).items()}
+        ),
     )
     return Outcome(spec, tuple(issues))
 
