@@ -190,13 +190,15 @@ def evaluate_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -
         from .render import render_xlsx
 
         try:
-            write_atomically(args.output, lambda path: render_xlsx(report, path, locale=locale))
+            write_atomically(
+                args.output, lambda path: render_xlsx(report, path, locale=locale, spec=spec)
+            )
         except ImportError as exc:
             stderr.write(f"sakipcalc: {exc}\n")
             return EXIT_USAGE
         return EXIT_OK
     try:
-        text = _render(report, fmt, locale, colour=_colour(stdout) and not args.output)
+        text = _render(report, fmt, locale, colour=_colour(stdout) and not args.output, spec=spec)
     except ImportError as exc:
         stderr.write(f"sakipcalc: {exc}\n")
         return EXIT_USAGE
@@ -212,14 +214,16 @@ def _latest_year(spec: Spec) -> str:
     return max(years) if years else str(spec.info.plan.end)
 
 
-def _render(report: EvaluationReport, fmt: str, locale: Locale, *, colour: bool) -> str:
+def _render(
+    report: EvaluationReport, fmt: str, locale: Locale, *, colour: bool, spec: Spec | None = None
+) -> str:
     # Renderers are imported when used: `import sakipcalc` and `--help` stay quick.
     from .render import render_json, render_markdown, render_table
 
     if fmt == "json":
         return render_json(report)
     if fmt == "markdown":
-        return render_markdown(report, locale=locale)
+        return render_markdown(report, locale=locale, spec=spec)
     if fmt == "csv":
         from .render import render_csv
 
@@ -227,8 +231,8 @@ def _render(report: EvaluationReport, fmt: str, locale: Locale, *, colour: bool)
     if fmt == "html":
         from .render import render_html
 
-        return render_html(report, locale=locale)
-    return render_table(report, locale=locale, colour=colour)
+        return render_html(report, locale=locale, spec=spec)
+    return render_table(report, locale=locale, colour=colour, spec=spec)
 
 
 def _colour(stream: TextIO) -> bool:

@@ -27,6 +27,8 @@ imported when the function is called.
 from __future__ import annotations
 
 from .._exact import own_context
+from .._spec import Spec
+from ..check.review import Review
 from ..i18n import Locale
 from ..results import EvaluationReport
 from ._chart_geometry import coordinate
@@ -38,8 +40,19 @@ _JINJA_MISSING = 'the HTML report needs Jinja2: pip install "sakipcalc[html]"'
 
 
 @own_context  # the caller's Decimal context never reaches the output
-def render_html(report: EvaluationReport, *, locale: Locale = "id") -> str:
+def render_html(
+    report: EvaluationReport,
+    *,
+    locale: Locale = "id",
+    spec: Spec | None = None,
+    review: Review | None = None,
+) -> str:
     """The report as one self-contained HTML document (LAKIP chapter III).
+
+    ``spec`` (the spec the report came from) gives the tujuan, narratives,
+    national standards, table numbering and which figures the report
+    printed; ``review`` puts the reviewer's findings in each row's
+    Keterangan and in a "Hasil reviu" section.
 
     Raises ImportError when Jinja2 (the ``html`` extra) is not installed.
     """
@@ -58,4 +71,4 @@ def render_html(report: EvaluationReport, *, locale: Locale = "id") -> str:
         keep_trailing_newline=True,
     )
     environment.filters["px"] = coordinate
-    return environment.get_template("report.html.j2").render(context(report, locale))
+    return environment.get_template("report.html.j2").render(context(report, locale, spec, review))

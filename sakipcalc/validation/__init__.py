@@ -49,6 +49,7 @@ from .indicators import (
 )
 from .limits import check_limits
 from .links import check_budgets, check_links
+from .report import check_report_layout
 from .scales import check_breakdowns, compile_scales
 
 Rule = Callable[[Draft], list[Issue]]
@@ -64,6 +65,7 @@ RULES: tuple[Rule, ...] = (
     check_links,
     check_budgets,
     check_reported,
+    check_report_layout,
 )
 LIBRARY_RULES: tuple[Rule, ...] = (check_breakdowns,)
 
