@@ -287,9 +287,7 @@ def test_plain_table_has_no_escape_sequences(small: EvaluationReport) -> None:
 
 def _line(text: str, needle: str) -> str:
     """The first table line holding ``needle`` (not the headline's list items)."""
-    return next(
-        line for line in text.splitlines() if needle in line and not line.startswith("- ")
-    )
+    return next(line for line in text.splitlines() if needle in line and not line.startswith("- "))
 
 
 def test_colour_follows_the_band_colours(small: EvaluationReport) -> None:
@@ -320,7 +318,7 @@ def test_indonesian_table_uses_decimal_commas_and_labels(small: EvaluationReport
     text = render_table(small, locale="id")
     assert "Capaian (%)" in text and "Realisasi" in text and "Akuntabilitas Keuangan" in text
     cells = _line(text, "Persentase lansia tertangani").split()
-    assert ["40,5", "15,00", "37,04¹"] == cells[cells.index("%") + 1 : cells.index("%") + 4]
+    assert cells[cells.index("%") + 1 : cells.index("%") + 4] == ["40,5", "15,00", "37,04¹"]
 
 
 def test_table_spells_out_terminal_escapes(hostile: EvaluationReport) -> None:

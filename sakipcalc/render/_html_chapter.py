@@ -97,6 +97,7 @@ class AgreementView:
     id: str
     caption: str
     official: str
+    unit: str
     level: str
     year: int
     rows: tuple[IndicatorRow, ...]
@@ -255,6 +256,7 @@ def agreement_views(chapter: Chapter, locale: Locale) -> tuple[AgreementView, ..
                 id=agreement.id,
                 caption=caption(chapter, "agreements", locale, table),
                 official=agreement.official or "",
+                unit=agreement.org_unit_name,
                 level=agreement.level,
                 year=agreement.year,
                 rows=tuple(r for o in objectives for r in o.rows),
