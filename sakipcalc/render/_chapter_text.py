@@ -1,247 +1,58 @@
 """The chapter III layout as text blocks in a locale: what the terminal, Markdown and XLSX show.
 
 :func:`chapter_blocks` turns a :class:`~._chapter.Chapter` into headings,
-paragraphs, lists and grids of text cells; each text renderer draws them in
-its own syntax. The HTML view reuses the cell texts (:func:`row_notes`,
-:func:`figure_with_mark`, :func:`caption` …) so that every format says the
-same thing.
+paragraphs, lists and grids of text cells (:mod:`._chapter_cells`); each
+text renderer draws them in its own syntax.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
-from ..check.review import Finding, cause_text, finding_note
+from ..check.review import finding_note
 from ..i18n import Locale, label
-from ..models import TargetSpec
-from ..results import CategoryRef, Figure, IndicatorResult
 from ._chapter import (
-    TABLE_LETTERS,
     AgreementTable,
-    Change,
     Chapter,
     ChapterRow,
     GoalBlock,
-    OtherTarget,
     member_names,
+)
+from ._chapter_cells import (
+    Block,
+    Grid,
+    Heading,
+    Items,
+    Para,
+    caption,
+    category_mark,
+    change_text,
+    declared,
+    figure_with_mark,
+    finding_lines,
+    grouping,
+    headline_line,
+    indicator_headers,
+    narrative_lines,
+    no_data_line,
+    note_lines,
+    other_target_text,
+    period_text,
+    pk_total,
+    row_notes,
+    row_tones,
+    tone,
 )
 from ._format import (
     category_text,
     figure_text,
     number_text,
     reason_text,
-    target_text,
     term_text,
     walk_budget,
 )
 
-__all__ = [
-    "Block",
-    "Grid",
-    "Heading",
-    "Items",
-    "Para",
-    "caption",
-    "change_text",
-    "chapter_blocks",
-    "figure_with_mark",
-    "finding_lines",
-    "indicator_headers",
-    "narrative_lines",
-    "note_lines",
-    "other_target_text",
-    "period_text",
-    "row_notes",
-]
-
-
-@dataclass(frozen=True, slots=True)
-class Heading:
-    level: int
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class Para:
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class Items:
-    lines: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Grid:
-    """A table: a str row is a group heading across the whole table."""
-
-    key: str
-    caption: str
-    headers: tuple[str, ...]
-    rows: tuple[tuple[str, ...] | str, ...]
-    right: frozenset[int] = frozenset()
-    # Per row, (column, band colour name) of the cells a category colours.
-    tones: tuple[tuple[tuple[int, str], ...], ...] = ()
-
-
-Block = Heading | Para | Items | Grid
-
-
-def period_text(period: str, locale: Locale) -> str:
-    year, _, quarter = period.partition("-")
-    if quarter.startswith("Q") and quarter[1:] in ("1", "2", "3", "4"):
-        roman = ("I", "II", "III", "IV")[int(quarter[1:]) - 1]
-        return f"{label('quarter', locale)} {roman} {year}"
-    return f"{label('year', locale)} {period}"
-
-
-def caption(chapter: Chapter, key: str, locale: Locale, sub: AgreementTable | None = None) -> str:
-    """``Tabel A. Capaian IKU …``; the report's own number when the spec maps the key."""
-    table = label("table", locale)
-    if sub is not None:
-        own = chapter.captions.get(sub.key) or sub.caption
-        if own is None:
-            base = chapter.captions.get("agreements")
-            own = f"{base}.{sub.number}" if base else f"{table} E.{sub.number}"
-        official = sub.result.official or sub.result.org_unit_name
-        return f"{own}. {label('ch_table_agreements', locale)} — {official}"
-    number = chapter.captions.get(key) or f"{table} {TABLE_LETTERS[key]}"
-    return f"{number}. {label('ch_table_' + key, locale)}"
-
-
-def _tone(
-    column: int, category: CategoryRef | None, figure: Figure | None
-) -> tuple[tuple[int, str], ...]:
-    if category is None or category.colour is None or figure is None or not figure.ok:
-        return ()
-    return ((column, category.colour),)
-
-
-def _tones(
-    rows: Sequence[tuple[str, ...] | str], tones: dict[int, tuple[tuple[int, str], ...]]
-) -> tuple[tuple[tuple[int, str], ...], ...]:
-    return tuple(tones.get(n, ()) for n in range(len(rows)))
-
-
-def _grouping(locale: Locale) -> bool:
-    return locale == "id"
-
-
-def figure_with_mark(figure: Figure | None, mark: str, locale: Locale) -> str:
-    text = figure_text(figure, locale, grouping=_grouping(locale))
-    return text + mark if figure is not None and figure.ok else text
-
-
-def _target(target: TargetSpec | None, locale: Locale) -> str:
-    return target_text(target, locale, grouping=_grouping(locale))
-
-
-def _number(value: Decimal | None, locale: Locale, *, signed: bool = False) -> str:
-    if value is None:
-        return label("n_a", locale)
-    text = number_text(value, locale, grouping=_grouping(locale))
-    return f"+{text}" if signed and value > 0 else text.replace("-", "−")
-
-
-def other_target_text(chapter: Chapter, other: OtherTarget, locale: Locale) -> str:
-    """``target PK 30 (Kepala Dinas Sosial): capaian 44,40¹ — target PK berbeda …``."""
-    mark = chapter.mark("method_achievement")
-    achievement = figure_with_mark(other.achievement, mark, locale)
-    measure = label("measure_achievement", locale)
-    if other.basis == "pk":
-        who = f" ({other.official})" if other.official else ""
-        head = f"{label('ch_target_pk', locale)} {_target(other.target, locale)}{who}"
-    else:
-        head = f"{label('ch_target_renstra', locale)} {_target(other.target, locale)}"
-    return f"{head}: {measure} {achievement} — {label('ch_two_targets', locale)}"
-
-
-def row_notes(
-    chapter: Chapter,
-    result: IndicatorResult,
-    others: Sequence[OtherTarget],
-    findings: Sequence[Finding],
-    locale: Locale,
-) -> list[str]:
-    """The Keterangan of a row: why a figure is missing, the other target, review notes."""
-    notes = []
-    why = reason_text((result.realisation, result.achievement), locale)
-    if why:
-        notes.append(why)
-    notes += [other_target_text(chapter, other, locale) for other in others]
-    notes += [finding_note(f, locale) for f in findings]
-    return notes
-
-
-def change_text(change: Change, unit: str, locale: Locale) -> str:
-    """``2021: 49,01 (−35,69 poin; −72,82 %)``."""
-    realisation = figure_text(change.realisation, locale, grouping=_grouping(locale))
-    if change.points is None:
-        return f"{change.period}: {realisation}"
-    percent = (
-        "" if change.percent is None else f"; {_number(change.percent, locale, signed=True)} %"
-    )
-    points = _number(change.points, locale, signed=True)
-    return f"{change.period}: {realisation} ({points} {label('ch_points', locale)}{percent})"
-
-
-def narrative_lines(narrative: object, locale: Locale) -> list[str]:
-    lines = []
-    for key, field in (
-        ("ch_causes", "causes"),
-        ("ch_actions", "actions"),
-        ("ch_analysis", "analysis"),
-    ):
-        text = getattr(narrative, field, None)
-        if text:
-            lines.append(f"{label(key, locale)}: {text}")
-    return lines
-
-
-def finding_lines(finding: Finding, locale: Locale) -> tuple[str, ...]:
-    """No · Baris · dicetak · dihitung ulang · sumber · kemungkinan penyebab."""
-    return (
-        str(finding.number),
-        finding.row_label,
-        _canonical(finding.printed, locale),
-        _canonical(finding.recomputed, locale),
-        "; ".join(finding.sources),
-        cause_text(finding.cause, locale),
-    )
-
-
-def _canonical(text: str, locale: Locale) -> str:
-    """A canonical figure (``73.78``) in the locale; other text as it is."""
-    try:
-        value = Decimal(text)
-    except (InvalidOperation, ValueError):
-        return text
-    return number_text(value, locale, grouping=_grouping(locale)) if value.is_finite() else text
-
-
-def note_lines(chapter: Chapter, locale: Locale) -> tuple[str, ...]:
-    computed = label("ch_computed", locale)
-    lines = []
-    for note in chapter.notes:
-        detail = note.detail
-        if note.key == "method_rollup":
-            detail = term_text("rule_", detail, locale)
-        method = label(note.key, locale).replace("{detail}", detail)
-        lines.append(f"{note.mark} {computed}: {method}")
-    return tuple(lines)
-
-
-def indicator_headers(chapter: Chapter, locale: Locale) -> tuple[str, ...]:
-    keys = ("no", "ch_sasaran", "indicator", "unit", "target", "realisation", "achievement")
-    category = label("category", locale) + category_mark(chapter)
-    return (*(label(k, locale) for k in keys), category, label("note", locale))
-
-
-def category_mark(chapter: Chapter) -> str:
-    """The marks of the category notes: a category is always sakipcalc's (its scale's band)."""
-    return "".join(n.mark for n in chapter.notes if n.key == "method_category")
+__all__ = ["chapter_blocks", "narrative_blocks", "review_blocks"]
 
 
 def _indicator_grid(chapter: Chapter, key: str, goals: Sequence[GoalBlock], locale: Locale) -> Grid:
@@ -262,7 +73,7 @@ def _indicator_grid(chapter: Chapter, key: str, goals: Sequence[GoalBlock], loca
                     objective = f"({label('ch_goal_own', locale)})"
                 else:
                     objective = label("ch_no_objective", locale)
-                tones[len(rows)] = _tone(6, row.result.category, row.result.achievement)
+                tones[len(rows)] = tone(6, row.result.category, row.result.achievement)
                 rows.append(_indicator_cells(chapter, row, objective, locale))
     return Grid(
         key,
@@ -270,7 +81,7 @@ def _indicator_grid(chapter: Chapter, key: str, goals: Sequence[GoalBlock], loca
         indicator_headers(chapter, locale),
         tuple(rows),
         frozenset({4, 5, 6}),
-        _tones(rows, tones),
+        row_tones(rows, tones),
     )
 
 
@@ -284,7 +95,7 @@ def _indicator_cells(
     if standard is not None:
         notes.insert(
             0,
-            f"{label('ch_national_standard', locale)} {_target(standard.value, locale)}"
+            f"{label('ch_national_standard', locale)} {declared(standard.value, locale)}"
             f" ({standard.source})",
         )
     return (
@@ -292,7 +103,7 @@ def _indicator_cells(
         objective,
         r.name,
         r.unit,
-        _target(r.target, locale),
+        declared(r.target, locale),
         figure_with_mark(r.realisation, row.realisation_mark, locale),
         figure_with_mark(r.achievement, row.achievement_mark, locale),
         category,
@@ -326,11 +137,11 @@ def _comparison_grid(chapter: Chapter, locale: Locale) -> Grid:
                 row.result.unit,
                 figure_with_mark(row.result.realisation, row.realisation_mark, locale),
                 "; ".join(change_text(ch, row.result.unit, locale) for ch in c.changes) or "–",
-                _target(c.end_target, locale) if c.end_target is not None else "–",
+                declared(c.end_target, locale) if c.end_target is not None else "–",
                 figure_with_mark(c.progress, chapter.mark("method_progress"), locale)
                 if c.end_target is not None
                 else "–",
-                f"{_target(standard.value, locale)} ({standard.source})" if standard else "–",
+                f"{declared(standard.value, locale)} ({standard.source})" if standard else "–",
             )
         )
     return Grid(
@@ -350,7 +161,7 @@ def _rollup_grid(chapter: Chapter, locale: Locale) -> Grid:
     rows: list[tuple[str, ...] | str] = []
     tones: dict[int, tuple[tuple[int, str], ...]] = {}
     for r in chapter.rollups:
-        tones[len(rows)] = _tone(3, r.category, r.achievement)
+        tones[len(rows)] = tone(3, r.category, r.achievement)
         category = category_text(r.category)
         rows.append(
             (
@@ -368,7 +179,7 @@ def _rollup_grid(chapter: Chapter, locale: Locale) -> Grid:
         headers,
         tuple(rows),
         frozenset({3}),
-        _tones(rows, tones),
+        row_tones(rows, tones),
     )
 
 
@@ -379,7 +190,7 @@ def _agreement_grid(chapter: Chapter, table: AgreementTable, locale: Locale) -> 
     last = None
     for row in table.rows:
         item = row.item
-        tones[len(rows)] = _tone(6, item.category, item.achievement)
+        tones[len(rows)] = tone(6, item.category, item.achievement)
         objective = row.objective if row.objective != last else ""
         last = row.objective
         category = category_text(item.category)
@@ -392,8 +203,8 @@ def _agreement_grid(chapter: Chapter, table: AgreementTable, locale: Locale) -> 
                 objective,
                 item.name,
                 item.unit,
-                _target(item.target, locale),
-                figure_text(item.realisation, locale, grouping=_grouping(locale)),
+                declared(item.target, locale),
+                figure_text(item.realisation, locale, grouping=grouping(locale)),
                 figure_with_mark(item.achievement, chapter.mark("method_achievement"), locale),
                 category,
                 "; ".join(n for n in notes if n),
@@ -406,30 +217,8 @@ def _agreement_grid(chapter: Chapter, table: AgreementTable, locale: Locale) -> 
         headers,
         tuple(rows),
         frozenset({4, 5, 6}),
-        _tones(rows, tones),
+        row_tones(rows, tones),
     )
-
-
-def pk_total(chapter: Chapter, table: AgreementTable, locale: Locale) -> str:
-    """The PK's roll-up, and the unit's beside it when they differ, with the reason."""
-    agreement = table.result
-    mark = chapter.mark("method_rollup", chapter.rollup_rule)
-    text = f"{label('agreement_total', locale)}: {figure_with_mark(agreement.rollup, mark, locale)}"
-    if not agreement.rollup.ok:
-        text += f" ({reason_text((agreement.rollup,), locale)})"
-    unit = table.unit_rollup
-    if unit is not None:
-        if set(unit.members) != {row.item.indicator for row in table.rows}:
-            why = label("ch_members_reason", locale)
-        elif any(row.other_targets for row in table.rows):
-            why = label("ch_pk_rollup_reason", locale)
-        else:
-            why = label("ch_rule_reason", locale)
-        figure = figure_with_mark(
-            unit.achievement, chapter.mark("method_rollup", str(unit.rule)), locale
-        )
-        text += f" | {label('ch_unit_rollup', locale)}: {figure} — {why}"
-    return text
 
 
 def _budget_grid(chapter: Chapter, locale: Locale) -> Grid:
@@ -445,13 +234,13 @@ def _budget_grid(chapter: Chapter, locale: Locale) -> Grid:
         row = [
             "  " * depth + line.name,
             term_text("level_", line.level, locale),
-            number_text(line.ceiling, locale, grouping=_grouping(locale)),
-            number_text(line.spent, locale, grouping=_grouping(locale)),
-            figure_text(line.absorption, locale, grouping=_grouping(locale)),
+            number_text(line.ceiling, locale, grouping=grouping(locale)),
+            number_text(line.spent, locale, grouping=grouping(locale)),
+            figure_text(line.absorption, locale, grouping=grouping(locale)),
         ]
         if efficiency:
             row += [
-                figure_text(line.efficiency, locale, grouping=_grouping(locale)),
+                figure_text(line.efficiency, locale, grouping=grouping(locale)),
                 category_text(line.efficiency_category),
             ]
         rows.append(tuple(row))
@@ -459,9 +248,9 @@ def _budget_grid(chapter: Chapter, locale: Locale) -> Grid:
         row = [
             label("total", locale) + chapter.mark("method_total"),
             "",
-            number_text(total.ceiling, locale, grouping=_grouping(locale)),
-            number_text(total.spent, locale, grouping=_grouping(locale)),
-            figure_text(total.absorption, locale, grouping=_grouping(locale)),
+            number_text(total.ceiling, locale, grouping=grouping(locale)),
+            number_text(total.spent, locale, grouping=grouping(locale)),
+            figure_text(total.absorption, locale, grouping=grouping(locale)),
         ]
         rows.append(tuple(row + [""] * (len(keys) - len(row))))
     return Grid(
@@ -533,28 +322,6 @@ def chapter_blocks(chapter: Chapter, locale: Locale) -> list[Block]:
 def _pk_only_count(chapter: Chapter) -> int:
     shown = {row.id for row in chapter.rows} | {row.id for row in chapter.no_data}
     return sum(1 for r in chapter.report.indicators if r.indicator not in shown)
-
-
-def headline_line(chapter: Chapter, row: ChapterRow, locale: Locale) -> str:
-    r = row.result
-    text = (
-        f"{r.name}: {label('measure_realisation', locale)} "
-        f"{figure_with_mark(r.realisation, row.realisation_mark, locale)} {r.unit}, "
-        f"{label('measure_target', locale)} {_target(r.target, locale)}, "
-        f"{label('measure_achievement', locale)} "
-        f"{figure_with_mark(r.achievement, row.achievement_mark, locale)} %"
-    )
-    for other in row.other_targets:
-        text += f" · {other_target_text(chapter, other, locale)}"
-    return text
-
-
-def no_data_line(row: ChapterRow, locale: Locale) -> str:
-    r = row.result
-    owner = f" — {row.owner}" if row.owner else ""
-    return (
-        f"{r.name} ({r.unit}; {label('measure_target', locale)} {_target(r.target, locale)}){owner}"
-    )
 
 
 def narrative_blocks(chapter: Chapter, locale: Locale) -> list[Block]:

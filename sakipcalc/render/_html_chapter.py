@@ -15,7 +15,13 @@ from ..check.review import finding_note
 from ..i18n import Locale, label, trace
 from ..results import Figure
 from ._chapter import AgreementTable, Chapter, ChapterRow, GoalBlock, OtherTarget
-from ._chapter_text import caption, change_text, figure_with_mark, pk_total
+from ._chapter_cells import (
+    caption,
+    change_text,
+    figure_with_mark,
+    other_target_text,
+    pk_total,
+)
 from ._format import reason_text
 from ._html_style import Badge, badge, declared_text
 
@@ -33,11 +39,11 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class Alt:
-    """A second figure beside the first: its target, its capaian, and why."""
+    """A second figure beside the first: short in the figure's cell, in full in Keterangan."""
 
-    label: str
+    label: str  # "PK 30"
     achievement: str
-    why: str
+    why: str  # the whole sentence: whose target, its capaian, and why
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,11 +121,10 @@ def _status(figures: Sequence[Figure]) -> str:
 
 def _alt(chapter: Chapter, other: OtherTarget, locale: Locale) -> Alt:
     key = "ch_target_pk" if other.basis == "pk" else "ch_target_renstra"
-    who = f" ({other.official})" if other.official else ""
     return Alt(
-        f"{label(key, locale)} {declared_text(other.target, locale)}{who}",
+        f"{label(key, locale)} {declared_text(other.target, locale)}",
         figure_with_mark(other.achievement, chapter.mark("method_achievement"), locale),
-        label("ch_two_targets", locale),
+        other_target_text(chapter, other, locale),
     )
 
 

@@ -17,7 +17,7 @@ from ..check.review import Review
 from ..i18n import LABEL_KEYS, Locale, label, reason, trace
 from ..results import BudgetResult, EvaluationReport, Figure
 from ._chapter import TABLE_LETTERS, Chapter, build_chapter, member_names
-from ._chapter_text import (
+from ._chapter_cells import (
     Block,
     Items,
     caption,
@@ -25,10 +25,10 @@ from ._chapter_text import (
     figure_with_mark,
     finding_lines,
     headline_line,
-    narrative_blocks,
     no_data_line,
     note_lines,
 )
+from ._chapter_text import narrative_blocks
 from ._chart_trend import chart_trend
 from ._charts import chart_absorption, chart_categories, chart_target_realisation
 from ._format import figure_reason, rupiah_text

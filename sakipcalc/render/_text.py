@@ -27,7 +27,8 @@ from ..check.review import Review
 from ..i18n import Locale, label
 from ..results import EvaluationReport
 from ._chapter import build_chapter
-from ._chapter_text import Grid, Heading, Items, Para, chapter_blocks
+from ._chapter_cells import Grid, Heading, Items, Para
+from ._chapter_text import chapter_blocks
 from ._format import walk_budget
 from ._safety import printable
 

@@ -25,7 +25,8 @@ from ..i18n import MAX_PLAIN_DIGITS, Locale, label, plain_digits
 from ..models import TargetSpec
 from ..results import CategoryRef, EvaluationReport, Figure
 from ._chapter import Chapter, build_chapter
-from ._chapter_text import Heading, Items, Para, chapter_blocks
+from ._chapter_cells import Heading, Items, Para
+from ._chapter_text import chapter_blocks
 from ._format import (
     category_text,
     first_failed,
