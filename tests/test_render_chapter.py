@@ -175,3 +175,28 @@ def test_unknown_report_table_key_is_an_error(write_spec) -> None:  # type: igno
     result = run_cli("validate", str(directory))
     assert result.code == 1
     assert "unknown-report-table" in result.out and "did you mean 'iku'?" in result.out
+
+
+def test_tanah_laut_page_opens_with_the_agencys_own_iku_and_the_review_inside() -> None:
+    from conftest import ROOT, TANAH_LAUT_SPEC
+
+    from sakipcalc.check.review import review
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(ROOT)
+        spec = sakipcalc.load(TANAH_LAUT_SPEC)
+        report = sakipcalc.evaluate(spec, period="2022")
+        findings = review(spec)
+    html = render_html(report, spec=spec, review=findings)
+    opening = html[: html.index('id="measurement"')]
+    # the IKU as the report printed them; no roll-up verdict sakipcalc chose (47,35)
+    assert "Persentase PMKS yang tertangani: realisasi 41,42 %" in opening
+    assert "47,35" not in opening and "Sangat Rendah" not in opening
+    # Kadis: the PK roll-up 42,91 beside the unit's 47,35, with the reason
+    kadis = html[html.index('id="pk_2022_kadis"') : html.index('id="pk_2022_sekretaris"')]
+    assert "42,91" in kadis and "47,35" in kadis and "target Renstra" in kadis
+    # the review: a section listing every finding, and notes in the rows' Keterangan
+    assert 'id="review"' in html
+    assert html.count('id="finding-') == len(findings.findings) > 0
+    text = render_table(report, locale="id", spec=spec, review=findings)
+    assert "Tabel G. Hasil reviu" in text

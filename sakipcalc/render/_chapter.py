@@ -120,6 +120,13 @@ class _Builder:
             for unit in spec.org_units.values():
                 self.unit_names[unit.id] = unit.official or unit.name
         self.printed = self._printed()
+        # (agreement, indicator) -> the sasaran its PK item names
+        self.item_objectives: dict[tuple[str, str], str] = {
+            (a.id, item.indicator): item.objective
+            for a in (spec.agreements.values() if spec is not None else ())
+            for item in a.items
+            if item.objective is not None
+        }
 
     def _printed(self) -> set[tuple[str, str]]:
         """(indicator, "realisation" | "achievement") the report printed for this period."""
@@ -248,12 +255,11 @@ class _Builder:
         that lists it; a tujuan's own indicators come first in its block.
         """
         placed: dict[str, str] = {}
-        for agreement in self.spec.agreements.values() if self.spec is not None else ():
-            if agreement.year != self.year:
-                continue
-            for item in agreement.items:
-                if item.objective is not None:
-                    placed.setdefault(item.indicator, item.objective)
+        for a in self.agreements:
+            for item in a.items:
+                objective = self.item_objectives.get((a.id, item.indicator))
+                if objective is not None:
+                    placed.setdefault(item.indicator, objective)
         if self.spec is not None:
             objectives = [
                 (o.id, o.name, o.goal, o.indicators) for o in self.spec.objectives.values()
@@ -360,19 +366,8 @@ class _Builder:
                     others = (
                         OtherTarget(agreement.id, "", result.target, result.achievement, "renstra"),
                     )
-                objective = next(
-                    (
-                        i.objective
-                        for a in ([self.spec.agreements.get(agreement.id)] if self.spec else [])
-                        if a is not None
-                        for i in a.items
-                        if i.indicator == item.indicator and i.objective is not None
-                    ),
-                    None,
-                )
-                objective_name = (
-                    objectives[objective].name if objective and objective in objectives else ""
-                )
+                objective = self.item_objectives.get((agreement.id, item.indicator), "")
+                objective_name = objectives[objective].name if objective in objectives else ""
                 if item.achievement.ok:
                     self.notes.mark("method_achievement")
                 rows.append(

@@ -366,9 +366,9 @@ def review_blocks(chapter: Chapter, locale: Locale) -> list[Block]:
     headers = (
         label("no", locale),
         label("ch_row_label", locale),
-        label("check_reported", locale),
-        label("check_recomputed", locale),
-        label("check_source", locale),
+        label("check_reported", locale).capitalize(),
+        label("check_recomputed", locale).capitalize(),
+        label("check_source", locale).capitalize(),
         label("ch_cause", locale),
     )
     rows = tuple(finding_lines(f, locale) for f in review.findings)
