@@ -325,18 +325,22 @@ def _pk_only_count(chapter: Chapter) -> int:
 
 
 def narrative_blocks(chapter: Chapter, locale: Locale) -> list[Block]:
-    blocks: list[Block] = []
+    """The agency's narrative of the period: per tujuan, then its sasaran, then their indicators.
+
+    One list; a tujuan or sasaran split over the IKU table and the other one
+    is written once.
+    """
+    lines: list[str] = []
     for goal in (*chapter.iku, *chapter.indicators):
-        lines: list[str] = []
         if goal.narrative is not None:
             lines += [
-                f"{label('ch_tujuan', locale)} {goal.name} — {t}"
+                f"{label('ch_tujuan', locale)}: {goal.name} — {t}"
                 for t in narrative_lines(goal.narrative, locale)
             ]
         for block in goal.objectives:
             if block.narrative is not None:
                 lines += [
-                    f"{label('ch_sasaran', locale)} {block.name} — {t}"
+                    f"{label('ch_sasaran', locale)}: {block.name} — {t}"
                     for t in narrative_lines(block.narrative, locale)
                 ]
             for row in block.rows:
@@ -344,9 +348,7 @@ def narrative_blocks(chapter: Chapter, locale: Locale) -> list[Block]:
                     lines += [
                         f"{row.result.name} — {t}" for t in narrative_lines(row.narrative, locale)
                     ]
-        if lines:
-            blocks.append(Items(tuple(dict.fromkeys(lines))))
-    return blocks
+    return [Items(tuple(dict.fromkeys(lines)))] if lines else []
 
 
 def review_blocks(chapter: Chapter, locale: Locale) -> list[Block]:
