@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import inspect
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from ._atomic import write_atomically, write_bytes_atomically
@@ -209,10 +208,10 @@ def evaluate_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -
             return EXIT_USAGE
         from .render import render_xlsx
 
-        extra = _review_argument(render_xlsx, review)
         try:
             write_atomically(
-                args.output, lambda path: render_xlsx(report, path, locale=locale, **extra)
+                args.output,
+                lambda path: render_xlsx(report, path, locale=locale, spec=spec, review=review),
             )
         except ImportError as exc:
             stderr.write(f"sakipcalc: {exc}\n")
@@ -274,13 +273,6 @@ def _review(spec: Spec, args: argparse.Namespace) -> Review | None:
     return review(spec)
 
 
-def _review_argument(render: Callable[..., object], review: Review | None) -> dict[str, Review]:
-    """``review=`` for a renderer that shows the review; renderers without it are unchanged."""
-    if review is None or "review" not in inspect.signature(render).parameters:
-        return {}
-    return {"review": review}
-
-
 def _render(
     report: EvaluationReport,
     fmt: str,
@@ -294,21 +286,18 @@ def _render(
     from .render import render_json, render_markdown, render_table
 
     if fmt == "json":
-        return render_json(report, **_review_argument(render_json, review))
+        return render_json(report)  # machine formats: the review is `check --format json`
     if fmt == "markdown":
-        return render_markdown(report, locale=locale, **_review_argument(render_markdown, review))
+        return render_markdown(report, locale=locale, spec=spec, review=review)
     if fmt == "csv":
         from .render import render_csv
 
-        return render_csv(report, locale=locale, **_review_argument(render_csv, review))
+        return render_csv(report, locale=locale)
     if fmt == "html":
         from .render import render_html
 
-        return render_html(
-            report, locale=locale, spec=spec, **_review_argument(render_html, review)
-        )
-    extra = _review_argument(render_table, review)
-    return render_table(report, locale=locale, colour=colour, **extra)
+        return render_html(report, locale=locale, spec=spec, review=review)
+    return render_table(report, locale=locale, colour=colour, spec=spec, review=review)
 
 
 def _colour(stream: TextIO) -> bool:

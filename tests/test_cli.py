@@ -316,7 +316,7 @@ def test_evaluate_writes_to_a_file(spec_dir: Path) -> None:
     )
     assert result.code == 0
     assert result.out == ""
-    assert "pct_served" in (spec_dir / "out.md").read_text(encoding="utf-8")
+    assert "Persentase PMKS tertangani" in (spec_dir / "out.md").read_text(encoding="utf-8")
 
 
 def test_evaluate_to_an_unwritable_file_is_an_error_not_a_traceback(spec_dir: Path) -> None:

@@ -285,23 +285,28 @@ def test_plain_table_has_no_escape_sequences(small: EvaluationReport) -> None:
     assert "\x1b" not in render_table(small, locale="id")
 
 
+def _line(text: str, needle: str) -> str:
+    """The first table line holding ``needle`` (not the headline's list items)."""
+    return next(line for line in text.splitlines() if needle in line and not line.startswith("- "))
+
+
 def test_colour_follows_the_band_colours(small: EvaluationReport) -> None:
-    lines = {
-        line.split()[0]: line for line in render_table(small, colour=True).splitlines() if line
-    }
+    text = render_table(small, colour=True)
     # 56 / 80 = 70.00 Sedang (yellow); 15 / 40.5 = 37.04 Sangat Rendah (red);
-    # 81.25 Tinggi (lightgreen); 62.50 Rendah (orange)
-    assert "\x1b[33m70.00\x1b[0m" in lines["persen_tertangani"]
-    assert "\x1b[31m37.04\x1b[0m" in lines["persen_lansia"]
-    assert "\x1b[92m81.25\x1b[0m" in lines["skor_akip"]
-    assert "\x1b[38;5;208m62.50\x1b[0m" in lines["rentang"]
+    # 81.25 Tinggi (lightgreen); 62.50 Rendah (orange). The mark after a figure
+    # says sakipcalc computed it.
+    assert "\x1b[33m70.00¹\x1b[0m" in _line(text, "Persentase warga")
+    assert "\x1b[31m37.04¹\x1b[0m" in _line(text, "Persentase lansia")
+    assert "\x1b[92m81.25¹\x1b[0m" in _line(text, "Skor AKIP")
+    assert "\x1b[38;5;208m62.50¹\x1b[0m" in _line(text, "Indikator dengan rentang")
     # a negative target has no achievement under ratio rules: no figure, no colour
-    assert "\x1b" not in lines["angka_pertumbuhan"]
-    assert "negative target -2" in lines["angka_pertumbuhan"]
-    # no figure, no colour
-    assert "\x1b" not in lines["tanpa_data"]
+    assert "\x1b" not in _line(text, "Pertumbuhan (negatif)")
+    assert "negative target -2" in text
+    # no data: in the list at the end, no colour
+    assert "\x1b" not in next(x for x in text.splitlines() if x.startswith("- Indikator tanpa"))
     # roll-ups too: sasaran_1 is 53.52 Rendah
-    assert "\x1b[38;5;208m53.52\x1b[0m" in lines["objective"]
+    rollup = next(line for line in text.splitlines() if line.startswith("objective"))
+    assert "\x1b[38;5;208m53.52³\x1b[0m" in rollup
 
 
 def test_colour_does_not_change_the_layout(small: EvaluationReport) -> None:
@@ -311,15 +316,14 @@ def test_colour_does_not_change_the_layout(small: EvaluationReport) -> None:
 
 def test_indonesian_table_uses_decimal_commas_and_labels(small: EvaluationReport) -> None:
     text = render_table(small, locale="id")
-    assert "Capaian (%)" in text and "Realisasi" in text and "Anggaran" in text
-    line = next(x for x in text.splitlines() if x.startswith("persen_lansia"))
-    assert line.split()[2:5] == ["40,5", "15,00", "37,04"]
+    assert "Capaian (%)" in text and "Realisasi" in text and "Akuntabilitas Keuangan" in text
+    cells = _line(text, "Persentase lansia tertangani").split()
+    assert cells[cells.index("%") + 1 : cells.index("%") + 4] == ["40,5", "15,00", "37,04¹"]
 
 
 def test_table_spells_out_terminal_escapes(hostile: EvaluationReport) -> None:
     text = render_table(hostile, colour=True)
-    line = next(x for x in text.splitlines() if x.startswith("control"))
-    assert "\\x1b]0;owned\\x07" in line
+    assert "\\x1b]0;owned\\x07" in text
     assert "\x07" not in text
     # The only escapes left are the colours sakipcalc adds.
     assert re.sub(r"\x1b\[[0-9;]*m", "", text).count("\x1b") == 0
@@ -330,22 +334,30 @@ def test_table_spells_out_terminal_escapes(hostile: EvaluationReport) -> None:
 
 def test_markdown_escapes_pipes_and_line_breaks(small: EvaluationReport) -> None:
     text = render_markdown(small)
-    row = next(x for x in text.splitlines() if x.startswith("| persen_tertangani |"))
+    row = next(x for x in text.splitlines() if x.startswith("| 1 | Sasaran satu | Persentase w"))
     assert "Persentase warga \\| tertangani<br>baris kedua" in row
-    # Eight columns: nine pipes that are not escaped.
-    assert len(re.findall(r"(?<!\\)\|", row)) == 9
+    # Nine columns: ten pipes that are not escaped.
+    assert len(re.findall(r"(?<!\\)\|", row)) == 10
 
 
 def test_markdown_has_every_section(small: EvaluationReport) -> None:
     text = render_markdown(small)
-    for heading in ("## Indicators", "## Roll-ups", "## Performance agreements", "## Budget"):
-        assert heading in text
-    assert "### Kepala Dinas — Dinas Uji" in text
-    assert "### Sekretaris — Sekretariat \\| Umum" in text
+    for heading in (
+        "## IKU results",
+        "## A. Performance measurement",
+        "## B. Analysis of performance",
+        "## C. Performance agreements",
+        "## D. Financial accountability",
+        "## Table H. Indicators without data for this period",
+        "## Notes",
+    ):
+        assert heading in text, heading
+    assert "**Table E.1. Performance agreement — Kepala Dinas**" in text
+    assert "**Table E.2. Performance agreement — Sekretaris**" in text
     # only nilai_akip (BB against BB: 100) counts: angka_pertumbuhan's target is
     # negative and tanpa_data has no data, so both are left out
-    assert "**Agreement achievement (%)**: 100.00" in text
-    assert "| 98,765,432,109,876.55 |" in text
+    assert "**Agreement achievement: 100.00³" in text
+    assert "| 98765432109876.55 |" in text
     assert "| 98.765.432.109.876,55 |" in render_markdown(small, locale="id")
 
 
@@ -646,7 +658,8 @@ def compare_workbook(report: EvaluationReport, locale: Locale) -> int:
     data = xlsx_of(report, locale)
     workbook = openpyxl.load_workbook(io.BytesIO(data))
     expected = expected_sheets(report, locale)
-    assert workbook.sheetnames == list(expected)
+    # The data sheets, then chapter III as text (test_render_chapter checks it).
+    assert workbook.sheetnames == [*expected, label("chapter_iii", locale)[:31]]
     numbers = 0
     for index, (title, rows) in enumerate(expected.items(), start=1):
         sheet = workbook[title]
@@ -694,9 +707,15 @@ def test_xlsx_tanah_laut_value_by_value(tanah_laut: EvaluationReport, locale: Lo
 
 def test_xlsx_sheet_names_follow_the_locale(small: EvaluationReport) -> None:
     workbook = openpyxl.load_workbook(io.BytesIO(xlsx_of(small, "id")))
-    assert workbook.sheetnames == ["Indikator", "Perjanjian Kinerja", "Anggaran", "Capaian agregat"]
+    assert workbook.sheetnames == [
+        "Indikator",
+        "Perjanjian Kinerja",
+        "Anggaran",
+        "Capaian agregat",
+        "Bab III Akuntabilitas Kinerja",
+    ]
     workbook = openpyxl.load_workbook(io.BytesIO(xlsx_of(small, "en")))
-    assert workbook.sheetnames == ["Indicators", "Performance agreements", "Budget", "Roll-ups"]
+    assert workbook.sheetnames[:4] == ["Indicators", "Performance agreements", "Budget", "Roll-ups"]
 
 
 def test_xlsx_keeps_digits_a_float_would_lose(small: EvaluationReport) -> None:

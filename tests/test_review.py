@@ -364,7 +364,9 @@ def test_evaluate_reviews_a_spec_with_printed_figures_by_default(
 ) -> None:
     received: list[Review | None] = []
 
-    def render_markdown(report: Any, *, locale: str = "en", review: Review | None = None) -> str:
+    def render_markdown(
+        report: Any, *, locale: str = "en", spec: Any = None, review: Review | None = None
+    ) -> str:
         received.append(review)
         return "ok\n"
 
@@ -384,7 +386,9 @@ def test_evaluate_reviews_nothing_by_default_without_printed_figures(
 ) -> None:
     received: list[Review | None] = []
 
-    def render_markdown(report: Any, *, locale: str = "en", review: Review | None = None) -> str:
+    def render_markdown(
+        report: Any, *, locale: str = "en", spec: Any = None, review: Review | None = None
+    ) -> str:
         received.append(review)
         return ""
 
@@ -394,18 +398,6 @@ def test_evaluate_reviews_nothing_by_default_without_printed_figures(
     run_cli("evaluate", path, "--period", "2022", "--format", "markdown", "--check")
     assert received[0] is None
     assert received[1] is not None and received[1].findings == ()
-
-
-def test_a_renderer_without_a_review_parameter_is_called_as_before(
-    write_spec: WriteSpec, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def render_markdown(report: Any, *, locale: str = "en") -> str:
-        return "plain\n"
-
-    monkeypatch.setattr(sakipcalc.render, "render_markdown", render_markdown)
-    path = str(write_spec({"spec.yaml": MIXED}))
-    result = run_cli("evaluate", path, "--period", "2022", "--format", "markdown", "--check")
-    assert (result.code, result.out) == (0, "plain\n")
 
 
 # ------------------------------------------------------ the Tanah Laut report

@@ -12,10 +12,16 @@ Layout:
 - ``_format``: numbers, figures, targets, categories and reasons as text, the one
   formatter every renderer calls (and the only reader of target text);
 - ``_safety``: untrusted text made safe for terminals and spreadsheets;
+- ``_chapter``: the chapter III layout, written once (tujuan, sasaran, IKU first,
+  the no-data list, PK-only eselon IV, Renstra and PK figures, marks on computed
+  figures); ``_chapter_model`` its frozen types;
+- ``_chapter_cells`` and ``_chapter_text``: the layout's cells and text blocks in a
+  locale, drawn by the terminal, Markdown and XLSX renderers;
 - ``_text``: the terminal table, Markdown and JSON;
 - ``_csv`` and ``_xlsx``: one row per indicator, and the workbook;
 - ``_html``: the HTML report (Jinja2 environment and entry point);
 - ``_html_view``: the HTML report's view model (rows, cells, badges);
+- ``_html_chapter``: the chapter tables of the HTML report;
 - ``_html_style``: how the HTML report writes numbers and colours;
 - ``_charts`` and ``_chart_trend``: the four charts as shapes;
 - ``_chart_geometry``: chart numbers only (scales, ticks, pixels, text widths);

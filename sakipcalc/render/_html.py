@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from .._exact import own_context
 from .._spec import Spec
+from ..check.review import Review
 from ..i18n import Locale
 from ..results import EvaluationReport
 from ._chart_geometry import coordinate
@@ -41,13 +42,21 @@ _JINJA_MISSING = 'the HTML report needs Jinja2: pip install "sakipcalc[html]"'
 
 @own_context  # the caller's Decimal context never reaches the output
 def render_html(
-    report: EvaluationReport, *, locale: Locale = "id", spec: Spec | None = None
+    report: EvaluationReport,
+    *,
+    locale: Locale = "id",
+    spec: Spec | None = None,
+    review: Review | None = None,
 ) -> str:
     """The report as one self-contained HTML document (LAKIP chapter III).
 
-    With the ``spec`` that ``report`` was evaluated from, it also draws the
-    performance tree (pohon kinerja). Raises ImportError when Jinja2 (the
-    ``html`` extra) is not installed.
+    ``spec`` (the spec the report came from) gives the tujuan, narratives,
+    national standards, table numbering and which figures the report
+    printed; ``review`` puts the reviewer's findings in each row's
+    Keterangan and in a "Hasil reviu" section. With ``spec`` it also draws
+    the performance tree (pohon kinerja).
+
+    Raises ImportError when Jinja2 (the ``html`` extra) is not installed.
     """
     try:
         import jinja2
@@ -65,4 +74,6 @@ def render_html(
     )
     environment.filters["px"] = coordinate
     tree = None if spec is None else tree_for_report(spec, report, locale)
-    return environment.get_template("report.html.j2").render(context(report, locale), tree=tree)
+    return environment.get_template("report.html.j2").render(
+        context(report, locale, spec, review), tree=tree
+    )

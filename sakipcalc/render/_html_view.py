@@ -12,12 +12,28 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from .._spec import Spec
+from ..check.review import Review
 from ..i18n import LABEL_KEYS, Locale, label, reason, trace
-from ..results import AgreementResult, BudgetResult, EvaluationReport, Figure, RollupResult
+from ..results import BudgetResult, EvaluationReport, Figure
+from ._chapter import TABLE_LETTERS, Chapter, build_chapter, member_names
+from ._chapter_cells import (
+    Block,
+    Items,
+    caption,
+    category_mark,
+    figure_with_mark,
+    finding_lines,
+    headline_line,
+    no_data_line,
+    note_lines,
+)
+from ._chapter_text import narrative_blocks
 from ._chart_trend import chart_trend
 from ._charts import chart_absorption, chart_categories, chart_target_realisation
 from ._format import figure_reason, rupiah_text
-from ._html_style import Badge, badge, declared_text, html_figure, html_number, html_percent
+from ._html_chapter import agreement_views, comparison_rows, indicator_table
+from ._html_style import Badge, badge, html_figure, html_number
 
 __all__ = ["context"]
 
@@ -48,29 +64,6 @@ def _period_text(period: str, locale: Locale) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class _IndicatorRow:
-    number: int
-    id: str
-    name: str
-    tags: tuple[str, ...]
-    owner: str
-    unit: str
-    target: str
-    realisation: str
-    realisation_trace: str
-    achievement: str
-    achievement_trace: str
-    category: Badge | None
-    status: str
-    note: str
-    reason: str
-    previous: tuple[str, ...]
-    end_target: str
-    end_progress: str
-    baseline: str
-
-
-@dataclass(frozen=True, slots=True)
 class _RollupRow:
     id: str
     name: str
@@ -87,33 +80,6 @@ class _RollupRow:
 class _RollupGroup:
     title: str
     rows: tuple[_RollupRow, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class _AgreementRow:
-    number: int
-    name: str
-    unit: str
-    target: str
-    realisation: str
-    achievement: str
-    category: Badge | None
-    status: str
-    note: str
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class _AgreementView:
-    id: str
-    title: str
-    official: str
-    level: str
-    year: int
-    rows: tuple[_AgreementRow, ...]
-    rollup: str
-    rollup_trace: str
-    rollup_reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,57 +107,11 @@ class _BudgetTotal:
     absorption_decimal: Decimal | None
 
 
-def _indicator_rows(
-    report: EvaluationReport, owners: dict[str, str], locale: Locale
-) -> tuple[_IndicatorRow, ...]:
-    rows = []
-    for number, result in enumerate(report.indicators, start=1):
-        status, note, reason = _status_note((result.realisation, result.achievement), locale)
-        previous = []
-        for past in result.previous:
-            if past.target is None and not past.realisation.ok:
-                continue
-            text = f"{past.period}: {html_figure(past.realisation, locale)} / {declared_text(past.target, locale)}"
-            if past.achievement.ok and past.achievement.rounded is not None:
-                text += f" ({html_percent(past.achievement.rounded, locale)})"
-            previous.append(text)
-        progress = result.end_target_progress
-        rows.append(
-            _IndicatorRow(
-                number=number,
-                id=result.indicator,
-                name=result.name,
-                tags=result.tags,
-                owner=owners.get(result.owner, result.owner) if result.owner else "",
-                unit=result.unit,
-                target=declared_text(result.target, locale),
-                realisation=html_figure(result.realisation, locale),
-                realisation_trace=trace(result.realisation.trace, locale),
-                achievement=html_figure(result.achievement, locale),
-                achievement_trace=trace(result.achievement.trace, locale),
-                category=badge(result.category),
-                status=status,
-                note=note,
-                reason=reason,
-                previous=tuple(previous),
-                end_target=declared_text(result.end_target, locale) if result.end_target else "",
-                end_progress=(
-                    html_percent(progress.rounded, locale)
-                    if progress is not None and progress.ok and progress.rounded is not None
-                    else ""
-                ),
-                baseline=declared_text(result.baseline, locale) if result.baseline else "",
-            )
-        )
-    return tuple(rows)
-
-
 _ROLLUP_KINDS = ("agency", "goal", "objective", "org_unit")
 
 
-def _rollup_groups(
-    rollups: Sequence[RollupResult], numbers: dict[str, int], locale: Locale
-) -> tuple[_RollupGroup, ...]:
+def _rollup_groups(chapter: Chapter, locale: Locale) -> tuple[_RollupGroup, ...]:
+    rollups = chapter.rollups
     kinds = list(_ROLLUP_KINDS) + sorted({r.kind for r in rollups} - set(_ROLLUP_KINDS))
     groups = []
     for kind in kinds:
@@ -200,11 +120,13 @@ def _rollup_groups(
                 id=r.id,
                 name=r.name,
                 rule=label(f"rule_{r.rule}", locale) if f"rule_{r.rule}" in LABEL_KEYS else r.rule,
-                achievement=html_figure(r.achievement, locale),
+                achievement=figure_with_mark(
+                    r.achievement, chapter.mark("method_rollup", str(r.rule)), locale
+                ),
                 trace=trace(r.achievement.trace, locale),
                 category=badge(r.category),
                 members=len(r.members),
-                excluded=tuple(str(numbers.get(i, i)) for i in r.excluded),
+                excluded=member_names(chapter, r.excluded),
                 reason=_status_note((r.achievement,), locale)[2],
             )
             for r in rollups
@@ -216,46 +138,8 @@ def _rollup_groups(
     return tuple(groups)
 
 
-def _agreement_views(
-    agreements: Sequence[AgreementResult], locale: Locale
-) -> tuple[_AgreementView, ...]:
-    views = []
-    for agreement in agreements:
-        rows = []
-        for number, item in enumerate(agreement.items, start=1):
-            status, note, reason = _status_note((item.realisation, item.achievement), locale)
-            rows.append(
-                _AgreementRow(
-                    number=number,
-                    name=item.name,
-                    unit=item.unit,
-                    target=declared_text(item.target, locale),
-                    realisation=html_figure(item.realisation, locale),
-                    achievement=html_figure(item.achievement, locale),
-                    category=badge(item.category),
-                    status=status,
-                    note=note,
-                    reason=reason,
-                )
-            )
-        views.append(
-            _AgreementView(
-                id=agreement.id,
-                title=agreement.org_unit_name,
-                official=agreement.official or "",
-                level=agreement.level,
-                year=agreement.year,
-                rows=tuple(rows),
-                rollup=html_figure(agreement.rollup, locale),
-                rollup_trace=trace(agreement.rollup.trace, locale),
-                rollup_reason=_status_note((agreement.rollup,), locale)[2],
-            )
-        )
-    return tuple(views)
-
-
 def _budget_rows(
-    lines: Sequence[BudgetResult], numbers: dict[str, int], names: dict[str, str], locale: Locale
+    lines: Sequence[BudgetResult], numbers: dict[str, str], names: dict[str, str], locale: Locale
 ) -> tuple[_BudgetRow, ...]:
     rows: list[_BudgetRow] = []
 
@@ -287,7 +171,7 @@ def _budget_rows(
                     absorption_trace=trace(line.absorption.trace, locale),
                     efficiency=html_figure(line.efficiency, locale) if line.efficiency else "",
                     efficiency_category=badge(line.efficiency_category),
-                    supports=", ".join(str(numbers[i]) for i in line.indicators if i in numbers),
+                    supports=", ".join(numbers[i] for i in line.indicators if i in numbers),
                     supports_title="; ".join(names.get(i, i) for i in line.indicators),
                     notes=tuple(notes),
                 )
@@ -312,33 +196,70 @@ def _budget_total(report: EvaluationReport, locale: Locale) -> _BudgetTotal | No
     )
 
 
-def context(report: EvaluationReport, locale: Locale) -> dict[str, Any]:
-    owners: dict[str, str] = {}
-    for agreement in report.agreements:
-        owners.setdefault(agreement.org_unit, agreement.org_unit_name)
-    for rollup in report.rollups:
-        if rollup.kind == "org_unit":
-            owners.setdefault(rollup.id, rollup.name)
-    numbers = {r.indicator: n for n, r in enumerate(report.indicators, start=1)}
+def context(
+    report: EvaluationReport,
+    locale: Locale,
+    spec: Spec | None = None,
+    review: Review | None = None,
+) -> dict[str, Any]:
+    chapter = build_chapter(report, spec, review)
+    numbers: dict[str, str] = {}
+    for key, goals in (("iku", chapter.iku), ("indicators", chapter.indicators)):
+        for goal in goals:
+            for row in goal.rows:
+                numbers[row.id] = f"{TABLE_LETTERS[key]}{row.number}"
     names = {r.indicator: r.name for r in report.indicators}
-    agency = next((r for r in report.rollups if r.kind == "agency"), None)
-    computed = sum(1 for r in report.indicators if r.achievement.ok)
     total = _budget_total(report, locale)
+    iku = [row for goal in chapter.iku for row in goal.rows]
+    tables = []
+    if chapter.iku:
+        tables.append(indicator_table(chapter, "iku", chapter.iku, locale))
+    if chapter.indicators:
+        tables.append(indicator_table(chapter, "indicators", chapter.indicators, locale))
+    review_rows = (
+        tuple(finding_lines(f, locale) for f in review.findings) if review is not None else ()
+    )
     return {
         "lang": locale,
         "t": {key: label(key, locale) for key in LABEL_KEYS},
         "report": report,
         "period_text": _period_text(report.period, locale),
-        "agency": agency,
-        "agency_achievement": html_figure(agency.achievement, locale) if agency else "–",
-        "agency_badge": badge(agency.category) if agency else None,
-        "computed": computed,
-        "indicators": _indicator_rows(report, owners, locale),
-        "rollup_groups": _rollup_groups(report.rollups, numbers, locale),
-        "agreements": _agreement_views(report.agreements, locale),
+        "headline": tuple(headline_line(chapter, row, locale) for row in iku),
+        "with_data": len(chapter.rows),
+        "no_data_count": label("ch_no_data_count", locale).format(
+            count=len(chapter.no_data), period=report.period
+        ),
+        "no_data": tuple(no_data_line(row, locale) for row in chapter.no_data),
+        "no_data_caption": caption(chapter, "no_data", locale),
+        "tables": tuple(tables),
+        "category_mark": category_mark(chapter),
+        "comparison_caption": caption(chapter, "comparison", locale),
+        "comparisons": comparison_rows(chapter, locale),
+        "change_mark": chapter.mark("method_change"),
+        "end_year": chapter.end_year,
+        "narratives": tuple(
+            line for block in narrative_blocks(chapter, locale) for line in block_lines(block)
+        ),
+        "rollups_caption": caption(chapter, "rollups", locale),
+        "rollup_groups": _rollup_groups(chapter, locale),
+        "agreements": agreement_views(chapter, locale),
+        "budget_caption": caption(chapter, "budget", locale),
         "budget_rows": _budget_rows(report.budget, numbers, names, locale),
         "budget_total": total,
+        "absorption_mark": chapter.mark("method_absorption"),
+        "total_mark": chapter.mark("method_total"),
         "has_efficiency": any(_has_efficiency(line) for line in report.budget),
+        "review": review,
+        "review_caption": caption(chapter, "review", locale),
+        "review_summary": (
+            label("ch_review_summary", locale).format(
+                checked=review.checked, consistent=review.consistent, findings=len(review.findings)
+            )
+            if review is not None
+            else ""
+        ),
+        "review_rows": review_rows,
+        "notes": note_lines(chapter, locale),
         "charts": {
             "target": chart_target_realisation(report, locale),
             "categories": chart_categories(report, locale),
@@ -347,6 +268,10 @@ def context(report: EvaluationReport, locale: Locale) -> dict[str, Any]:
         },
         "warnings": tuple(f"{w.code}: {reason(w.message, locale)}" for w in report.warnings),
     }
+
+
+def block_lines(block: Block) -> tuple[str, ...]:
+    return block.lines if isinstance(block, Items) else ()
 
 
 def _has_efficiency(line: BudgetResult) -> bool:

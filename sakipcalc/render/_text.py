@@ -17,36 +17,22 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from collections.abc import Mapping, Sequence
 
 from .._exact import own_context
 from .._jsonable import to_jsonable
+from .._spec import Spec
+from ..check.review import Review
 from ..i18n import Locale, label
-from ..results import (
-    AgreementItemResult,
-    CategoryRef,
-    EvaluationReport,
-    Figure,
-    IndicatorResult,
-)
-from ._format import (
-    category_text,
-    figure_text,
-    number_text,
-    reason_text,
-    target_text,
-    term_text,
-    walk_budget,
-)
+from ..results import EvaluationReport
+from ._chapter import build_chapter
+from ._chapter_cells import Grid, Heading, Items, Para
+from ._chapter_text import chapter_blocks
+from ._format import walk_budget
 from ._safety import printable
 
 __all__ = ["render_json", "render_markdown", "render_table", "to_jsonable"]
-
-
-def _list_cell(names: Sequence[str], limit: int = 4) -> str:
-    """A short list for a table cell: the first few names, then how many more."""
-    shown = ", ".join(names[:limit])
-    return shown + (f", … (+{len(names) - limit})" if len(names) > limit else "")
 
 
 @own_context  # the caller's Decimal context never reaches the output
@@ -92,164 +78,108 @@ _ANSI_COLOURS: dict[str, str] = {
 }
 _RESET = "\x1b[0m"
 _MAX_COLUMN = 400
+# Text columns wrap at these widths: a terminal table of long names stays readable.
+_TEXT_WIDTH = 36
+_NOTE_WIDTH = 48
 
 
-def _ansi(category: CategoryRef | None, figure: Figure | None) -> str | None:
-    """The SGR code for an achievement cell, or None to leave it plain."""
-    if category is None or category.colour is None or figure is None or not figure.ok:
-        return None
-    key = re.sub(r"[\s_-]", "", category.colour).lower()
-    return _ANSI_COLOURS.get(key)
+def _wrap(text: str, width: int) -> list[str]:
+    if len(text) <= width:
+        return [text]
+    indent = text[: len(text) - len(text.lstrip(" "))]  # a budget line's depth
+    return textwrap.wrap(text, width, subsequent_indent=indent, break_on_hyphens=False) or [""]
 
 
-def _table(
-    headers: Sequence[str],
-    rows: Sequence[Sequence[str]],
-    *,
-    right: frozenset[int],
-    colours: Sequence[Mapping[int, str]] = (),
-) -> str:
-    """An aligned table; columns in ``right`` are right-aligned; ``colours[row][col]`` is SGR."""
-    headers = [printable(h) for h in headers]
-    cells = [[printable(c) for c in row] for row in rows]
-    # A column is as wide as its widest cell, up to _MAX_COLUMN: a longer cell is
-    # printed whole but does not pad every other row (one 200,000-character unit
-    # would otherwise make the table rows × 200,000 characters).
-    widths = [
-        min(max([len(h), *(len(r[i]) for r in cells)]), _MAX_COLUMN) for i, h in enumerate(headers)
+def _grid_text(grid: Grid, colour: bool) -> str:
+    """A grid as an aligned table; long text wraps inside its column, numbers never."""
+    headers = [printable(h) for h in grid.headers]
+    cells = [
+        [printable(c) for c in row] if not isinstance(row, str) else printable(row)
+        for row in grid.rows
     ]
+    widths = []
+    for i, heading in enumerate(headers):
+        natural = max([len(heading), *(len(r[i]) for r in cells if not isinstance(r, str))])
+        cap = (
+            _MAX_COLUMN
+            if i in grid.right
+            else (_NOTE_WIDTH if i == len(headers) - 1 else _TEXT_WIDTH)
+        )
+        widths.append(max(min(natural, cap), 1))
 
-    def line(row: Sequence[str], colour: Mapping[int, str]) -> str:
-        parts = []
-        for i, text in enumerate(row):
-            pad = " " * max(widths[i] - len(text), 0)
-            if i in colour and text:
-                text = f"\x1b[{colour[i]}m{text}{_RESET}"
-            parts.append(pad + text if i in right else text + pad)
-        return "  ".join(parts).rstrip()
+    def lines(row: Sequence[str], tones: Mapping[int, str]) -> list[str]:
+        wrapped = [_wrap(text, widths[i]) for i, text in enumerate(row)]
+        out = []
+        for n in range(max(len(w) for w in wrapped)):
+            parts = []
+            for i, column in enumerate(wrapped):
+                text = column[n] if n < len(column) else ""
+                pad = " " * max(widths[i] - len(text), 0)
+                if n == 0 and i in tones and text:
+                    text = f"\x1b[{tones[i]}m{text}{_RESET}"
+                parts.append(pad + text if i in grid.right else text + pad)
+            out.append("  ".join(parts).rstrip())
+        return out
 
-    out = [line(headers, {}), "  ".join("-" * w for w in widths)]
-    out.extend(line(r, colours[n] if n < len(colours) else {}) for n, r in enumerate(cells))
+    out = list(lines(headers, {}))
+    out.append("  ".join("-" * w for w in widths))
+    for n, row in enumerate(cells):
+        if isinstance(row, str):
+            out.append(row)
+            continue
+        tones: dict[int, str] = {}
+        if colour and n < len(grid.tones):
+            for column, name in grid.tones[n]:
+                key = re.sub(r"[\s_-]", "", name).lower()
+                if key in _ANSI_COLOURS:
+                    tones[column] = _ANSI_COLOURS[key]
+        out += lines(row, tones)
     return "\n".join(out)
 
 
-def _indicator_table(
-    report: EvaluationReport, locale: Locale, colour: bool
-) -> tuple[list[str], list[tuple[str, ...]], list[dict[int, str]]]:
-    headers = [
-        label(key, locale)
-        for key in ("indicator", "unit", "target", "realisation", "achievement", "category", "note")
-    ]
-    rows: list[tuple[str, ...]] = []
-    colours: list[dict[int, str]] = []
-    grouping = _grouping(locale)
-    for result in report.indicators:
-        rows.append(
-            (
-                result.indicator,
-                result.unit,
-                target_text(result.target, locale, grouping=grouping),
-                figure_text(result.realisation, locale, grouping=grouping),
-                figure_text(result.achievement, locale, grouping=grouping),
-                category_text(result.category),
-                reason_text((result.realisation, result.achievement), locale),
-            )
-        )
-        code = _ansi(result.category, result.achievement) if colour else None
-        colours.append({4: code} if code else {})
-    return headers, rows, colours
-
-
-def _grouping(locale: Locale) -> bool:
-    # Indonesian readers expect grouped thousands everywhere (Rp 12.364.293.866);
-    # English tables keep their ungrouped, copy-friendly numbers.
-    return locale == "id"
-
-
 @own_context  # the caller's Decimal context never reaches the output
-def render_table(report: EvaluationReport, *, locale: Locale = "en", colour: bool = False) -> str:
-    """An aligned text table of every indicator, then roll-ups and budget.
+def render_table(
+    report: EvaluationReport,
+    *,
+    locale: Locale = "en",
+    colour: bool = False,
+    spec: Spec | None = None,
+    review: Review | None = None,
+) -> str:
+    """The report as a terminal text laid out as a LAKIP chapter III.
+
+    IKU first, then the other indicators, grouped by tujuan and sasaran;
+    comparisons, roll-ups, one table per PK, budget, the indicators without
+    data, the review findings (with ``review``) and the notes that explain
+    each mark on a computed figure. ``spec`` (the spec the report was
+    evaluated from) supplies tujuan, narratives, national standards, the
+    report's table numbering and which figures the report printed.
 
     With ``colour=True`` each achievement figure is drawn in its category's
     band colour (ANSI escapes); the caller decides whether the stream wants
     colour (a terminal, no ``NO_COLOR``). Headings are in ``locale``, numbers
     use its decimal separator (``41,42`` in ``id``); ``id`` also groups
-    thousands (``4.712.818.176``) and prints kinds, rules and levels as the
-    agency's terms.
+    thousands (``4.712.818.176``).
     """
-    grouping = _grouping(locale)
-    period = label("period", locale).lower()
-    title = printable(f"{report.spec_name} — {period} {report.period}")
-    headers, rows, colours = _indicator_table(report, locale, colour)
-    parts = [
-        title,
-        "=" * len(title),
-        "",
-        _table(headers, rows, right=frozenset({2, 3, 4}), colours=colours),
-    ]
-    if report.rollups:
-        parts += ["", label("rollups", locale), ""]
-        rollup_rows = []
-        rollup_colours: list[dict[int, str]] = []
-        for r in report.rollups:
-            rollup_rows.append(
-                (
-                    term_text("kind_", r.kind, locale),
-                    r.id,
-                    term_text("rule_", r.rule, locale),
-                    figure_text(r.achievement, locale, grouping=grouping),
-                    category_text(r.category),
-                    _list_cell(r.excluded),
-                )
-            )
-            code = _ansi(r.category, r.achievement) if colour else None
-            rollup_colours.append({3: code} if code else {})
-        keys = ("kind", "id", "rule", "achievement", "category", "excluded")
-        parts.append(
-            _table(
-                [label(k, locale) for k in keys],
-                rollup_rows,
-                right=frozenset({3}),
-                colours=rollup_colours,
-            )
-        )
-    if report.budget:
-        parts += ["", label("budget", locale), ""]
-        efficiency = _has_efficiency(report)
-        budget_keys: tuple[str, ...] = ("budget_line", "level", "ceiling", "spent", "absorption")
-        if efficiency:
-            budget_keys += ("efficiency", "category")
-        budget_rows = []
-        budget_colours: list[dict[int, str]] = []
-        for line, _, depth in walk_budget(report.budget):
-            row = [
-                "  " * depth + line.id,
-                term_text("level_", line.level, locale),
-                number_text(line.ceiling, locale, grouping=grouping),
-                number_text(line.spent, locale, grouping=grouping),
-                figure_text(line.absorption, locale, grouping=grouping),
-            ]
-            code = None
-            if efficiency:
-                row += [
-                    figure_text(line.efficiency, locale, grouping=grouping),
-                    category_text(line.efficiency_category),
-                ]
-                code = _ansi(line.efficiency_category, line.efficiency) if colour else None
-            budget_rows.append(row)
-            budget_colours.append({5: code} if code else {})
-        parts.append(
-            _table(
-                [label(k, locale) for k in budget_keys],
-                budget_rows,
-                right=frozenset({2, 3, 4, 5}),
-                colours=budget_colours,
-            )
-        )
+    chapter = build_chapter(report, spec, review)
+    parts: list[str] = []
+    for block in chapter_blocks(chapter, locale):
+        if isinstance(block, Heading):
+            text = printable(block.text)
+            underline = "=" if block.level == 1 else "-"
+            parts += ["", text, underline * len(text)] if block.level < 3 else ["", text]
+        elif isinstance(block, Para):
+            parts += ["", printable(block.text)]
+        elif isinstance(block, Items):
+            parts += ["", *(f"- {printable(line)}" for line in block.lines)]
+        else:
+            if block.caption:
+                parts += ["", printable(block.caption)]
+            parts += ["", _grid_text(block, colour)]
     summary = _warning_summary(report, locale)
     if summary is not None:
         parts += ["", printable(summary)]
-    return "\n".join(parts) + "\n"
+    return "\n".join(parts).lstrip("\n") + "\n"
 
 
 # ------------------------------------------------------------------ Markdown
@@ -279,126 +209,43 @@ def _md_table(
     return lines
 
 
-_ITEM_KEYS = (
-    "indicator",
-    "name",
-    "unit",
-    "target",
-    "realisation",
-    "achievement",
-    "category",
-    "note",
-)
-_ITEM_RIGHT = frozenset({3, 4, 5})
-
-
-def _item_row(item: IndicatorResult | AgreementItemResult, locale: Locale) -> tuple[str, ...]:
-    grouping = _grouping(locale)
-    return (
-        item.indicator,
-        item.name,
-        item.unit,
-        target_text(item.target, locale, grouping=grouping),
-        figure_text(item.realisation, locale, grouping=grouping),
-        figure_text(item.achievement, locale, grouping=grouping),
-        category_text(item.category),
-        reason_text((item.realisation, item.achievement), locale),
-    )
+def _md_grid(grid: Grid) -> list[str]:
+    lines = []
+    if grid.caption:
+        lines += [f"**{_md(grid.caption)}**", ""]
+    width = len(grid.headers)
+    rows = [
+        (f"**{row}**", *([""] * (width - 1))) if isinstance(row, str) else row for row in grid.rows
+    ]
+    return lines + _md_table(grid.headers, rows, grid.right)
 
 
 @own_context  # the caller's Decimal context never reaches the output
-def render_markdown(report: EvaluationReport, *, locale: Locale = "en") -> str:
-    """A Markdown (GitHub-flavoured) report: indicators, roll-ups, agreements per official, budget.
+def render_markdown(
+    report: EvaluationReport,
+    *,
+    locale: Locale = "en",
+    spec: Spec | None = None,
+    review: Review | None = None,
+) -> str:
+    """A Markdown (GitHub-flavoured) LAKIP chapter III; see :func:`render_table` for the layout.
 
     Headings are in ``locale`` and numbers use its decimal separator; Rupiah
-    amounts are grouped (``12.364.293.866`` in ``id``).
+    amounts are grouped (``Rp 12.364.293.866`` in ``id``).
     """
-
-    def heading(key: str) -> list[str]:
-        return ["", f"## {label(key, locale)}", ""]
-
-    grouping = _grouping(locale)
-    lines = [f"# {_md(report.spec_name)} — {report.period}"]
-    if report.agency:
-        lines += ["", f"{label('agency', locale)}: {_md(report.agency)}"]
-    lines += heading("indicators")
-    lines += _md_table(
-        [label(k, locale) for k in _ITEM_KEYS],
-        [_item_row(result, locale) for result in report.indicators],
-        _ITEM_RIGHT,
-    )
-    if report.rollups:
-        lines += heading("rollups")
-        keys = ("kind", "id", "name", "rule", "achievement", "category", "excluded")
-        lines += _md_table(
-            [label(k, locale) for k in keys],
-            [
-                (
-                    term_text("kind_", r.kind, locale),
-                    r.id,
-                    r.name,
-                    term_text("rule_", r.rule, locale),
-                    figure_text(r.achievement, locale, grouping=grouping),
-                    category_text(r.category),
-                    _list_cell(r.excluded),
-                )
-                for r in report.rollups
-            ],
-            frozenset({4}),
-        )
-    if report.agreements:
-        lines += heading("agreements")
-        for agreement in report.agreements:
-            official = agreement.official or agreement.org_unit_name
-            if lines[-1]:
-                lines.append("")
-            lines += [
-                f"### {_md(official)} — {_md(agreement.org_unit_name)}",
-                "",
-                f"{label('agreement', locale)} `{agreement.id}` · "
-                f"{label('year', locale)} {agreement.year} · "
-                f"{label('level', locale)} {_md(agreement.level)}",
-                "",
-            ]
-            lines += _md_table(
-                [label(k, locale) for k in _ITEM_KEYS],
-                [_item_row(item, locale) for item in agreement.items],
-                _ITEM_RIGHT,
-            )
-            rollup = figure_text(agreement.rollup, locale, grouping=grouping)
-            if not agreement.rollup.ok:
-                rollup += f" ({_md(reason_text((agreement.rollup,), locale))})"
-            lines += ["", f"**{label('agreement_rollup', locale)}**: {rollup}"]
-    if report.budget:
-        lines += heading("budget")
-        efficiency = _has_efficiency(report)
-        budget_keys: tuple[str, ...] = (
-            "budget_line",
-            "name",
-            "level",
-            "ceiling",
-            "spent",
-            "absorption",
-        )
-        if efficiency:
-            budget_keys += ("efficiency", "category")
-        rows = []
-        for line, _, _ in walk_budget(report.budget):
-            row = [
-                line.id,
-                line.name,
-                term_text("level_", line.level, locale),
-                number_text(line.ceiling, locale, grouping=True),
-                number_text(line.spent, locale, grouping=True),
-                figure_text(line.absorption, locale, grouping=grouping),
-            ]
-            if efficiency:
-                row += [
-                    figure_text(line.efficiency, locale, grouping=grouping),
-                    category_text(line.efficiency_category),
-                ]
-            rows.append(row)
-        lines += _md_table([label(k, locale) for k in budget_keys], rows, frozenset({3, 4, 5, 6}))
+    chapter = build_chapter(report, spec, review)
+    lines: list[str] = []
+    for block in chapter_blocks(chapter, locale):
+        if lines and lines[-1]:
+            lines.append("")
+        if isinstance(block, Heading):
+            lines.append(f"{'#' * block.level} {_md(block.text)}")
+        elif isinstance(block, Para):
+            lines.append(_md(block.text))
+        elif isinstance(block, Items):
+            lines += [f"- {_md(line)}" for line in block.lines]
+        else:
+            lines += _md_grid(block)
     summary = _warning_summary(report, locale)
     if summary is not None:
         lines += ["", _md(summary)]

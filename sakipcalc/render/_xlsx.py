@@ -18,10 +18,15 @@ from decimal import Decimal
 from typing import Any, BinaryIO
 
 from .._exact import own_context
+from .._spec import Spec
 from .._types import Period
+from ..check.review import Review
 from ..i18n import MAX_PLAIN_DIGITS, Locale, label, plain_digits
 from ..models import TargetSpec
 from ..results import CategoryRef, EvaluationReport, Figure
+from ._chapter import Chapter, build_chapter
+from ._chapter_cells import Heading, Items, Para
+from ._chapter_text import chapter_blocks
 from ._format import (
     category_text,
     first_failed,
@@ -129,6 +134,26 @@ class _Sheet:
         self.title = title
         self.headings = list(headings)
         self.rows: list[list[_Cell]] = []
+
+
+def _chapter_sheet(chapter: Chapter, locale: Locale) -> _Sheet:
+    """Chapter III as text, table after table, in the layout that pastes into the LAKIP."""
+    sheet = _Sheet(label("chapter_iii", locale), [])
+    width = 9  # the indicator tables' columns: No · Sasaran · … · Keterangan
+    for block in chapter_blocks(chapter, locale):
+        if isinstance(block, Heading | Para):
+            sheet.rows.append([block.text])
+        elif isinstance(block, Items):
+            sheet.rows += [[line] for line in block.lines]
+        else:
+            if block.caption:
+                sheet.rows.append([block.caption])
+            sheet.rows.append(list(block.headers))
+            for row in block.rows:
+                sheet.rows.append([row] if isinstance(row, str) else list(row))
+        sheet.rows.append([])
+    sheet.headings = [label("chapter_iii", locale)] + [""] * (width - 1)
+    return sheet
 
 
 def _sheets(report: EvaluationReport, locale: Locale) -> list[_Sheet]:
@@ -304,10 +329,16 @@ def render_xlsx(
     destination: str | os.PathLike[str] | BinaryIO,
     *,
     locale: Locale = "en",
+    spec: Spec | None = None,
+    review: Review | None = None,
 ) -> None:
     """Write the report as an XLSX workbook to a path or a binary file.
 
-    Sheets, in order: indicators, performance agreements (one row per item,
+    The last sheet is chapter III as the report lays it out (IKU first,
+    grouped by tujuan and sasaran, marks on computed figures, the review
+    with ``review``), text ready to paste into the LAKIP; ``spec`` supplies
+    the tujuan, narratives and numbering as in :func:`render_table`. The
+    data sheets come first, in order: indicators, performance agreements (one row per item,
     with each official's agreement and its roll-up), budget (one row per
     line, with its parent) and roll-ups; sheet names and headings in
     ``locale``. Each sheet has a bold, frozen header row and a filter.
@@ -334,16 +365,25 @@ def render_xlsx(
     workbook.properties.title = xlsx_text(f"{report.spec_name} — {report.period}")
     for sheet in _sheets(report, locale):
         add_sheet(workbook, sheet.title, sheet.headings, sheet.rows)
+    chapter = _chapter_sheet(build_chapter(report, spec, review), locale)
+    add_sheet(workbook, chapter.title, chapter.headings, chapter.rows, document=True)
     workbook.save(destination)
 
 
 def add_sheet(
-    workbook: Any, title: str, headings: Sequence[str], rows: Sequence[Sequence[Cell]]
+    workbook: Any,
+    title: str,
+    headings: Sequence[str],
+    rows: Sequence[Sequence[Cell]],
+    *,
+    document: bool = False,
 ) -> None:
     """Append one sheet to an openpyxl ``workbook``: a bold, frozen header row, a filter, exact cells.
 
     The one way every sheet is written: the report's and other views' (the
-    quarterly monitoring sheet) read and sort alike.
+    quarterly monitoring sheet) read and sort alike. A ``document`` (the
+    chapter III sheet, rows of different lengths to paste into Word) gets no
+    frozen header and no filter.
     """
     from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped,unused-ignore]
     from openpyxl.utils import get_column_letter  # type: ignore[import-untyped,unused-ignore]
@@ -361,9 +401,12 @@ def add_sheet(
             if isinstance(value, str) and "\n" in value:
                 cell.alignment = wrap  # show a name's line breaks
     for column, heading in enumerate(headings, start=1):
-        widest = max([len(heading), *(_width(row[column - 1]) for row in rows)])
+        cells = [row[column - 1] for row in rows if len(row) >= column]
+        widest = max([len(heading), *(_width(cell) for cell in cells)])
         letter = get_column_letter(column)
         worksheet.column_dimensions[letter].width = min(max(widest + 2, 8), 60)
+    if document:
+        return
     worksheet.freeze_panes = "A2"
     last = get_column_letter(len(headings))
     worksheet.auto_filter.ref = f"A1:{last}{len(rows) + 1}"

@@ -50,6 +50,7 @@ from .indicators import (
 from .limits import check_limits
 from .links import check_budgets, check_links
 from .records import check_records
+from .report import check_report_layout
 from .report_parts import check_report_parts
 from .scales import check_breakdowns, compile_scales
 
@@ -68,6 +69,7 @@ RULES: tuple[Rule, ...] = (
     check_reported,
     check_report_parts,
     check_records,
+    check_report_layout,
 )
 LIBRARY_RULES: tuple[Rule, ...] = (check_breakdowns,)
 
