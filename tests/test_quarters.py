@@ -264,16 +264,12 @@ def test_xlsx_sheet_has_exact_number_cells(example: QuarterlyReport) -> None:
     render_quarters_xlsx(example, buffer, locale="id")
     rows = _workbook_rows(buffer)
     headings = rows[0]
-    assert headings[:6] == (
-        "No",
-        "Kode",
-        "Indikator",
-        "Satuan",
-        "Aturan triwulan",
-        "Target tahunan",
-    )
-    assert headings[6:9] == ("TW I Target", "TW I Realisasi", "TW I Capaian (%)")
+    # People read the sheet by name: no id column (the CSV keeps it, for machines).
+    assert headings[:5] == ("No", "Indikator", "Satuan", "Aturan triwulan", "Target tahunan")
+    assert headings[5:8] == ("TW I Target", "TW I Realisasi", "TW I Capaian (%)")
     first = dict(zip(headings, rows[1], strict=True))
+    assert first["Indikator"] == "Persentase PMKS yang tertangani"
+    assert "pmks_tertangani" not in first.values()
     assert first["TW I Target"] == 25
     assert first["TW I Realisasi"] == pytest.approx(10.7)
     assert first["Kumulatif"] == pytest.approx(44.04)
@@ -293,7 +289,34 @@ def test_the_sheet_joins_another_workbook(example: QuarterlyReport) -> None:
     workbook.active.title = "Indikator"
     add_quarterly_sheet(workbook, example, locale="en")
     assert workbook.sheetnames == ["Indikator", "Quarterly"]
-    assert workbook["Quarterly"]["B2"].value == "pmks_tertangani"
+    assert workbook["Quarterly"]["B2"].value == "Persentase PMKS yang tertangani"
+
+
+@pytest.mark.parametrize("locale", ["en", "id"])
+def test_people_see_names_and_machines_ids(example: QuarterlyReport, locale: str) -> None:
+    # Regression: the terminal table printed ids (pmks_tertangani) and the XLSX sheet
+    # had an id column; only the machine formats (JSON, CSV) carry the id.
+    name = "Persentase PMKS yang tertangani"
+    ids = [row.indicator for row in example.indicators]
+    human = {
+        "table": render_quarters_table(example, locale=locale),
+        "markdown": render_quarters_markdown(example, locale=locale),
+        "html": render_quarters_html(example, locale=locale),
+    }
+    for text in human.values():
+        assert name in text
+        # The note "data belum tersedia: psks_terlatih (2023-Q4)" names the missing
+        # data item (a reason, shared with the main report); no other id may appear.
+        assert not [i for i in ids if i != "psks_terlatih" and i in text]
+    assert re.search(f"\n +1  {name}  ", render_quarters_table(example, locale=locale))
+    csv_rows = render_quarters_csv(example, locale=locale).splitlines()
+    assert csv_rows[1].split(";" if locale == "id" else ",")[1:3] == ["pmks_tertangani", name]
+    assert '"indicator": "pmks_tertangani"' in render_quarters_json(example)
+    buffer = io.BytesIO()
+    render_quarters_xlsx(example, buffer, locale=locale)
+    sheet = openpyxl.load_workbook(io.BytesIO(buffer.getvalue())).worksheets[0]
+    cells = {c for r in sheet.iter_rows(values_only=True) for c in r if isinstance(c, str)}
+    assert name in cells and not cells & set(ids)
 
 
 def test_the_section_embeds_escaped(spec: sakipcalc.Spec, tmp_path: Path) -> None:
