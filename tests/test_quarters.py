@@ -495,3 +495,71 @@ def test_the_page_fits_a4_in_headless_chromium(example: QuarterlyReport, tmp_pat
         assert box["width"] > 600 and box["height"] > 500, box
     finally:
         driver.quit()
+
+
+VARIABLE_RULES = """\
+sakipcalc: 1
+imports: [sakipcalc:standard/permendagri_86_2017.yaml]
+spec:
+  id: aturan_variabel
+  name: Aturan pada variabel
+  plan: {start: 2023, end: 2023}
+  rounding: {places: 2, mode: half_up, achievement_from: rounded}
+  category_scale: permendagri_86_2017
+breakdowns:
+  - {id: jenis, categories: [a, b]}
+variables:
+  - {id: served, domain: count, quarters: sum}
+  - {id: population, domain: count, quarters: last}
+  - {id: handled, breakdown: jenis, domain: count, quarters: sum}
+  - {id: people, breakdown: jenis, domain: count, quarters: last}
+indicators:
+  - {id: pct, name: Persentase terlayani, unit: "%", formula: served / population * 100,
+     targets: {2023: 80}}
+  - {id: by_type, name: Persentase per jenis, unit: "%",
+     formula: sum(handled) / sum(people) * 100, targets: {2023: 50}}
+  - {id: twice, name: Dua kali, unit: "%", formula: pct * 2, targets: {2023: 100}}
+data:
+  2023-Q1: {served: 30, population: 200, handled: {a: 5, b: 5}, people: {a: 40, b: 60}}
+  2023-Q2: {served: 40, population: 250, handled: {a: 10, b: 20}, people: {a: 50, b: 50}}
+"""
+
+
+def test_cumulative_of_a_formula_over_variables_with_quarter_rules(tmp_path: Path) -> None:
+    # Regression: an indicator without a rule of its own, whose variables declare
+    # `quarters:`, was "not computable: the year is not built from its quarters",
+    # though its annual value is built from them. Through TW II, by hand:
+    # served 30 + 40 = 70 (sum), population 250 (last): 70 / 250 * 100 = 28.00, capaian
+    # 28 / 80 * 100 = 35.00; handled (5+10) + (5+20) = 40 of people 50 + 50 = 100 (last):
+    # 40.00, capaian 40 / 50 * 100 = 80.00; twice = 2 * 28 = 56.00 (capaian 56.00).
+    (tmp_path / "spec.yaml").write_text(VARIABLE_RULES, encoding="utf-8")
+    report = evaluate_quarters(sakipcalc.load(tmp_path), year="2023")
+    expected = {
+        "pct": ("28.00", "35.00"),
+        "by_type": ("40.00", "80.00"),
+        "twice": ("56.00", "56.00"),
+    }
+    for indicator, (value, achievement) in expected.items():
+        row = report.indicator(indicator)
+        assert row.through == 2
+        assert row.cumulative.status is Status.OK, row.cumulative.reason
+        assert row.cumulative.rounded == Decimal(value)
+        assert row.cumulative_achievement.rounded == Decimal(achievement)
+    # The quarters themselves are unchanged: TW I 30 / 200 = 15.00, TW II 40 / 250 = 16.00.
+    quarters = [q.realisation.rounded for q in report.indicator("pct").quarters]
+    assert quarters == [Decimal("15.00"), Decimal("16.00"), None, None]
+    # Complete, the cumulative figure is the annual value: add TW III and IV.
+    full = VARIABLE_RULES + (
+        "  2023-Q3: {served: 10, population: 250, handled: {a: 0, b: 0}, people: {a: 50, b: 50}}\n"
+        "  2023-Q4: {served: 20, population: 400, handled: {a: 1, b: 1}, people: {a: 1, b: 1}}\n"
+    )
+    (tmp_path / "spec.yaml").write_text(full, encoding="utf-8")
+    spec = sakipcalc.load(tmp_path)
+    report = evaluate_quarters(spec, year="2023")
+    annual = evaluate(spec, period="2023")
+    # served 100 of population 400 = 25.00; handled 42 of people 2 = 2100.00.
+    assert report.indicator("pct").cumulative.rounded == Decimal("25.00")
+    assert report.indicator("by_type").cumulative.rounded == Decimal("2100.00")
+    for row in report.indicators:
+        assert row.complete
+        assert row.cumulative.rounded == annual.indicator(row.indicator).realisation.rounded

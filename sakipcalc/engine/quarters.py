@@ -6,19 +6,22 @@ rule) gets its four quarters, each evaluated as the period ``2023-Q1`` …
 declares one, category), and the *cumulative* figure: the quarters so far
 combined by the indicator's quarter rule (``sum``, ``last``, ``mean``,
 ``max``), through the last quarter that has a value, with its capaian
-against the annual target. Once all four quarters are in, the cumulative
-figure is the annual value the engine derives from the quarters.
+against the annual target. An indicator with no rule of its own whose
+formula reads variables that declare one (a ratio of sums) gets its formula
+on those variables' quarters so far. Once all four quarters are in, the
+cumulative figure is the annual value the engine derives from the quarters.
 """
 
 from __future__ import annotations
 
 import decimal
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from decimal import Decimal
 
 from .._args import require_data, require_period, require_spec
 from .._data import check_dataset
-from .._spec import DataSet, Spec
+from .._spec import DataSet, DataValue, Spec
 from .._types import Period
 from ..errors import ArgumentError, Issue
 from ..models import Indicator, QuarterRule, TargetSpec
@@ -108,10 +111,11 @@ def evaluate_quarters(spec: Spec, data: DataSet | None = None, *, year: str) -> 
     data = check_dataset(spec, data if data is not None else spec.data)
     with decimal.localcontext(DECIMAL_CONTEXT):
         evaluator = Evaluator(spec, data, shared_for(spec, data))
+        so_far = _SoFar(spec, data, parsed)
         rows = tuple(
             row
             for indicator in spec.indicators.values()
-            if (row := _row(evaluator, indicator, parsed)) is not None
+            if (row := _row(evaluator, so_far, indicator, parsed)) is not None
         )
     return QuarterlyReport(
         spec=spec.info.id,
@@ -123,7 +127,9 @@ def evaluate_quarters(spec: Spec, data: DataSet | None = None, *, year: str) -> 
     )
 
 
-def _row(evaluator: Evaluator, indicator: Indicator, year: Period) -> QuarterlyIndicator | None:
+def _row(
+    evaluator: Evaluator, so_far: _SoFar, indicator: Indicator, year: Period
+) -> QuarterlyIndicator | None:
     quarters = []
     for number in QUARTERS:
         period = year.quarter_of_year(number)
@@ -143,7 +149,10 @@ def _row(evaluator: Evaluator, indicator: Indicator, year: Period) -> QuarterlyI
     ):
         return None  # a yearly indicator: nothing to monitor by quarter
     through = _through(quarters)
-    cumulative = _cumulative(evaluator, indicator, year, through)
+    if indicator.quarters is None and so_far.from_variable_quarters(indicator.id):
+        cumulative = so_far.value(indicator.id, through)
+    else:
+        cumulative = _cumulative(evaluator, indicator, year, through)
     annual_target = indicator.targets.get(year)
     achievement = evaluator.achievement_of(indicator, annual_target, cumulative, year)
     return QuarterlyIndicator(
@@ -195,3 +204,80 @@ def _cumulative(
     return Figure(
         Status.OK, raw=raw, rounded=rounded, grade=evaluator.grade_of(indicator, raw), trace=trace
     )
+
+
+class _SoFar:
+    """The year so far of formulas over variables that declare ``quarters:``.
+
+    A ratio of sums such as ``served / population * 100`` with ``served`` by
+    ``sum`` and ``population`` by ``last`` has no rule of its own: its year is
+    the formula on the variables' years. Through TW n it is the formula on the
+    variables' quarters 1 … n combined by their own rules (30 + 40 served of
+    250 is 28 % through TW II), which an evaluation of data whose year holds
+    those combinations computes exactly as the annual value is computed.
+    """
+
+    def __init__(self, spec: Spec, data: DataSet, year: Period) -> None:
+        self.spec, self.data, self.year = spec, data, year
+        self._evaluators: dict[int, Evaluator] = {}
+        self._built: dict[str, bool] = {}
+
+    def from_variable_quarters(self, indicator_id: str) -> bool:
+        """Whether the formula reads (through other indicators, too) a variable with a rule."""
+        found = self._built.get(indicator_id)
+        if found is None:
+            self._built[indicator_id] = False  # a cycle is rejected at load; be safe anyway
+            formula = self.spec.formulas.get(indicator_id)
+            slots = formula.slots if formula is not None else ()
+            found = any(
+                self.from_variable_quarters(slot.name)
+                if slot.name in self.spec.indicators
+                else slot.name in self.spec.variables
+                and self.spec.variables[slot.name].quarters is not None
+                for slot in slots
+            )
+            self._built[indicator_id] = found
+        return found
+
+    def value(self, indicator_id: str, through: int | None) -> Figure:
+        quarter = through or 4  # nothing reported yet: what the annual value would need
+        evaluator = self._evaluators.get(quarter)
+        if evaluator is None:
+            evaluator = Evaluator(self.spec, self._data_through(quarter))
+            self._evaluators[quarter] = evaluator
+        return evaluator.value(indicator_id, self.year).figure
+
+    def _data_through(self, through: int) -> DataSet:
+        """The data with the year's value of each rule-declaring variable made from TW 1 … n.
+
+        A variable given for the year itself keeps that value, as in the annual
+        evaluation; one with a quarter missing is left out, so that the evaluation
+        lists what is missing.
+        """
+        year = str(self.year)
+        values = dict(self.data.values.get(year, {}))
+        for name, variable in self.spec.variables.items():
+            rule = variable.quarters
+            if rule is None or name in values:
+                continue
+            parts = [self.data.get(str(q), name) for q in quarters_needed(rule, self.year, through)]
+            combined = _combined(rule, parts)
+            if combined is not None:
+                values[name] = combined
+        return replace(self.data, values={**self.data.values, year: values})
+
+
+def _combined(rule: QuarterRule, parts: list[DataValue]) -> DataValue:
+    """The quarters' values combined by ``rule``: numbers, or category by category."""
+    if all(isinstance(p, Decimal) for p in parts):
+        return combine_quarters(rule, [p for p in parts if isinstance(p, Decimal)])
+    if all(isinstance(p, Mapping) for p in parts):
+        maps = [p for p in parts if isinstance(p, Mapping)]
+        combined: dict[str, Decimal | None] = {}
+        for category in maps[0]:
+            cells = [m.get(category) for m in maps]
+            numbers = [c for c in cells if isinstance(c, Decimal)]
+            if len(numbers) == len(cells):
+                combined[category] = combine_quarters(rule, numbers)
+        return combined
+    return None  # a quarter missing (or not a number): the evaluation says what is missing
