@@ -563,3 +563,51 @@ def test_cumulative_of_a_formula_over_variables_with_quarter_rules(tmp_path: Pat
     for row in report.indicators:
         assert row.complete
         assert row.cumulative.rounded == annual.indicator(row.indicator).realisation.rounded
+
+
+GRADES = """\
+sakipcalc: 1
+imports: [sakipcalc:standard/permendagri_86_2017.yaml, sakipcalc:standard/akip.yaml]
+spec:
+  id: predikat
+  name: Predikat per triwulan
+  plan: {start: 2023, end: 2023}
+  rounding: {places: 2, mode: half_up, achievement_from: rounded}
+  category_scale: permendagri_86_2017
+indicators:
+  - {id: akip, name: Predikat AKIP, unit: predikat, scale: akip, quarters: last,
+     targets: {2023: BB}}
+  - {id: akip_mean, name: Predikat rata-rata, unit: predikat, scale: akip, quarters: mean,
+     targets: {2023: BB}}
+data:
+  2023-Q1: {akip: B, akip_mean: B}
+  2023-Q2: {akip: BB, akip_mean: BB}
+"""
+
+
+def test_grade_labels_by_quarter(tmp_path: Path) -> None:
+    # Regression: quarters given as grade labels made the year "a quarter is not
+    # computable: None", in the quarterly view and in the annual evaluation alike.
+    # By hand on the AKIP scale (D=1 … BB=5, A=6, AA=7): under `last`, through TW II
+    # the year so far is BB, 5 / 5 * 100 = 100.00; with TW IV = A the year is A,
+    # 6 / 5 * 100 = 120.00. Labels have no mean: that rule says so.
+    (tmp_path / "spec.yaml").write_text(GRADES, encoding="utf-8")
+    report = evaluate_quarters(sakipcalc.load(tmp_path), year="2023")
+    row = report.indicator("akip")
+    assert (row.through, row.cumulative.grade) == (2, "BB")
+    assert row.cumulative_achievement.rounded == Decimal("100.00")
+    mean = report.indicator("akip_mean").cumulative
+    assert mean.status is Status.NOT_COMPUTABLE
+    assert mean.reason is not None and "(B, BB)" in mean.reason and "None" not in mean.reason
+    full = GRADES + "  2023-Q3: {akip: BB}\n  2023-Q4: {akip: A}\n"
+    (tmp_path / "spec.yaml").write_text(full, encoding="utf-8")
+    spec = sakipcalc.load(tmp_path)
+    annual = evaluate(spec, period="2023").indicator("akip")
+    assert annual.realisation.grade == "A"
+    assert annual.achievement.rounded == Decimal("120.00")
+    row = evaluate_quarters(spec, year="2023").indicator("akip")
+    assert row.complete and row.cumulative.grade == "A"
+    assert row.cumulative_achievement.rounded == Decimal("120.00")
+    assert sakipcalc.i18n.reason(mean.reason, "id") == (
+        "nilai triwulan berupa predikat (B, BB): hanya 'quarters: last' membentuk predikat tahunan"
+    )

@@ -28,7 +28,7 @@ from ..models import Indicator, QuarterRule, TargetSpec
 from ..results import CategoryRef, Figure, Status
 from ..rounding import DECIMAL_CONTEXT, round_value, show_raw
 from .evaluator import Evaluator
-from .periods import combine_quarters, quarters_needed
+from .periods import combine_quarter_grades, combine_quarters, quarters_needed
 from .shared import shared_for
 
 __all__ = [
@@ -193,8 +193,11 @@ def _cumulative(
     if missing_inputs:
         return Figure.missing_data(missing_inputs, f"cumulative from quarters by {rule.value}")
     bad = [p for p in parts if p.number is None]
+    if bad and all(p.figure.ok for p in bad):  # grade labels, such as BB
+        return combine_quarter_grades(rule, [p.figure for p in parts])
     if bad:
-        return Figure.not_computable(f"a quarter is not computable: {bad[0].figure.reason}")
+        failed = next(p for p in bad if not p.figure.ok)
+        return Figure.not_computable(f"a quarter is not computable: {failed.figure.reason}")
     numbers = [p.number for p in parts if p.number is not None]
     raw = combine_quarters(rule, numbers)
     rounding = evaluator.rounding(indicator)
