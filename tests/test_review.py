@@ -219,6 +219,48 @@ def test_a_mean_printed_as_the_ratio_of_totals_is_the_other_way_round(
     assert cause_text(finding.cause, "id") == "rasio dari jumlah, bukan rata-rata"
 
 
+def test_an_achievement_from_a_printed_mean_joins_the_means_finding(
+    reviewed: Reviewed,
+) -> None:
+    # Regression: the row prints the unweighted mean 50.00 as the realisation (due:
+    # 31 / 44 × 100 = 70.45) and the capaian from it, 50.00 / 80 × 100 = 62.50 (due:
+    # 70.45 / 80 × 100 = 88.06). The row is consistent in itself; the capaian is wrong
+    # only because the realisation is: one finding, the mean's, not a second "unknown".
+    text = DISTRICTS.replace(
+        "reported:\n",
+        "indicators:\n"
+        "  - {id: rate, name: Persentase tersalur, unit: '%',"
+        " formula: sum(reached) / sum(recipients) * 100, targets: {2022: 80}}\n"
+        "reported:\n"
+        '  - {source: "Tabel 3.1", period: "2022", indicator: rate, realisation: 50.00,'
+        " achievement: 62.50}\n",
+    )
+    result = reviewed(text)
+    assert summary(result) == [("unweighted-mean", "Persentase tersalur", 2, ("Tabel 3.1",))]
+    # A capaian that follows from neither the printed nor the recomputed realisation
+    # (50.00 / 80 × 100 = 62.50, 70.45 / 80 × 100 = 88.06) stays a finding of its own.
+    result = reviewed(text.replace("achievement: 62.50", "achievement: 62.40"))
+    assert [f.cause.value for f in result.findings] == ["unweighted-mean", "unexplained"]
+
+
+def test_one_table_printing_several_years_is_read_row_by_row(reviewed: Reviewed) -> None:
+    # Regression: the reported rows were looked up by source and indicator only, so the
+    # 2022 row of a table that also prints 2021 was read as the 2021 row: its label, and
+    # its achievement checked for a target in 2021. The 2022 capaian 74.08 follows from
+    # the PK's 90 (66.67 / 90 × 100 = 74.0777… → 74.08; the plan's 80 gives 83.34).
+    result = reviewed(
+        AGREEMENT + "reported:\n"
+        '  - {source: "Tabel 3.2", label: "Baris 2021", period: "2021", indicator: pct,'
+        " realisation: 33.33}\n"
+        '  - {source: "Tabel 3.2", label: "Baris 2022", period: "2022", indicator: pct,'
+        " realisation: 66.67, achievement: 74.08}\n"
+    )
+    assert summary(result) == [
+        ("different-target", "Baris 2022", 2, ("Tabel 3.2", "PK Kepala Dinas"))
+    ]
+    assert result.findings[0].basis == "90"
+
+
 SWAP = BARE + (
     "indicators:\n"
     "  - {id: izin, name: Cakupan izin, unit: '%', targets: {2022: 100}}\n"

@@ -30,11 +30,13 @@ from ..engine import Evaluator, achievement
 from ..engine.achievement import bounded_achievement, effective_cap
 from ..formula import CompiledFormula, compile_formula
 from ..models import Reported, RoundingMode, TargetSpec
+from ..results import Figure, Status
 from ..rounding import round_value
 from .tally import Discrepancy, DiscrepancyKind
 
 __all__ = [
     "decimal_of",
+    "follows_printed_realisation",
     "matching_target",
     "mean_of_rows",
     "places_of",
@@ -101,6 +103,39 @@ def matching_target(
         if round_value(bounded, places, rounding.mode) == printed:
             return target
     return None
+
+
+def follows_printed_realisation(
+    spec: Spec, evaluator: Evaluator, item: Reported, printed: Decimal
+) -> bool:
+    """Whether ``printed``, an achievement of ``item``, follows from the realisation it prints.
+
+    Against any target the spec knows for the indicator and year, as
+    :func:`matching_target`; the printed realisation is taken as printed.
+    """
+    if item.indicator is None or item.period is None or item.realisation is None:
+        return False
+    value = item.realisation.value
+    if value is None:
+        return False
+    indicator = spec.indicators[item.indicator]
+    period = Period(item.period)
+    rounding = evaluator.rounding(indicator)
+    scale = spec.compiled_scales.get(indicator.scale) if indicator.scale else None
+    cap = effective_cap(indicator, spec.info.cap)
+    places = rounding.places if item.places is None else item.places
+    real = Figure(Status.OK, raw=value, rounded=value, grade=evaluator.grade_of(indicator, value))
+    targets = _targets_known(spec, item.indicator, period)
+    if item.target is not None:
+        targets.insert(0, item.target)
+    for target in targets:
+        ach = achievement(indicator, target, real, rounding, scale, cap, period=item.period)
+        if ach.raw is None:
+            continue
+        bounded = bounded_achievement(indicator, ach.raw, cap)
+        if any(round_value(bounded, places, mode) == printed for mode in RoundingMode):
+            return True
+    return False
 
 
 class _Narrowed(ast.NodeTransformer):

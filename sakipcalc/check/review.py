@@ -39,6 +39,7 @@ from ..rounding import DECIMAL_CONTEXT
 from . import check
 from .causes import (
     decimal_of,
+    follows_printed_realisation,
     matching_target,
     mean_of_rows,
     places_of,
@@ -120,13 +121,14 @@ class _Diagnosis:
 def group(spec: Spec, result: CheckResult) -> Review:
     """The discrepancies of ``result`` (a check of ``spec``) as distinct findings."""
     found = result.discrepancies
-    items = _reported_items(spec)
+    items = _Items(spec)
     with decimal.localcontext(DECIMAL_CONTEXT):
         evaluator = Evaluator(spec, spec.data)
-        diagnoses = [_diagnose(spec, evaluator, d, items.get((d.source, d.subject))) for d in found]
-    for n, (i, j) in enumerate(swapped_pairs(enumerate(found))):
-        for k in (i, j):
-            diagnoses[k] = _Diagnosis(Cause.SWAPPED_CELLS, (("swapped", n),))
+        diagnoses = [_diagnose(spec, evaluator, d, items.of(d)) for d in found]
+        for n, (i, j) in enumerate(swapped_pairs(enumerate(found))):
+            for k in (i, j):
+                diagnoses[k] = _Diagnosis(Cause.SWAPPED_CELLS, (("swapped", n),))
+        _join_achievements(spec, evaluator, found, diagnoses, items)
     groups = _union(diagnoses)
     order = list(Cause)
     groups.sort(key=lambda members: (order.index(diagnoses[members[0]].cause), members[0]))
@@ -135,6 +137,36 @@ def group(spec: Spec, result: CheckResult) -> Review:
         for number, members in enumerate(groups, start=1)
     )
     return Review(result.checked, result.consistent, findings, len(found))
+
+
+def _join_achievements(
+    spec: Spec,
+    evaluator: Evaluator,
+    found: Sequence[Discrepancy],
+    diagnoses: list[_Diagnosis],
+    items: _Items,
+) -> None:
+    """An achievement that follows from its row's printed, discrepant realisation joins it.
+
+    The row is internally consistent: the achievement is wrong only because the
+    realisation is, so it is the realisation's finding, with its cause, not a
+    second one of unknown cause.
+    """
+    realisations = {
+        (d.source, d.subject, d.period): i
+        for i, d in enumerate(found)
+        if d.what is Measure.REALISATION and d.kind is not DiscrepancyKind.NOT_CHECKABLE
+    }
+    for i, d in enumerate(found):
+        if d.what is not Measure.ACHIEVEMENT or diagnoses[i].cause is not Cause.UNEXPLAINED:
+            continue
+        j = realisations.get((d.source, d.subject, d.period))
+        item = items.of(d)
+        printed = decimal_of(d.reported)
+        if j is None or item is None or printed is None:
+            continue
+        if follows_printed_realisation(spec, evaluator, item, printed):
+            diagnoses[i] = diagnoses[j]
 
 
 def _union(diagnoses: Sequence[_Diagnosis]) -> list[list[int]]:
@@ -234,11 +266,26 @@ def _subject_of(item: Reported) -> str:
     return f"budget {item.budget_year}"
 
 
-def _reported_items(spec: Spec) -> dict[tuple[str, str], Reported]:
-    items: dict[tuple[str, str], Reported] = {}
-    for item in spec.reported:
-        items.setdefault((item.source, _subject_of(item)), item)
-    return items
+class _Items:
+    """The reported item behind each discrepancy: by source, subject and period.
+
+    One table prints the same indicator for several years (one row each); the
+    period tells them apart. A discrepancy without a matching period (a budget
+    year's totals) takes the first item of its source and subject.
+    """
+
+    def __init__(self, spec: Spec) -> None:
+        self._exact: dict[tuple[str, str, str | None], Reported] = {}
+        self._any: dict[tuple[str, str], Reported] = {}
+        for item in spec.reported:
+            subject = _subject_of(item)
+            period = str(item.period) if item.period is not None else None
+            self._exact.setdefault((item.source, subject, period), item)
+            self._any.setdefault((item.source, subject), item)
+
+    def of(self, d: Discrepancy) -> Reported | None:
+        found = self._exact.get((d.source, d.subject, d.period))
+        return found if found is not None else self._any.get((d.source, d.subject))
 
 
 def _name(spec: Spec, subject: str) -> str:
@@ -257,7 +304,7 @@ def _finding(
     number: int,
     cells: list[Discrepancy],
     diagnosis: _Diagnosis,
-    items: dict[tuple[str, str], Reported],
+    items: _Items,
 ) -> Finding:
     labels: list[str] = []
     subjects = tuple(dict.fromkeys(d.subject for d in cells))
@@ -265,9 +312,7 @@ def _finding(
         printed = [
             item.label
             for d in cells
-            if d.subject == subject
-            and (item := items.get((d.source, d.subject))) is not None
-            and item.label
+            if d.subject == subject and (item := items.of(d)) is not None and item.label
         ]
         labels.append(printed[0] if printed else _name(spec, subject))
     first = cells[0]
