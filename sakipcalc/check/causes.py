@@ -35,6 +35,7 @@ from ..rounding import round_value
 from .tally import Discrepancy, DiscrepancyKind
 
 __all__ = [
+    "KnownTargets",
     "decimal_of",
     "follows_printed_realisation",
     "matching_target",
@@ -59,29 +60,43 @@ def places_of(printed: Decimal) -> int:
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
-def _targets_known(spec: Spec, indicator_id: str, period: Period) -> list[TargetSpec]:
-    """Every target the spec records for the indicator and year, plan first."""
-    found: list[TargetSpec] = []
-    plan = spec.indicators[indicator_id].targets.get(period)
-    if plan is not None:
-        found.append(plan)
-    for agreement in spec.agreements.values():
-        if Period.of(agreement.year) != period:
-            continue
-        found += [i.target for i in agreement.items if i.indicator == indicator_id]
-    found += [
-        r.target
-        for r in spec.reported
-        if r.indicator == indicator_id and r.period == period and r.target is not None
-    ]
-    unique: dict[str, TargetSpec] = {}
-    for target in found:
-        unique.setdefault(target.describe(), target)
-    return list(unique.values())
+class KnownTargets:
+    """Every target the spec records per indicator and year, indexed once.
+
+    The plan's first, then those signed in a Perjanjian Kinerja, then those
+    printed in a table. Built once per review: looking them up by scanning every
+    agreement and reported row for each finding made a large review quadratic.
+    """
+
+    def __init__(self, spec: Spec) -> None:
+        self._spec = spec
+        self._other: dict[tuple[str, str], list[TargetSpec]] = {}
+        for agreement in spec.agreements.values():
+            year = str(Period.of(agreement.year))
+            for entry in agreement.items:
+                self._other.setdefault((entry.indicator, year), []).append(entry.target)
+        for r in spec.reported:
+            if r.indicator is not None and r.period is not None and r.target is not None:
+                self._other.setdefault((r.indicator, str(r.period)), []).append(r.target)
+
+    def of(self, indicator_id: str, period: Period) -> list[TargetSpec]:
+        found: list[TargetSpec] = []
+        plan = self._spec.indicators[indicator_id].targets.get(period)
+        if plan is not None:
+            found.append(plan)
+        found += self._other.get((indicator_id, str(period)), ())
+        unique: dict[str, TargetSpec] = {}
+        for target in found:
+            unique.setdefault(target.describe(), target)
+        return list(unique.values())
 
 
 def matching_target(
-    spec: Spec, evaluator: Evaluator, item: Reported, printed: Decimal
+    spec: Spec,
+    evaluator: Evaluator,
+    item: Reported,
+    printed: Decimal,
+    known: KnownTargets | None = None,
 ) -> TargetSpec | None:
     """The known target under which ``printed``, an achievement of ``item``, follows."""
     if item.indicator is None or item.period is None:
@@ -95,7 +110,7 @@ def matching_target(
     scale = spec.compiled_scales.get(indicator.scale) if indicator.scale else None
     cap = effective_cap(indicator, spec.info.cap)
     places = rounding.places if item.places is None else item.places
-    for target in _targets_known(spec, item.indicator, period):
+    for target in (known or KnownTargets(spec)).of(item.indicator, period):
         ach = achievement(indicator, target, real, rounding, scale, cap, period=item.period)
         if ach.raw is None:
             continue
@@ -106,7 +121,11 @@ def matching_target(
 
 
 def follows_printed_realisation(
-    spec: Spec, evaluator: Evaluator, item: Reported, printed: Decimal
+    spec: Spec,
+    evaluator: Evaluator,
+    item: Reported,
+    printed: Decimal,
+    known: KnownTargets | None = None,
 ) -> bool:
     """Whether ``printed``, an achievement of ``item``, follows from the realisation it prints.
 
@@ -125,7 +144,7 @@ def follows_printed_realisation(
     cap = effective_cap(indicator, spec.info.cap)
     places = rounding.places if item.places is None else item.places
     real = Figure(Status.OK, raw=value, rounded=value, grade=evaluator.grade_of(indicator, value))
-    targets = _targets_known(spec, item.indicator, period)
+    targets = (known or KnownTargets(spec)).of(item.indicator, period)
     if item.target is not None:
         targets.insert(0, item.target)
     for target in targets:
@@ -312,27 +331,24 @@ def swapped_pairs(found: Iterable[tuple[int, Discrepancy]]) -> list[tuple[int, i
     """Pairs of printed figures, each equal to the other's recomputation.
 
     Both figures measure the same thing in the same period for two different
-    subjects (two rows of one column), and each pair is taken once, first come.
+    subjects (two rows of one column), and each pair is taken once, first come:
+    a figure pairs with the earliest unpaired one before it that mirrors it.
+    The unpaired figures are indexed by what they would pair with, so that a
+    review of many thousand cells stays linear.
     """
-    candidates = [
-        (i, d, decimal_of(d.reported), decimal_of(d.recomputed))
-        for i, d in found
-        if d.kind is DiscrepancyKind.FIGURE
-    ]
+    waiting: dict[tuple[object, ...], list[tuple[int, str]]] = {}
     pairs: list[tuple[int, int]] = []
-    taken: set[int] = set()
-    for n, (i, a, a_printed, a_recomputed) in enumerate(candidates):
-        if i in taken or a_printed is None or a_recomputed is None:
+    for j, d in found:
+        printed, recomputed = decimal_of(d.reported), decimal_of(d.recomputed)
+        if d.kind is not DiscrepancyKind.FIGURE or printed is None or recomputed is None:
             continue
-        for j, b, b_printed, b_recomputed in candidates[n + 1 :]:
-            if (
-                j not in taken
-                and a.subject != b.subject
-                and (a.what, a.period) == (b.what, b.period)
-                and b_printed == a_recomputed
-                and b_recomputed == a_printed
-            ):
-                pairs.append((i, j))
-                taken |= {i, j}
-                break
-    return pairs
+        mirror = waiting.get((d.what, d.period, recomputed, printed))
+        partner = next(
+            (n for n, (_, subject) in enumerate(mirror or ()) if subject != d.subject), None
+        )
+        if mirror is not None and partner is not None:
+            i, _ = mirror.pop(partner)
+            pairs.append((i, j))
+        else:
+            waiting.setdefault((d.what, d.period, printed, recomputed), []).append((j, d.subject))
+    return sorted(pairs)

@@ -38,6 +38,7 @@ from ..models import Reported, RoundingMode
 from ..rounding import DECIMAL_CONTEXT
 from . import check
 from .causes import (
+    KnownTargets,
     decimal_of,
     follows_printed_realisation,
     matching_target,
@@ -124,11 +125,12 @@ def group(spec: Spec, result: CheckResult) -> Review:
     items = _Items(spec)
     with decimal.localcontext(DECIMAL_CONTEXT):
         evaluator = Evaluator(spec, spec.data)
-        diagnoses = [_diagnose(spec, evaluator, d, items.of(d)) for d in found]
+        known = KnownTargets(spec)
+        diagnoses = [_diagnose(spec, evaluator, d, items.of(d), known) for d in found]
         for n, (i, j) in enumerate(swapped_pairs(enumerate(found))):
             for k in (i, j):
                 diagnoses[k] = _Diagnosis(Cause.SWAPPED_CELLS, (("swapped", n),))
-        _join_achievements(spec, evaluator, found, diagnoses, items)
+        _join_achievements(spec, evaluator, found, diagnoses, items, known)
     groups = _union(diagnoses)
     order = list(Cause)
     groups.sort(key=lambda members: (order.index(diagnoses[members[0]].cause), members[0]))
@@ -145,6 +147,7 @@ def _join_achievements(
     found: Sequence[Discrepancy],
     diagnoses: list[_Diagnosis],
     items: _Items,
+    known: KnownTargets,
 ) -> None:
     """An achievement that follows from its row's printed, discrepant realisation joins it.
 
@@ -165,7 +168,7 @@ def _join_achievements(
         printed = decimal_of(d.reported)
         if j is None or item is None or printed is None:
             continue
-        if follows_printed_realisation(spec, evaluator, item, printed):
+        if follows_printed_realisation(spec, evaluator, item, printed, known):
             diagnoses[i] = diagnoses[j]
 
 
@@ -200,7 +203,7 @@ _KINDS = {
 
 
 def _diagnose(
-    spec: Spec, evaluator: Evaluator, d: Discrepancy, item: Reported | None
+    spec: Spec, evaluator: Evaluator, d: Discrepancy, item: Reported | None, known: KnownTargets
 ) -> _Diagnosis:
     same_subject = (d.subject, d.period)
     if d.kind is DiscrepancyKind.TARGET:
@@ -214,7 +217,7 @@ def _diagnose(
     printed = decimal_of(d.reported)
     if item is not None and printed is not None and d.period is not None:
         if d.what is Measure.ACHIEVEMENT:
-            target = matching_target(spec, evaluator, item, printed)
+            target = matching_target(spec, evaluator, item, printed, known)
             if target is not None:
                 return _Diagnosis(
                     Cause.DIFFERENT_TARGET, (("target", *same_subject),), target.describe()
