@@ -404,6 +404,20 @@ def test_check_json_adds_the_findings(write_spec: WriteSpec) -> None:
     ]
 
 
+def test_check_json_of_a_review_made_apart_still_indexes_its_cells(
+    write_spec: WriteSpec,
+) -> None:
+    # Regression: cells were matched by object identity, so the library's own pairing
+    # render_check_json(check(spec), review(spec)) gave every finding "cells": [].
+    import json
+
+    from sakipcalc.check import check, render_check_json
+
+    spec = sakipcalc.load(write_spec({"spec.yaml": MIXED}))
+    payload = json.loads(render_check_json(check(spec), review(spec)))
+    assert [f["cells"] for f in payload["findings"]] == [[2], [1], [0]]
+
+
 # --------------------------------------------------------- evaluate --check
 
 

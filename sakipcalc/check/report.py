@@ -73,7 +73,7 @@ def _cell(d: Discrepancy, locale: Locale) -> str:
 
 def findings_json(result: CheckResult, review: Review) -> dict[str, Any]:
     """The findings for ``check --format json``; ``cells`` index ``discrepancies``."""
-    index = {id(d): i for i, d in enumerate(result.discrepancies)}
+    cells = _cell_positions(result, review)
     return {
         "distinct_findings": len(review.findings),
         "findings": [
@@ -88,8 +88,25 @@ def findings_json(result: CheckResult, review: Review) -> dict[str, Any]:
                 "sources": list(f.sources),
                 "indicators": list(f.indicators),
                 "periods": list(f.periods),
-                "cells": [index[id(d)] for d in f.discrepancies if id(d) in index],
+                "cells": [cells[id(d)] for d in f.discrepancies if id(d) in cells],
             }
             for f in review.findings
         ],
     }
+
+
+def _cell_positions(result: CheckResult, review: Review) -> dict[int, int]:
+    """Each finding cell's index in ``result.discrepancies``, by ``id`` of the cell.
+
+    The review may group another check of the same spec (``review(spec)`` beside
+    ``check(spec)``): its cells are then equal to the result's, not the same
+    objects, and are matched by value, each result cell taken once.
+    """
+    mine = {id(d): i for i, d in enumerate(result.discrepancies)}
+    cells = [d for f in review.findings for d in f.discrepancies]
+    if all(id(d) in mine for d in cells):
+        return mine
+    free: dict[Discrepancy, list[int]] = {}
+    for i, d in enumerate(result.discrepancies):
+        free.setdefault(d, []).append(i)
+    return {id(d): free[d].pop(0) for d in cells if free.get(d)}
