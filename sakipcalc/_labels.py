@@ -144,6 +144,8 @@ ID_LABELS: dict[str, str] = {
     "check_undefined-printed": "tidak dapat dihitung, dicetak 0",
     # The review (hasil reviu): distinct findings grouped by cause.
     "check_findings": "{findings} temuan berbeda (dari {cells} sel yang selisih).",
+    "check_finding_one": "1 temuan (dari {cells} sel yang selisih).",
+    "check_finding_one_cell": "1 temuan (dari 1 sel yang selisih).",
     "check_cells": "Rincian per sel",
     "review_ref": "Reviu",
     "review_findings": "temuan",
@@ -342,6 +344,8 @@ EN_LABELS: dict[str, str] = {
     "check_undefined-printed": "undefined-printed",
     # The review: distinct findings grouped by cause.
     "check_findings": "{findings} distinct findings (from {cells} discrepant cells).",
+    "check_finding_one": "1 distinct finding (from {cells} discrepant cells).",
+    "check_finding_one_cell": "1 distinct finding (from 1 discrepant cell).",
     "check_cells": "Discrepant cells",
     "review_ref": "Review",
     "review_findings": "findings",

@@ -404,6 +404,25 @@ def test_check_json_adds_the_findings(write_spec: WriteSpec) -> None:
     ]
 
 
+def test_one_finding_reads_in_the_singular(write_spec: WriteSpec) -> None:
+    # Regression: "1 distinct findings (from 1 discrepant cells)".
+    one = RATIO + 'reported:\n  - {source: C, period: "2022", indicator: pct, realisation: 66.66}\n'
+    two = one.replace("realisation: 66.66}", "realisation: 66.66, achievement: 83.32}")
+    lines = {
+        (text, locale): run_cli(
+            "check", str(write_spec({"spec.yaml": text})), "--locale", locale
+        ).out.splitlines()[1]
+        for text in (one, two)
+        for locale in ("en", "id")
+    }
+    assert lines == {
+        (one, "en"): "1 distinct finding (from 1 discrepant cell).",
+        (one, "id"): "1 temuan (dari 1 sel yang selisih).",
+        (two, "en"): "1 distinct finding (from 2 discrepant cells).",
+        (two, "id"): "1 temuan (dari 2 sel yang selisih).",
+    }
+
+
 def test_check_json_of_a_review_made_apart_still_indexes_its_cells(
     write_spec: WriteSpec,
 ) -> None:

@@ -16,11 +16,11 @@ def findings_lines(review: Review, locale: Locale) -> list[str]:
     """The summary of distinct findings, then each finding under its cause."""
     if not review.findings:
         return []
-    lines = [
-        label("check_findings", locale).format(
-            findings=len(review.findings), cells=review.discrepant
-        )
-    ]
+    # English counts agree in number: "1 distinct finding", not "1 distinct findings".
+    key = "check_findings"
+    if len(review.findings) == 1:
+        key = "check_finding_one_cell" if review.discrepant == 1 else "check_finding_one"
+    lines = [label(key, locale).format(findings=len(review.findings), cells=review.discrepant)]
     for cause in Cause:
         findings = [f for f in review.findings if f.cause is cause]
         if not findings:
