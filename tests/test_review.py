@@ -423,6 +423,21 @@ def test_one_finding_reads_in_the_singular(write_spec: WriteSpec) -> None:
     }
 
 
+def test_a_label_or_source_over_two_lines_stays_on_one(write_spec: WriteSpec) -> None:
+    # Regression: a YAML label or source with a line break started a line of its own in
+    # the check's text output, out of its finding's indentation.
+    text = RATIO + (
+        "reported:\n"
+        '  - {source: "Tabel 3.1\\nhal. 40", label: "Persentase\\nterlayani", period: "2022",'
+        " indicator: pct, realisation: 66.66}\n"
+    )
+    out = run_cli("check", str(write_spec({"spec.yaml": text}))).out
+    assert "  1. Persentase terlayani — 2022\n" in out
+    assert "       Tabel 3.1 hal. 40\n" in out
+    assert "  source:     Tabel 3.1 hal. 40\n" in out
+    assert not [line for line in out.splitlines() if line.startswith(("hal.", "terlayani"))]
+
+
 def test_check_json_of_a_review_made_apart_still_indexes_its_cells(
     write_spec: WriteSpec,
 ) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 from ..i18n import Locale, label, term
 from .review import Cause, Finding, Review, cause_text
 from .tally import CheckResult, Discrepancy, DiscrepancyKind, Measure
-from .wording import value_text
+from .wording import one_line, value_text
 
 __all__ = ["findings_json", "findings_lines"]
 
@@ -34,7 +34,7 @@ def findings_lines(review: Review, locale: Locale) -> list[str]:
 
 def _finding_lines(finding: Finding, locale: Locale) -> list[str]:
     periods = f" — {', '.join(finding.periods)}" if finding.periods else ""
-    lines = [f"  {finding.number}. {finding.row_label}{periods}"]
+    lines = [f"  {finding.number}. {one_line(finding.row_label)}{periods}"]
     if finding.basis and len(finding.row_labels) <= 1:
         lines.append(f"     {_basis(finding, locale)}")
     several = len(finding.row_labels) > 1
@@ -48,12 +48,12 @@ def _finding_lines(finding: Finding, locale: Locale) -> list[str]:
     shared = len({tuple(dict.fromkeys(s)) for s in cells.values()}) == 1
     for key, sources in cells.items():
         d = kinds[key]
-        row = f"{labels.get(d.subject, d.subject)} — " if several else ""
+        row = f"{one_line(labels.get(d.subject, d.subject))} — " if several else ""
         lines.append(f"     {row}{_cell(d, locale)}")
         if not shared:
-            lines += [f"       {source}" for source in dict.fromkeys(sources)]
+            lines += [f"       {one_line(source)}" for source in dict.fromkeys(sources)]
     if shared:
-        lines += [f"       {source}" for source in finding.sources]
+        lines += [f"       {one_line(source)}" for source in finding.sources]
     return lines
 
 
