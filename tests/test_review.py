@@ -194,6 +194,40 @@ def test_an_indicators_realisation_printed_as_the_mean_of_its_rows(reviewed: Rev
     assert result.findings[0].basis == "50.00"
 
 
+def test_two_indicators_of_one_table_printed_as_means_are_two_findings(
+    reviewed: Reviewed,
+) -> None:
+    # Regression: every mean cell of one source was one finding, so two indicators of
+    # "Tabel 3.1" merged. rate: 31 / 44 × 100 = 70.45, mean of 25 and 75 = 50.00;
+    # skill: (1 + 27) / (10 + 30) × 100 = 70.00, mean of 10 and 90 = 50.00. Each row
+    # of the table is its own inconsistency; a total row's two shares (same
+    # denominator, above) stay one.
+    text = DISTRICTS.replace(
+        "reported:\n",
+        "  - {id: trained, breakdown: district}\n"
+        "  - {id: workers, breakdown: district}\n"
+        "indicators:\n"
+        "  - {id: rate, name: Persentase tersalur, unit: '%',"
+        " formula: sum(reached) / sum(recipients) * 100, targets: {2022: 80}}\n"
+        "  - {id: skill, name: Persentase terlatih, unit: '%',"
+        " formula: sum(trained) / sum(workers) * 100, targets: {2022: 80}}\n"
+        "reported:\n"
+        '  - {source: "Tabel 3.1", period: "2022", indicator: rate, realisation: 50.00}\n'
+        '  - {source: "Tabel 3.1", period: "2022", indicator: skill, realisation: 50.00}\n',
+    ).replace(
+        "    recipients: {north: 4, south: 40}\n",
+        "    recipients: {north: 4, south: 40}\n"
+        "    trained: {north: 1, south: 27}\n"
+        "    workers: {north: 10, south: 30}\n",
+    )
+    result = reviewed(text)
+    assert summary(result) == [
+        ("unweighted-mean", "Persentase tersalur", 1, ("Tabel 3.1",)),
+        ("unweighted-mean", "Persentase terlatih", 1, ("Tabel 3.1",)),
+    ]
+    assert [f.recomputed for f in result.findings] == ["70.45", "70.00"]
+
+
 def test_a_total_that_is_no_mean_of_its_rows_is_unexplained(reviewed: Reviewed) -> None:
     # 60.00 is neither 70.45 nor the mean 50.00
     result = reviewed(

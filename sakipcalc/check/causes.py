@@ -37,6 +37,7 @@ from .tally import Discrepancy, DiscrepancyKind
 __all__ = [
     "KnownTargets",
     "decimal_of",
+    "denominators",
     "follows_printed_realisation",
     "matching_target",
     "mean_of_rows",
@@ -220,6 +221,23 @@ def _row_formulas(spec: Spec, text: str) -> list[str] | None:
     if categories is None or len(categories) < 2:
         return None
     return [ast.unparse(_Narrowed(c).visit(copy.deepcopy(tree))) for c in categories]
+
+
+def denominators(text: str) -> frozenset[str]:
+    """What a formula divides by, constants aside: ``{'sum(recipients)'}`` for
+    ``sum(reached) / sum(recipients) * 100``. The ratios of one printed row (a
+    total row's realised and not-realised shares) have the same."""
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError:
+        return frozenset()
+    return frozenset(
+        ast.unparse(node.right)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.BinOp)
+        and isinstance(node.op, ast.Div)
+        and not isinstance(node.right, ast.Constant)
+    )
 
 
 def _mean(values: Sequence[Decimal]) -> Decimal:

@@ -40,6 +40,7 @@ from . import check
 from .causes import (
     KnownTargets,
     decimal_of,
+    denominators,
     follows_printed_realisation,
     matching_target,
     mean_of_rows,
@@ -226,9 +227,13 @@ def _diagnose(
             (Cause.UNWEIGHTED_MEAN, mean_of_rows),
             (Cause.POOLED_RATIO, pooled_of_rows),
         ):
-            basis = _rows(spec, evaluator, d, item, printed, detect)
-            if basis is not None:
-                return _Diagnosis(cause, ((cause, *same_subject), (cause, d.source)), str(basis))
+            found = _rows(spec, evaluator, d, item, printed, detect)
+            if found is not None:
+                basis, text = found
+                # One printed row (a total row's realised and not-realised %) shares its
+                # source, period and denominators; two indicators of one table do not.
+                row = (cause, d.source, d.period, denominators(text))
+                return _Diagnosis(cause, ((cause, *same_subject), row), str(basis))
     return _Diagnosis(Cause.UNEXPLAINED, ((Cause.UNEXPLAINED, *same_subject),))
 
 
@@ -239,8 +244,8 @@ def _rows(
     item: Reported,
     printed: Decimal,
     detect: Callable[[Spec, Evaluator, str, Period, int, Decimal], Decimal | None],
-) -> Decimal | None:
-    """``detect`` (an unweighted or pooled mean) on the formula behind ``d``."""
+) -> tuple[Decimal, str] | None:
+    """``detect`` (an unweighted or pooled mean) on the formula behind ``d``, and the formula."""
     assert d.period is not None
     if d.what is Measure.VALUE and item.expr is not None:
         text = item.expr
@@ -253,7 +258,8 @@ def _rows(
         places = item.places if item.places is not None else evaluator.rounding(indicator).places
     else:
         return None
-    return detect(spec, evaluator, text, Period(d.period), places, printed)
+    basis = detect(spec, evaluator, text, Period(d.period), places, printed)
+    return None if basis is None else (basis, text)
 
 
 def _subject_of(item: Reported) -> str:
