@@ -202,23 +202,25 @@ def test_two_indicators_of_one_table_printed_as_means_are_two_findings(
     # skill: (1 + 27) / (10 + 30) × 100 = 70.00, mean of 10 and 90 = 50.00. Each row
     # of the table is its own inconsistency; a total row's two shares (same
     # denominator, above) stay one.
-    text = DISTRICTS.replace(
-        "reported:\n",
-        "  - {id: trained, breakdown: district}\n"
-        "  - {id: workers, breakdown: district}\n"
-        "indicators:\n"
-        "  - {id: rate, name: Persentase tersalur, unit: '%',"
-        " formula: sum(reached) / sum(recipients) * 100, targets: {2022: 80}}\n"
-        "  - {id: skill, name: Persentase terlatih, unit: '%',"
-        " formula: sum(trained) / sum(workers) * 100, targets: {2022: 80}}\n"
-        "reported:\n"
-        '  - {source: "Tabel 3.1", period: "2022", indicator: rate, realisation: 50.00}\n'
-        '  - {source: "Tabel 3.1", period: "2022", indicator: skill, realisation: 50.00}\n',
-    ).replace(
-        "    recipients: {north: 4, south: 40}\n",
-        "    recipients: {north: 4, south: 40}\n"
-        "    trained: {north: 1, south: 27}\n"
-        "    workers: {north: 10, south: 30}\n",
+    text = (
+        DISTRICTS.replace(
+            "  - {id: recipients, breakdown: district}\n",
+            "  - {id: recipients, breakdown: district}\n"
+            "  - {id: trained, breakdown: district}\n"
+            "  - {id: workers, breakdown: district}\n"
+            "indicators:\n"
+            "  - {id: rate, name: Persentase tersalur, unit: '%',"
+            " formula: sum(reached) / sum(recipients) * 100, targets: {2022: 80}}\n"
+            "  - {id: skill, name: Persentase terlatih, unit: '%',"
+            " formula: sum(trained) / sum(workers) * 100, targets: {2022: 80}}\n",
+        ).replace(
+            "    recipients: {north: 4, south: 40}\n",
+            "    recipients: {north: 4, south: 40}\n"
+            "    trained: {north: 1, south: 27}\n"
+            "    workers: {north: 10, south: 30}\n",
+        )
+        + '  - {source: "Tabel 3.1", period: "2022", indicator: rate, realisation: 50.00}\n'
+        '  - {source: "Tabel 3.1", period: "2022", indicator: skill, realisation: 50.00}\n'
     )
     result = reviewed(text)
     assert summary(result) == [
