@@ -193,6 +193,9 @@ ID_LABELS: dict[str, str] = {
     "qrule_max": "nilai tertinggi",
     "qrule_none": "tidak ditetapkan",
     "quarterly_none": "Tidak ada indikator dengan data triwulan pada tahun {year}.",
+    "quarterly_annual_differs": (
+        "realisasi tahunan dalam data {annual}, berbeda dengan gabungan triwulan {cumulative}"
+    ),
     "quarterly_note": (
         "Kumulatif: realisasi triwulan sampai dengan triwulan terakhir yang telah dilaporkan, "
         "digabung menurut aturan triwulan indikator; capaian kumulatif dihitung terhadap "
@@ -393,6 +396,9 @@ EN_LABELS: dict[str, str] = {
     "qrule_max": "highest",
     "qrule_none": "none declared",
     "quarterly_none": "No indicator has quarterly data in {year}.",
+    "quarterly_annual_differs": (
+        "the data gives the year as {annual}, not the quarters' {cumulative}"
+    ),
     "quarterly_note": (
         "Cumulative: the quarters' realisations through the last quarter reported, combined "
         "by the indicator's quarter rule; the cumulative achievement is against the annual "

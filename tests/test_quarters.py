@@ -30,6 +30,7 @@ from sakipcalc.render import (
     render_quarters_table,
     render_quarters_xlsx,
 )
+from sakipcalc.render._quarters import quarterly_note
 from sakipcalc.results import MissingInput, Status
 
 EXAMPLE = ROOT / "examples" / "quarterly"
@@ -611,3 +612,33 @@ def test_grade_labels_by_quarter(tmp_path: Path) -> None:
     assert sakipcalc.i18n.reason(mean.reason, "id") == (
         "nilai triwulan berupa predikat (B, BB): hanya 'quarters: last' membentuk predikat tahunan"
     )
+
+
+def test_annual_data_that_differs_from_the_complete_quarters_is_noted(tmp_path: Path) -> None:
+    # Regression: the year given as 1000 beside quarters summing to 200 + 200 + 200 +
+    # 300 = 900: the main report shows 1000 (83.33 % of 1200), this view 900 (75.00 %),
+    # and nothing said why. The row now says so; quarters that agree say nothing.
+    spec_text = (
+        "sakipcalc: 1\n"
+        "spec: {id: t, name: T, plan: {start: 2023, end: 2023}}\n"
+        "indicators:\n"
+        "  - {id: kpm, name: Jumlah KPM, unit: KPM, quarters: sum, targets: {2023: 1200}}\n"
+        "data:\n"
+        '  "2023": {kpm: 1000}\n'
+        "  2023-Q1: {kpm: 200}\n  2023-Q2: {kpm: 200}\n  2023-Q3: {kpm: 200}\n"
+        "  2023-Q4: {kpm: 300}\n"
+    )
+    (tmp_path / "spec.yaml").write_text(spec_text, encoding="utf-8")
+    row = evaluate_quarters(sakipcalc.load(tmp_path), year="2023").indicator("kpm")
+    assert row.cumulative.rounded == Decimal("900.00")
+    assert row.cumulative_achievement.rounded == Decimal("75.00")
+    assert row.annual is not None and row.annual.rounded == Decimal("1000.00")
+    assert quarterly_note(row, "id") == (
+        "realisasi tahunan dalam data 1.000,00, berbeda dengan gabungan triwulan 900,00"
+    )
+    assert (
+        quarterly_note(row, "en") == "the data gives the year as 1000.00, not the quarters' 900.00"
+    )
+    (tmp_path / "spec.yaml").write_text(spec_text.replace("kpm: 1000", "kpm: 900"), "utf-8")
+    row = evaluate_quarters(sakipcalc.load(tmp_path), year="2023").indicator("kpm")
+    assert row.annual is None and quarterly_note(row, "en") == ""

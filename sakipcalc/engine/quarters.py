@@ -70,6 +70,10 @@ class QuarterlyIndicator:
     cumulative_achievement: Figure  # ``cumulative`` against ``annual_target``
     cumulative_category: CategoryRef | None
     tags: tuple[str, ...] = ()
+    # The year's realisation as the annual evaluation has it, where the data gives
+    # the year itself and that differs from the complete quarters: the report and
+    # this view would otherwise show two figures for one year without saying so.
+    annual: Figure | None = None
 
     @property
     def complete(self) -> bool:
@@ -167,7 +171,23 @@ def _row(
         cumulative_achievement=achievement,
         cumulative_category=evaluator.category_of(indicator, achievement),
         tags=indicator.tags,
+        annual=_annual_if_different(evaluator, indicator, year, through, cumulative),
     )
+
+
+def _annual_if_different(
+    evaluator: Evaluator,
+    indicator: Indicator,
+    year: Period,
+    through: int | None,
+    cumulative: Figure,
+) -> Figure | None:
+    if through != 4 or not cumulative.ok:
+        return None
+    annual = evaluator.realisation(indicator.id, year)
+    if not annual.ok or (annual.rounded, annual.grade) == (cumulative.rounded, cumulative.grade):
+        return None
+    return annual
 
 
 def _through(quarters: Iterable[QuarterResult]) -> int | None:

@@ -94,6 +94,14 @@ def quarterly_note(row: QuarterlyIndicator, locale: Locale) -> str:
         if not figure.ok:
             notes.append(figure_reason(figure, locale))
             break
+    if row.annual is not None:
+        grouping = _grouping(locale)
+        notes.append(
+            label("quarterly_annual_differs", locale).format(
+                annual=figure_text(row.annual, locale, grouping=grouping),
+                cumulative=figure_text(row.cumulative, locale, grouping=grouping),
+            )
+        )
     for quarter in row.quarters:
         # A quarter after the last one reported is simply not due yet only when
         # the cumulative figure stands; its reason is still worth one short note.
