@@ -615,6 +615,47 @@ def test_the_tanah_laut_findings_name_rows_not_formulas(tanah_laut: Review) -> N
 # ------------------------------------------------------------- many cells
 
 
+def _wide_spec(categories: int, cells: int) -> str:
+    """A ratio of sums over ``categories`` rows: half 1 of 4 (25 %), half 30 of 40 (75 %)."""
+    names = [f"c{i}" for i in range(categories)]
+    reached = ", ".join(f"{c}: {1 if i % 2 else 30}" for i, c in enumerate(names))
+    recipients = ", ".join(f"{c}: {4 if i % 2 else 40}" for i, c in enumerate(names))
+    rows = "".join(
+        f'  - {{source: "Tabel {k}", period: "2022", indicator: rate, realisation: 50.00}}\n'
+        for k in range(cells)
+    )
+    return BARE + (
+        f"breakdowns:\n  - {{id: desa, categories: [{', '.join(names)}]}}\n"
+        "variables:\n  - {id: reached, breakdown: desa}\n  - {id: recipients, breakdown: desa}\n"
+        "indicators:\n"
+        "  - {id: rate, name: Persentase tersalur, unit: '%',"
+        " formula: sum(reached) / sum(recipients) * 100, targets: {2022: 80}}\n"
+        f'data:\n  "2022":\n    reached: {{{reached}}}\n    recipients: {{{recipients}}}\n'
+        f"reported:\n{rows}"
+    )
+
+
+def test_a_mean_over_many_rows_is_found_and_a_huge_breakdown_stays_quick(
+    reviewed: Reviewed,
+) -> None:
+    # (n/2 × 30 + n/2 × 1) / (n/2 × 40 + n/2 × 4) × 100 = 31 / 44 × 100 = 70.45 for any
+    # even n; the mean of the rows (25 and 75, as many of each) is 50.00, as printed.
+    result = reviewed(_wide_spec(600, 3))
+    assert summary(result) == [
+        ("unweighted-mean", "Persentase tersalur", 3, ("Tabel 0", "Tabel 1", "Tabel 2"))
+    ]
+    assert (result.findings[0].recomputed, result.findings[0].basis) == ("70.45", "50.00")
+    # Regression: every row of the breakdown was recomputed for each discrepant cell, a
+    # deep copy of the formula per row: 20,000 categories and 3 cells took minutes. No
+    # report averages 20,000 printed rows by hand: beyond MAX_ROWS the cause is unknown.
+    start = time.perf_counter()
+    result = reviewed(_wide_spec(20_000, 3))
+    assert time.perf_counter() - start < 60  # ~3 s; was several minutes
+    assert summary(result) == [
+        ("unexplained", "Persentase tersalur", 3, ("Tabel 0", "Tabel 1", "Tabel 2"))
+    ]
+
+
 def _pairs_by_hand(cells: list[Discrepancy]) -> list[tuple[int, int]]:
     """The definition, cell against cell: each unpaired cell takes the first later one
     that mirrors it (printed and recomputed exchanged) for another subject."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import weakref
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 
@@ -198,6 +199,13 @@ def _categories(spec: Spec, call: ast.Call) -> tuple[str, ...] | None:
     return tuple(chosen)
 
 
+# A report's table has tens of rows (kecamatan, PMKS types); a total row averaged by
+# hand over more rows than this is not a likely cause, and recomputing every row of
+# a breakdown of 100,000 categories for each discrepant cell would take minutes.
+MAX_ROWS = 1_000
+_CATEGORY = "sakipcalc_row_category"  # stands for each category in the row template
+
+
 def _row_formulas(spec: Spec, text: str) -> list[str] | None:
     """The formula once per category, when it is a ratio over one set of categories.
 
@@ -212,15 +220,18 @@ def _row_formulas(spec: Spec, text: str) -> list[str] | None:
     sums = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and _is_sum(node)]
     inside = {id(arg) for call in sums for arg in call.args} | {id(call.func) for call in sums}
     others = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and id(n) not in inside]
-    if not sums or others:
+    if not sums or others or _CATEGORY in text:
         return None
     sets = {_categories(spec, call) for call in sums}
     if len(sets) != 1:
         return None
     (categories,) = sets
-    if categories is None or len(categories) < 2:
+    if categories is None or not 2 <= len(categories) <= MAX_ROWS:
         return None
-    return [ast.unparse(_Narrowed(c).visit(copy.deepcopy(tree))) for c in categories]
+    # One template, the category a placeholder: a deep copy of the tree per category
+    # cost more than the whole evaluation.
+    template = ast.unparse(_Narrowed(_CATEGORY).visit(tree))
+    return [template.replace(_CATEGORY, c) for c in categories]
 
 
 def denominators(text: str) -> frozenset[str]:
@@ -244,6 +255,39 @@ def _mean(values: Sequence[Decimal]) -> Decimal:
     return exact_sum(values) / len(values)
 
 
+# The rows of a formula in a period, per evaluation: the cells of one total printed
+# in several tables (and its realised and not-realised shares) share them.
+_ROWS: weakref.WeakKeyDictionary[Evaluator, dict[tuple[str, str], list[Decimal] | None]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _row_values(
+    spec: Spec, evaluator: Evaluator, text: str, period: Period
+) -> list[Decimal] | None:
+    """The exact value of each category's row that has one; None without two rows."""
+    cache = _ROWS.setdefault(evaluator, {})
+    key = (text, str(period))
+    if key in cache:
+        return cache[key]
+    formulas = _row_formulas(spec, text)
+    rows: list[Decimal] | None = None
+    if formulas is not None:
+        rows = []
+        for formula in formulas:
+            compiled = compile_formula(formula, spec.names)
+            if not isinstance(compiled, CompiledFormula):
+                rows = None
+                break
+            figure = evaluator.formula_figure(compiled, period, spec.info.rounding)
+            if figure.ok and figure.raw is not None:
+                rows.append(figure.raw)
+        if rows is not None and len(rows) < 2:
+            rows = None
+    cache[key] = rows
+    return rows
+
+
 def mean_of_rows(
     spec: Spec,
     evaluator: Evaluator,
@@ -259,20 +303,10 @@ def mean_of_rows(
     the mean counts. Categories whose value is undefined or missing are left
     out, as a report leaves their row empty.
     """
-    formulas = _row_formulas(spec, text)
-    if formulas is None:
+    rows = _row_values(spec, evaluator, text, period)
+    if rows is None:
         return None
     rounding = spec.info.rounding
-    rows: list[Decimal] = []
-    for formula in formulas:
-        compiled = compile_formula(formula, spec.names)
-        if not isinstance(compiled, CompiledFormula):
-            return None
-        figure = evaluator.formula_figure(compiled, period, rounding)
-        if figure.ok and figure.raw is not None:
-            rows.append(figure.raw)
-    if len(rows) < 2:
-        return None
     printed_rows = [round_value(v, places, rounding.mode) for v in rows]
     for values in (rows, printed_rows):
         mean = _mean(values)
