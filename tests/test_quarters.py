@@ -642,3 +642,20 @@ def test_annual_data_that_differs_from_the_complete_quarters_is_noted(tmp_path: 
     (tmp_path / "spec.yaml").write_text(spec_text.replace("kpm: 1000", "kpm: 900"), "utf-8")
     row = evaluate_quarters(sakipcalc.load(tmp_path), year="2023").indicator("kpm")
     assert row.annual is None and quarterly_note(row, "en") == ""
+
+
+def test_a_long_chain_over_a_quarterly_variable(tmp_path: Path) -> None:
+    # i0 = v (v by sum), i_k = i_(k-1) + 1: through TW II v is 1 + 2 = 3, and the last
+    # of 3000 indicators is 3 + 2999 = 3002. Whether a formula reads a quarterly
+    # variable is worked out down the chain without recursion (RecursionError at ~1000).
+    lines = [
+        "sakipcalc: 1",
+        "spec: {id: t, name: T, plan: {start: 2023, end: 2023}}",
+        "variables:\n  - {id: v, quarters: sum}",
+        "indicators:\n  - {id: i0, name: I0, unit: x, formula: v}",
+        *(f"  - {{id: i{k}, name: I{k}, unit: x, formula: i{k - 1} + 1}}" for k in range(1, 3000)),
+        "data:\n  2023-Q1: {v: 1}\n  2023-Q2: {v: 2}",
+    ]
+    (tmp_path / "spec.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    row = evaluate_quarters(sakipcalc.load(tmp_path), year="2023").indicator("i2999")
+    assert (row.through, row.cumulative.rounded) == (2, Decimal("3002.00"))

@@ -247,20 +247,18 @@ class _SoFar:
 
     def from_variable_quarters(self, indicator_id: str) -> bool:
         """Whether the formula reads (through other indicators, too) a variable with a rule."""
-        found = self._built.get(indicator_id)
-        if found is None:
-            self._built[indicator_id] = False  # a cycle is rejected at load; be safe anyway
-            formula = self.spec.formulas.get(indicator_id)
-            slots = formula.slots if formula is not None else ()
-            found = any(
-                self.from_variable_quarters(slot.name)
-                if slot.name in self.spec.indicators
-                else slot.name in self.spec.variables
-                and self.spec.variables[slot.name].quarters is not None
-                for slot in slots
-            )
-            self._built[indicator_id] = found
-        return found
+        if not self._built:
+            # Dependencies first (spec.order): no recursion down a long chain.
+            for name in self.spec.order:
+                formula = self.spec.formulas.get(name)
+                self._built[name] = formula is not None and any(
+                    self._built.get(slot.name, False)
+                    if slot.name in self.spec.indicators
+                    else slot.name in self.spec.variables
+                    and self.spec.variables[slot.name].quarters is not None
+                    for slot in formula.slots
+                )
+        return self._built.get(indicator_id, False)
 
     def value(self, indicator_id: str, through: int | None) -> Figure:
         quarter = through or 4  # nothing reported yet: what the annual value would need
