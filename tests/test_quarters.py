@@ -652,8 +652,13 @@ def test_a_long_chain_over_a_quarterly_variable(tmp_path: Path) -> None:
         "sakipcalc: 1",
         "spec: {id: t, name: T, plan: {start: 2023, end: 2023}}",
         "variables:\n  - {id: v, quarters: sum}",
-        "indicators:\n  - {id: i0, name: I0, unit: x, formula: v}",
-        *(f"  - {{id: i{k}, name: I{k}, unit: x, formula: i{k - 1} + 1}}" for k in range(1, 3000)),
+        # Dependents first, as a spec may list them: the last of the chain leads.
+        "indicators:",
+        *(
+            f"  - {{id: i{k}, name: I{k}, unit: x, formula: i{k - 1} + 1}}"
+            for k in range(2999, 0, -1)
+        ),
+        "  - {id: i0, name: I0, unit: x, formula: v}",
         "data:\n  2023-Q1: {v: 1}\n  2023-Q2: {v: 2}",
     ]
     (tmp_path / "spec.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
