@@ -284,6 +284,8 @@ class _Items:
     """
 
     def __init__(self, spec: Spec) -> None:
+        self._spec = spec
+        self._lines: dict[str, str] | None = None
         self._exact: dict[tuple[str, str, str | None], Reported] = {}
         self._any: dict[tuple[str, str], Reported] = {}
         for item in spec.reported:
@@ -292,20 +294,20 @@ class _Items:
             self._exact.setdefault((item.source, subject, period), item)
             self._any.setdefault((item.source, subject), item)
 
+    def name(self, subject: str) -> str:
+        """An indicator's or budget line's name, else the subject as written."""
+        if subject in self._spec.indicators:
+            return self._spec.indicators[subject].name
+        if self._lines is None:  # built once: a review may name thousands of lines
+            self._lines = {}
+            for budget in self._spec.budgets:
+                for line in budget_lines(budget.programs):
+                    self._lines.setdefault(line.id, line.name)
+        return self._lines.get(subject, subject)
+
     def of(self, d: Discrepancy) -> Reported | None:
         found = self._exact.get((d.source, d.subject, d.period))
         return found if found is not None else self._any.get((d.source, d.subject))
-
-
-def _name(spec: Spec, subject: str) -> str:
-    """An indicator's or budget line's name, else the subject as written."""
-    if subject in spec.indicators:
-        return spec.indicators[subject].name
-    for budget in spec.budgets:
-        for line in budget_lines(budget.programs):
-            if line.id == subject:
-                return line.name
-    return subject
 
 
 def _finding(
@@ -323,7 +325,7 @@ def _finding(
             for d in cells
             if d.subject == subject and (item := items.of(d)) is not None and item.label
         ]
-        labels.append(printed[0] if printed else _name(spec, subject))
+        labels.append(printed[0] if printed else items.name(subject))
     first = cells[0]
     return Finding(
         number=number,
