@@ -664,3 +664,15 @@ def test_a_long_chain_over_a_quarterly_variable(tmp_path: Path) -> None:
     (tmp_path / "spec.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     row = evaluate_quarters(sakipcalc.load(tmp_path), year="2023").indicator("i2999")
     assert (row.through, row.cumulative.rounded) == (2, Decimal("3002.00"))
+
+
+def test_a_ratio_of_sums_so_far_ignores_the_years_own_data(tmp_path: Path) -> None:
+    # The data gives the year (500 of 1000 = 50.00) and TW I-II only. Through TW II the
+    # figure is the quarters' (30 + 40) / 250 × 100 = 28.00, as an indicator with its own
+    # rule would show, not the year's 50.00 labelled "s.d. TW II".
+    text = VARIABLE_RULES.replace(
+        "data:\n", 'data:\n  "2023": {served: 500, population: 1000, handled: {a: 1, b: 1}}\n'
+    )
+    (tmp_path / "spec.yaml").write_text(text, encoding="utf-8")
+    row = evaluate_quarters(sakipcalc.load(tmp_path), year="2023").indicator("pct")
+    assert (row.through, row.cumulative.rounded, row.annual) == (2, Decimal("28.00"), None)

@@ -271,20 +271,23 @@ class _SoFar:
     def _data_through(self, through: int) -> DataSet:
         """The data with the year's value of each rule-declaring variable made from TW 1 … n.
 
-        A variable given for the year itself keeps that value, as in the annual
-        evaluation; one with a quarter missing is left out, so that the evaluation
-        lists what is missing.
+        As an indicator's own rule does, the quarters make the figure even where the
+        data gives the year too (the row then notes a complete year that differs);
+        a variable with a quarter missing is left out, so that the evaluation lists
+        what is missing.
         """
         year = str(self.year)
         values = dict(self.data.values.get(year, {}))
         for name, variable in self.spec.variables.items():
             rule = variable.quarters
-            if rule is None or name in values:
+            if rule is None:
                 continue
             parts = [self.data.get(str(q), name) for q in quarters_needed(rule, self.year, through)]
             combined = _combined(rule, parts)
             if combined is not None:
                 values[name] = combined
+            else:
+                values.pop(name, None)
         return replace(self.data, values={**self.data.values, year: values})
 
 
