@@ -34,9 +34,9 @@ from ..models import Reported, RoundingMode, TargetSpec
 from ..results import Figure, Status
 from ..rounding import round_value
 from .tally import Discrepancy, DiscrepancyKind
+from .targets import KnownTargets
 
 __all__ = [
-    "KnownTargets",
     "decimal_of",
     "denominators",
     "follows_printed_realisation",
@@ -60,37 +60,6 @@ def decimal_of(text: str) -> Decimal | None:
 def places_of(printed: Decimal) -> int:
     exponent = printed.as_tuple().exponent
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
-
-
-class KnownTargets:
-    """Every target the spec records per indicator and year, indexed once.
-
-    The plan's first, then those signed in a Perjanjian Kinerja, then those
-    printed in a table. Built once per review: looking them up by scanning every
-    agreement and reported row for each finding made a large review quadratic.
-    """
-
-    def __init__(self, spec: Spec) -> None:
-        self._spec = spec
-        self._other: dict[tuple[str, str], list[TargetSpec]] = {}
-        for agreement in spec.agreements.values():
-            year = str(Period.of(agreement.year))
-            for entry in agreement.items:
-                self._other.setdefault((entry.indicator, year), []).append(entry.target)
-        for r in spec.reported:
-            if r.indicator is not None and r.period is not None and r.target is not None:
-                self._other.setdefault((r.indicator, str(r.period)), []).append(r.target)
-
-    def of(self, indicator_id: str, period: Period) -> list[TargetSpec]:
-        found: list[TargetSpec] = []
-        plan = self._spec.indicators[indicator_id].targets.get(period)
-        if plan is not None:
-            found.append(plan)
-        found += self._other.get((indicator_id, str(period)), ())
-        unique: dict[str, TargetSpec] = {}
-        for target in found:
-            unique.setdefault(target.describe(), target)
-        return list(unique.values())
 
 
 def matching_target(

@@ -38,7 +38,6 @@ from ..models import Reported, RoundingMode
 from ..rounding import DECIMAL_CONTEXT
 from . import check
 from .causes import (
-    KnownTargets,
     decimal_of,
     denominators,
     follows_printed_realisation,
@@ -49,6 +48,7 @@ from .causes import (
     swapped_pairs,
 )
 from .tally import CheckResult, Discrepancy, DiscrepancyKind, Measure
+from .targets import KnownTargets
 from .wording import value_text
 
 __all__ = ["Cause", "Finding", "Review", "cause_text", "finding_note", "group", "review"]
