@@ -90,6 +90,22 @@ def test_a_figure_rounded_another_way_than_declared(reviewed: Reviewed) -> None:
     assert summary(result) == [("other-rounding", "Persentase terlayani", 1, ("T",))]
 
 
+def test_a_tie_rounded_down_is_no_truncation(reviewed: Reviewed) -> None:
+    # Regression: 1 / 8 × 100 = 12.5, printed 12 at no decimals. Half-up gives 13; a cut
+    # and half-even both give 12, so "truncated" was a guess: it is rounded another way.
+    # 2 / 3 × 100 = 66.666… printed 66 is a cut only (half-up and half-even give 67).
+    text = RATIO.replace('"2021": {served: 1, total: 3}', '"2021": {served: 1, total: 8}')
+    result = reviewed(
+        text + "reported:\n"
+        '  - {source: A, period: "2021", indicator: pct, realisation: 12, places: 0}\n'
+        '  - {source: B, period: "2022", indicator: pct, realisation: 66, places: 0}\n'
+    )
+    assert [(f.cause.value, f.printed, f.recomputed) for f in result.findings] == [
+        ("truncation", "66", "67"),
+        ("other-rounding", "12", "13"),
+    ]
+
+
 AGREEMENT = RATIO + (
     "org_units:\n  - {id: kadis, name: Dinas, level: II}\n"
     "agreements:\n"

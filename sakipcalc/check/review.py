@@ -213,7 +213,11 @@ def _diagnose(
         cause = _KINDS[d.kind]
         return _Diagnosis(cause, ((cause, *same_subject),))
     if d.kind is DiscrepancyKind.AMBIGUOUS_ROUNDING:
-        cause = Cause.TRUNCATION if RoundingMode.TRUNCATE in d.matches else Cause.OTHER_ROUNDING
+        # Cut, not rounded, only where no rounding to the nearest also gives the printed
+        # figure: at a tie (12.5 printed 12) half-even explains it as well as a cut.
+        nearest = {RoundingMode.HALF_UP, RoundingMode.HALF_EVEN} & set(d.matches)
+        cut = RoundingMode.TRUNCATE in d.matches and not nearest
+        cause = Cause.TRUNCATION if cut else Cause.OTHER_ROUNDING
         return _Diagnosis(cause, ((cause, *same_subject),))
     printed = decimal_of(d.reported)
     if item is not None and printed is not None and d.period is not None:
