@@ -144,6 +144,8 @@ ID_LABELS: dict[str, str] = {
     "check_undefined-printed": "tidak dapat dihitung, dicetak 0",
     # The review (hasil reviu): distinct findings grouped by cause.
     "check_findings": "{findings} temuan berbeda (dari {cells} sel yang selisih).",
+    "check_finding_one": "1 temuan (dari {cells} sel yang selisih).",
+    "check_finding_one_cell": "1 temuan (dari 1 sel yang selisih).",
     "check_cells": "Rincian per sel",
     "review_ref": "Reviu",
     "review_findings": "temuan",
@@ -191,6 +193,9 @@ ID_LABELS: dict[str, str] = {
     "qrule_max": "nilai tertinggi",
     "qrule_none": "tidak ditetapkan",
     "quarterly_none": "Tidak ada indikator dengan data triwulan pada tahun {year}.",
+    "quarterly_annual_differs": (
+        "realisasi tahunan dalam data {annual}, berbeda dengan gabungan triwulan {cumulative}"
+    ),
     "quarterly_note": (
         "Kumulatif: realisasi triwulan sampai dengan triwulan terakhir yang telah dilaporkan, "
         "digabung menurut aturan triwulan indikator; capaian kumulatif dihitung terhadap "
@@ -407,6 +412,8 @@ EN_LABELS: dict[str, str] = {
     "check_undefined-printed": "undefined-printed",
     # The review: distinct findings grouped by cause.
     "check_findings": "{findings} distinct findings (from {cells} discrepant cells).",
+    "check_finding_one": "1 distinct finding (from {cells} discrepant cells).",
+    "check_finding_one_cell": "1 distinct finding (from 1 discrepant cell).",
     "check_cells": "Discrepant cells",
     "review_ref": "Review",
     "review_findings": "findings",
@@ -454,6 +461,9 @@ EN_LABELS: dict[str, str] = {
     "qrule_max": "highest",
     "qrule_none": "none declared",
     "quarterly_none": "No indicator has quarterly data in {year}.",
+    "quarterly_annual_differs": (
+        "the data gives the year as {annual}, not the quarters' {cumulative}"
+    ),
     "quarterly_note": (
         "Cumulative: the quarters' realisations through the last quarter reported, combined "
         "by the indicator's quarter rule; the cumulative achievement is against the annual "

@@ -143,6 +143,10 @@ PATTERNS: tuple[_Rule, ...] = (
         r"no quarter rule: the year is not built from its quarters",
         "tidak ada aturan triwulan: nilai tahunan tidak dibentuk dari triwulan",
     ),
+    _rule(
+        r"the quarters are grades \((?P<g>[^)]*)\): only 'quarters: last' makes a year of grades",
+        "nilai triwulan berupa predikat ({g}): hanya 'quarters: last' membentuk predikat tahunan",
+    ),
     # ---- check: reasons and notes of discrepancies
     _rule(r"the spec has no budget for (?P<year>\S+)", "spec tidak memuat anggaran tahun {year}"),
     _rule(rf"no budget line '(?P<id>{_ID_})'", "tidak ada baris anggaran '{id}'"),

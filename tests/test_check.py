@@ -506,6 +506,17 @@ def test_printed_budget_figures_are_compared_exactly(checked: Checked) -> None:
     assert [kind_of(d) for d in result.discrepancies[1:]] == ["total", "total"]
 
 
+def test_a_discrepant_absorption_shows_its_whole_computation(checked: Checked) -> None:
+    # Regression: the note stopped at "200 / 250 × 100", unlike every other figure's.
+    # 200 / 250 × 100 = 80 → 80.00; the report prints 75.00.
+    result = checked(
+        BUDGET + 'reported:\n  - {source: A, period: "2022", budget_line: k1, absorption: 75.00}\n'
+    )
+    (found,) = [d for d in result.discrepancies if d.subject == "k1"]
+    assert (found.what, found.reported, found.recomputed) == ("absorption", "75.00", "80.00")
+    assert found.note == "200 / 250 × 100 = 80 → 80.00"
+
+
 def test_absorption_of_a_zero_ceiling_is_not_checkable(checked: Checked) -> None:
     text = BARE + (
         "budget:\n"

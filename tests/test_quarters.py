@@ -30,6 +30,7 @@ from sakipcalc.render import (
     render_quarters_table,
     render_quarters_xlsx,
 )
+from sakipcalc.render._quarters import quarterly_note
 from sakipcalc.results import MissingInput, Status
 
 EXAMPLE = ROOT / "examples" / "quarterly"
@@ -264,16 +265,12 @@ def test_xlsx_sheet_has_exact_number_cells(example: QuarterlyReport) -> None:
     render_quarters_xlsx(example, buffer, locale="id")
     rows = _workbook_rows(buffer)
     headings = rows[0]
-    assert headings[:6] == (
-        "No",
-        "Kode",
-        "Indikator",
-        "Satuan",
-        "Aturan triwulan",
-        "Target tahunan",
-    )
-    assert headings[6:9] == ("TW I Target", "TW I Realisasi", "TW I Capaian (%)")
+    # People read the sheet by name: no id column (the CSV keeps it, for machines).
+    assert headings[:5] == ("No", "Indikator", "Satuan", "Aturan triwulan", "Target tahunan")
+    assert headings[5:8] == ("TW I Target", "TW I Realisasi", "TW I Capaian (%)")
     first = dict(zip(headings, rows[1], strict=True))
+    assert first["Indikator"] == "Persentase PMKS yang tertangani"
+    assert "pmks_tertangani" not in first.values()
     assert first["TW I Target"] == 25
     assert first["TW I Realisasi"] == pytest.approx(10.7)
     assert first["Kumulatif"] == pytest.approx(44.04)
@@ -293,7 +290,34 @@ def test_the_sheet_joins_another_workbook(example: QuarterlyReport) -> None:
     workbook.active.title = "Indikator"
     add_quarterly_sheet(workbook, example, locale="en")
     assert workbook.sheetnames == ["Indikator", "Quarterly"]
-    assert workbook["Quarterly"]["B2"].value == "pmks_tertangani"
+    assert workbook["Quarterly"]["B2"].value == "Persentase PMKS yang tertangani"
+
+
+@pytest.mark.parametrize("locale", ["en", "id"])
+def test_people_see_names_and_machines_ids(example: QuarterlyReport, locale: str) -> None:
+    # Regression: the terminal table printed ids (pmks_tertangani) and the XLSX sheet
+    # had an id column; only the machine formats (JSON, CSV) carry the id.
+    name = "Persentase PMKS yang tertangani"
+    ids = [row.indicator for row in example.indicators]
+    human = {
+        "table": render_quarters_table(example, locale=locale),
+        "markdown": render_quarters_markdown(example, locale=locale),
+        "html": render_quarters_html(example, locale=locale),
+    }
+    for text in human.values():
+        assert name in text
+        # The note "data belum tersedia: psks_terlatih (2023-Q4)" names the missing
+        # data item (a reason, shared with the main report); no other id may appear.
+        assert not [i for i in ids if i != "psks_terlatih" and i in text]
+    assert re.search(f"\n +1  {name}  ", render_quarters_table(example, locale=locale))
+    csv_rows = render_quarters_csv(example, locale=locale).splitlines()
+    assert csv_rows[1].split(";" if locale == "id" else ",")[1:3] == ["pmks_tertangani", name]
+    assert '"indicator": "pmks_tertangani"' in render_quarters_json(example)
+    buffer = io.BytesIO()
+    render_quarters_xlsx(example, buffer, locale=locale)
+    sheet = openpyxl.load_workbook(io.BytesIO(buffer.getvalue())).worksheets[0]
+    cells = {c for r in sheet.iter_rows(values_only=True) for c in r if isinstance(c, str)}
+    assert name in cells and not cells & set(ids)
 
 
 def test_the_section_embeds_escaped(spec: sakipcalc.Spec, tmp_path: Path) -> None:
@@ -472,3 +496,183 @@ def test_the_page_fits_a4_in_headless_chromium(example: QuarterlyReport, tmp_pat
         assert box["width"] > 600 and box["height"] > 500, box
     finally:
         driver.quit()
+
+
+VARIABLE_RULES = """\
+sakipcalc: 1
+imports: [sakipcalc:standard/permendagri_86_2017.yaml]
+spec:
+  id: aturan_variabel
+  name: Aturan pada variabel
+  plan: {start: 2023, end: 2023}
+  rounding: {places: 2, mode: half_up, achievement_from: rounded}
+  category_scale: permendagri_86_2017
+breakdowns:
+  - {id: jenis, categories: [a, b]}
+variables:
+  - {id: served, domain: count, quarters: sum}
+  - {id: population, domain: count, quarters: last}
+  - {id: handled, breakdown: jenis, domain: count, quarters: sum}
+  - {id: people, breakdown: jenis, domain: count, quarters: last}
+indicators:
+  - {id: pct, name: Persentase terlayani, unit: "%", formula: served / population * 100,
+     targets: {2023: 80}}
+  - {id: by_type, name: Persentase per jenis, unit: "%",
+     formula: sum(handled) / sum(people) * 100, targets: {2023: 50}}
+  - {id: twice, name: Dua kali, unit: "%", formula: pct * 2, targets: {2023: 100}}
+data:
+  2023-Q1: {served: 30, population: 200, handled: {a: 5, b: 5}, people: {a: 40, b: 60}}
+  2023-Q2: {served: 40, population: 250, handled: {a: 10, b: 20}, people: {a: 50, b: 50}}
+"""
+
+
+def test_cumulative_of_a_formula_over_variables_with_quarter_rules(tmp_path: Path) -> None:
+    # Regression: an indicator without a rule of its own, whose variables declare
+    # `quarters:`, was "not computable: the year is not built from its quarters",
+    # though its annual value is built from them. Through TW II, by hand:
+    # served 30 + 40 = 70 (sum), population 250 (last): 70 / 250 * 100 = 28.00, capaian
+    # 28 / 80 * 100 = 35.00; handled (5+10) + (5+20) = 40 of people 50 + 50 = 100 (last):
+    # 40.00, capaian 40 / 50 * 100 = 80.00; twice = 2 * 28 = 56.00 (capaian 56.00).
+    (tmp_path / "spec.yaml").write_text(VARIABLE_RULES, encoding="utf-8")
+    report = evaluate_quarters(sakipcalc.load(tmp_path), year="2023")
+    expected = {
+        "pct": ("28.00", "35.00"),
+        "by_type": ("40.00", "80.00"),
+        "twice": ("56.00", "56.00"),
+    }
+    for indicator, (value, achievement) in expected.items():
+        row = report.indicator(indicator)
+        assert row.through == 2
+        assert row.cumulative.status is Status.OK, row.cumulative.reason
+        assert row.cumulative.rounded == Decimal(value)
+        assert row.cumulative_achievement.rounded == Decimal(achievement)
+    # The quarters themselves are unchanged: TW I 30 / 200 = 15.00, TW II 40 / 250 = 16.00.
+    quarters = [q.realisation.rounded for q in report.indicator("pct").quarters]
+    assert quarters == [Decimal("15.00"), Decimal("16.00"), None, None]
+    # Complete, the cumulative figure is the annual value: add TW III and IV.
+    full = VARIABLE_RULES + (
+        "  2023-Q3: {served: 10, population: 250, handled: {a: 0, b: 0}, people: {a: 50, b: 50}}\n"
+        "  2023-Q4: {served: 20, population: 400, handled: {a: 1, b: 1}, people: {a: 1, b: 1}}\n"
+    )
+    (tmp_path / "spec.yaml").write_text(full, encoding="utf-8")
+    spec = sakipcalc.load(tmp_path)
+    report = evaluate_quarters(spec, year="2023")
+    annual = evaluate(spec, period="2023")
+    # served 100 of population 400 = 25.00; handled 42 of people 2 = 2100.00.
+    assert report.indicator("pct").cumulative.rounded == Decimal("25.00")
+    assert report.indicator("by_type").cumulative.rounded == Decimal("2100.00")
+    for row in report.indicators:
+        assert row.complete
+        assert row.cumulative.rounded == annual.indicator(row.indicator).realisation.rounded
+
+
+GRADES = """\
+sakipcalc: 1
+imports: [sakipcalc:standard/permendagri_86_2017.yaml, sakipcalc:standard/akip.yaml]
+spec:
+  id: predikat
+  name: Predikat per triwulan
+  plan: {start: 2023, end: 2023}
+  rounding: {places: 2, mode: half_up, achievement_from: rounded}
+  category_scale: permendagri_86_2017
+indicators:
+  - {id: akip, name: Predikat AKIP, unit: predikat, scale: akip, quarters: last,
+     targets: {2023: BB}}
+  - {id: akip_mean, name: Predikat rata-rata, unit: predikat, scale: akip, quarters: mean,
+     targets: {2023: BB}}
+data:
+  2023-Q1: {akip: B, akip_mean: B}
+  2023-Q2: {akip: BB, akip_mean: BB}
+"""
+
+
+def test_grade_labels_by_quarter(tmp_path: Path) -> None:
+    # Regression: quarters given as grade labels made the year "a quarter is not
+    # computable: None", in the quarterly view and in the annual evaluation alike.
+    # By hand on the AKIP scale (D=1 … BB=5, A=6, AA=7): under `last`, through TW II
+    # the year so far is BB, 5 / 5 * 100 = 100.00; with TW IV = A the year is A,
+    # 6 / 5 * 100 = 120.00. Labels have no mean: that rule says so.
+    (tmp_path / "spec.yaml").write_text(GRADES, encoding="utf-8")
+    report = evaluate_quarters(sakipcalc.load(tmp_path), year="2023")
+    row = report.indicator("akip")
+    assert (row.through, row.cumulative.grade) == (2, "BB")
+    assert row.cumulative_achievement.rounded == Decimal("100.00")
+    mean = report.indicator("akip_mean").cumulative
+    assert mean.status is Status.NOT_COMPUTABLE
+    assert mean.reason is not None and "(B, BB)" in mean.reason and "None" not in mean.reason
+    full = GRADES + "  2023-Q3: {akip: BB}\n  2023-Q4: {akip: A}\n"
+    (tmp_path / "spec.yaml").write_text(full, encoding="utf-8")
+    spec = sakipcalc.load(tmp_path)
+    annual = evaluate(spec, period="2023").indicator("akip")
+    assert annual.realisation.grade == "A"
+    assert annual.achievement.rounded == Decimal("120.00")
+    row = evaluate_quarters(spec, year="2023").indicator("akip")
+    assert row.complete and row.cumulative.grade == "A"
+    assert row.cumulative_achievement.rounded == Decimal("120.00")
+    assert sakipcalc.i18n.reason(mean.reason, "id") == (
+        "nilai triwulan berupa predikat (B, BB): hanya 'quarters: last' membentuk predikat tahunan"
+    )
+
+
+def test_annual_data_that_differs_from_the_complete_quarters_is_noted(tmp_path: Path) -> None:
+    # Regression: the year given as 1000 beside quarters summing to 200 + 200 + 200 +
+    # 300 = 900: the main report shows 1000 (83.33 % of 1200), this view 900 (75.00 %),
+    # and nothing said why. The row now says so; quarters that agree say nothing.
+    spec_text = (
+        "sakipcalc: 1\n"
+        "spec: {id: t, name: T, plan: {start: 2023, end: 2023}}\n"
+        "indicators:\n"
+        "  - {id: kpm, name: Jumlah KPM, unit: KPM, quarters: sum, targets: {2023: 1200}}\n"
+        "data:\n"
+        '  "2023": {kpm: 1000}\n'
+        "  2023-Q1: {kpm: 200}\n  2023-Q2: {kpm: 200}\n  2023-Q3: {kpm: 200}\n"
+        "  2023-Q4: {kpm: 300}\n"
+    )
+    (tmp_path / "spec.yaml").write_text(spec_text, encoding="utf-8")
+    row = evaluate_quarters(sakipcalc.load(tmp_path), year="2023").indicator("kpm")
+    assert row.cumulative.rounded == Decimal("900.00")
+    assert row.cumulative_achievement.rounded == Decimal("75.00")
+    assert row.annual is not None and row.annual.rounded == Decimal("1000.00")
+    assert quarterly_note(row, "id") == (
+        "realisasi tahunan dalam data 1.000,00, berbeda dengan gabungan triwulan 900,00"
+    )
+    assert (
+        quarterly_note(row, "en") == "the data gives the year as 1000.00, not the quarters' 900.00"
+    )
+    (tmp_path / "spec.yaml").write_text(spec_text.replace("kpm: 1000", "kpm: 900"), "utf-8")
+    row = evaluate_quarters(sakipcalc.load(tmp_path), year="2023").indicator("kpm")
+    assert row.annual is None and quarterly_note(row, "en") == ""
+
+
+def test_a_long_chain_over_a_quarterly_variable(tmp_path: Path) -> None:
+    # i0 = v (v by sum), i_k = i_(k-1) + 1: through TW II v is 1 + 2 = 3, and the last
+    # of 3000 indicators is 3 + 2999 = 3002. Whether a formula reads a quarterly
+    # variable is worked out down the chain without recursion (RecursionError at ~1000).
+    lines = [
+        "sakipcalc: 1",
+        "spec: {id: t, name: T, plan: {start: 2023, end: 2023}}",
+        "variables:\n  - {id: v, quarters: sum}",
+        # Dependents first, as a spec may list them: the last of the chain leads.
+        "indicators:",
+        *(
+            f"  - {{id: i{k}, name: I{k}, unit: x, formula: i{k - 1} + 1}}"
+            for k in range(2999, 0, -1)
+        ),
+        "  - {id: i0, name: I0, unit: x, formula: v}",
+        "data:\n  2023-Q1: {v: 1}\n  2023-Q2: {v: 2}",
+    ]
+    (tmp_path / "spec.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    row = evaluate_quarters(sakipcalc.load(tmp_path), year="2023").indicator("i2999")
+    assert (row.through, row.cumulative.rounded) == (2, Decimal("3002.00"))
+
+
+def test_a_ratio_of_sums_so_far_ignores_the_years_own_data(tmp_path: Path) -> None:
+    # The data gives the year (500 of 1000 = 50.00) and TW I-II only. Through TW II the
+    # figure is the quarters' (30 + 40) / 250 × 100 = 28.00, as an indicator with its own
+    # rule would show, not the year's 50.00 labelled "s.d. TW II".
+    text = VARIABLE_RULES.replace(
+        "data:\n", 'data:\n  "2023": {served: 500, population: 1000, handled: {a: 1, b: 1}}\n'
+    )
+    (tmp_path / "spec.yaml").write_text(text, encoding="utf-8")
+    row = evaluate_quarters(sakipcalc.load(tmp_path), year="2023").indicator("pct")
+    assert (row.through, row.cumulative.rounded, row.annual) == (2, Decimal("28.00"), None)

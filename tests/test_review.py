@@ -7,15 +7,21 @@ report's lines.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import TANAH_LAUT_SPEC, run_cli
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import sakipcalc
 import sakipcalc.render
+from sakipcalc.check import Discrepancy, DiscrepancyKind, Measure
+from sakipcalc.check.causes import swapped_pairs
 from sakipcalc.check.review import Cause, Review, cause_text, finding_note, review
 
 WriteSpec = Callable[[dict[str, str]], Path]
@@ -82,6 +88,22 @@ def test_a_figure_rounded_another_way_than_declared(reviewed: Reviewed) -> None:
         text + 'reported:\n  - {source: T, period: "2022", indicator: pct, realisation: 66.67}\n'
     )
     assert summary(result) == [("other-rounding", "Persentase terlayani", 1, ("T",))]
+
+
+def test_a_tie_rounded_down_is_no_truncation(reviewed: Reviewed) -> None:
+    # Regression: 1 / 8 × 100 = 12.5, printed 12 at no decimals. Half-up gives 13; a cut
+    # and half-even both give 12, so "truncated" was a guess: it is rounded another way.
+    # 2 / 3 × 100 = 66.666… printed 66 is a cut only (half-up and half-even give 67).
+    text = RATIO.replace('"2021": {served: 1, total: 3}', '"2021": {served: 1, total: 8}')
+    result = reviewed(
+        text + "reported:\n"
+        '  - {source: A, period: "2021", indicator: pct, realisation: 12, places: 0}\n'
+        '  - {source: B, period: "2022", indicator: pct, realisation: 66, places: 0}\n'
+    )
+    assert [(f.cause.value, f.printed, f.recomputed) for f in result.findings] == [
+        ("truncation", "66", "67"),
+        ("other-rounding", "12", "13"),
+    ]
 
 
 AGREEMENT = RATIO + (
@@ -188,6 +210,42 @@ def test_an_indicators_realisation_printed_as_the_mean_of_its_rows(reviewed: Rev
     assert result.findings[0].basis == "50.00"
 
 
+def test_two_indicators_of_one_table_printed_as_means_are_two_findings(
+    reviewed: Reviewed,
+) -> None:
+    # Regression: every mean cell of one source was one finding, so two indicators of
+    # "Tabel 3.1" merged. rate: 31 / 44 × 100 = 70.45, mean of 25 and 75 = 50.00;
+    # skill: (1 + 27) / (10 + 30) × 100 = 70.00, mean of 10 and 90 = 50.00. Each row
+    # of the table is its own inconsistency; a total row's two shares (same
+    # denominator, above) stay one.
+    text = (
+        DISTRICTS.replace(
+            "  - {id: recipients, breakdown: district}\n",
+            "  - {id: recipients, breakdown: district}\n"
+            "  - {id: trained, breakdown: district}\n"
+            "  - {id: workers, breakdown: district}\n"
+            "indicators:\n"
+            "  - {id: rate, name: Persentase tersalur, unit: '%',"
+            " formula: sum(reached) / sum(recipients) * 100, targets: {2022: 80}}\n"
+            "  - {id: skill, name: Persentase terlatih, unit: '%',"
+            " formula: sum(trained) / sum(workers) * 100, targets: {2022: 80}}\n",
+        ).replace(
+            "    recipients: {north: 4, south: 40}\n",
+            "    recipients: {north: 4, south: 40}\n"
+            "    trained: {north: 1, south: 27}\n"
+            "    workers: {north: 10, south: 30}\n",
+        )
+        + '  - {source: "Tabel 3.1", period: "2022", indicator: rate, realisation: 50.00}\n'
+        '  - {source: "Tabel 3.1", period: "2022", indicator: skill, realisation: 50.00}\n'
+    )
+    result = reviewed(text)
+    assert summary(result) == [
+        ("unweighted-mean", "Persentase tersalur", 1, ("Tabel 3.1",)),
+        ("unweighted-mean", "Persentase terlatih", 1, ("Tabel 3.1",)),
+    ]
+    assert [f.recomputed for f in result.findings] == ["70.45", "70.00"]
+
+
 def test_a_total_that_is_no_mean_of_its_rows_is_unexplained(reviewed: Reviewed) -> None:
     # 60.00 is neither 70.45 nor the mean 50.00
     result = reviewed(
@@ -217,6 +275,48 @@ def test_a_mean_printed_as_the_ratio_of_totals_is_the_other_way_round(
         "70.45",
     )
     assert cause_text(finding.cause, "id") == "rasio dari jumlah, bukan rata-rata"
+
+
+def test_an_achievement_from_a_printed_mean_joins_the_means_finding(
+    reviewed: Reviewed,
+) -> None:
+    # Regression: the row prints the unweighted mean 50.00 as the realisation (due:
+    # 31 / 44 × 100 = 70.45) and the capaian from it, 50.00 / 80 × 100 = 62.50 (due:
+    # 70.45 / 80 × 100 = 88.06). The row is consistent in itself; the capaian is wrong
+    # only because the realisation is: one finding, the mean's, not a second "unknown".
+    text = DISTRICTS.replace(
+        "reported:\n",
+        "indicators:\n"
+        "  - {id: rate, name: Persentase tersalur, unit: '%',"
+        " formula: sum(reached) / sum(recipients) * 100, targets: {2022: 80}}\n"
+        "reported:\n"
+        '  - {source: "Tabel 3.1", period: "2022", indicator: rate, realisation: 50.00,'
+        " achievement: 62.50}\n",
+    )
+    result = reviewed(text)
+    assert summary(result) == [("unweighted-mean", "Persentase tersalur", 2, ("Tabel 3.1",))]
+    # A capaian that follows from neither the printed nor the recomputed realisation
+    # (50.00 / 80 × 100 = 62.50, 70.45 / 80 × 100 = 88.06) stays a finding of its own.
+    result = reviewed(text.replace("achievement: 62.50", "achievement: 62.40"))
+    assert [f.cause.value for f in result.findings] == ["unweighted-mean", "unexplained"]
+
+
+def test_one_table_printing_several_years_is_read_row_by_row(reviewed: Reviewed) -> None:
+    # Regression: the reported rows were looked up by source and indicator only, so the
+    # 2022 row of a table that also prints 2021 was read as the 2021 row: its label, and
+    # its achievement checked for a target in 2021. The 2022 capaian 74.08 follows from
+    # the PK's 90 (66.67 / 90 × 100 = 74.0777… → 74.08; the plan's 80 gives 83.34).
+    result = reviewed(
+        AGREEMENT + "reported:\n"
+        '  - {source: "Tabel 3.2", label: "Baris 2021", period: "2021", indicator: pct,'
+        " realisation: 33.33}\n"
+        '  - {source: "Tabel 3.2", label: "Baris 2022", period: "2022", indicator: pct,'
+        " realisation: 66.67, achievement: 74.08}\n"
+    )
+    assert summary(result) == [
+        ("different-target", "Baris 2022", 2, ("Tabel 3.2", "PK Kepala Dinas"))
+    ]
+    assert result.findings[0].basis == "90"
 
 
 SWAP = BARE + (
@@ -356,6 +456,54 @@ def test_check_json_adds_the_findings(write_spec: WriteSpec) -> None:
     ]
 
 
+def test_one_finding_reads_in_the_singular(write_spec: WriteSpec) -> None:
+    # Regression: "1 distinct findings (from 1 discrepant cells)".
+    one = RATIO + 'reported:\n  - {source: C, period: "2022", indicator: pct, realisation: 66.66}\n'
+    two = one.replace("realisation: 66.66}", "realisation: 66.66, achievement: 83.32}")
+    lines = {
+        (text, locale): run_cli(
+            "check", str(write_spec({"spec.yaml": text})), "--locale", locale
+        ).out.splitlines()[1]
+        for text in (one, two)
+        for locale in ("en", "id")
+    }
+    assert lines == {
+        (one, "en"): "1 distinct finding (from 1 discrepant cell).",
+        (one, "id"): "1 temuan (dari 1 sel yang selisih).",
+        (two, "en"): "1 distinct finding (from 2 discrepant cells).",
+        (two, "id"): "1 temuan (dari 2 sel yang selisih).",
+    }
+
+
+def test_a_label_or_source_over_two_lines_stays_on_one(write_spec: WriteSpec) -> None:
+    # Regression: a YAML label or source with a line break started a line of its own in
+    # the check's text output, out of its finding's indentation.
+    text = RATIO + (
+        "reported:\n"
+        '  - {source: "Tabel 3.1\\nhal. 40", label: "Persentase\\nterlayani", period: "2022",'
+        " indicator: pct, realisation: 66.66}\n"
+    )
+    out = run_cli("check", str(write_spec({"spec.yaml": text}))).out
+    assert "  1. Persentase terlayani — 2022\n" in out
+    assert "       Tabel 3.1 hal. 40\n" in out
+    assert "  source:     Tabel 3.1 hal. 40\n" in out
+    assert not [line for line in out.splitlines() if line.startswith(("hal.", "terlayani"))]
+
+
+def test_check_json_of_a_review_made_apart_still_indexes_its_cells(
+    write_spec: WriteSpec,
+) -> None:
+    # Regression: cells were matched by object identity, so the library's own pairing
+    # render_check_json(check(spec), review(spec)) gave every finding "cells": [].
+    import json
+
+    from sakipcalc.check import check, render_check_json
+
+    spec = sakipcalc.load(write_spec({"spec.yaml": MIXED}))
+    payload = json.loads(render_check_json(check(spec), review(spec)))
+    assert [f["cells"] for f in payload["findings"]] == [[2], [1], [0]]
+
+
 # --------------------------------------------------------- evaluate --check
 
 
@@ -470,3 +618,106 @@ def test_the_tanah_laut_findings_name_rows_not_formulas(tanah_laut: Review) -> N
     assert [f.cause for f in mandiri] == [Cause.DIFFERENT_TARGET]
     lansia = tanah_laut.for_indicator("lansia_disabilitas_kebutuhan_dasar")
     assert [f.cause for f in lansia] == [Cause.TRUNCATION, Cause.DIFFERENT_TARGET]
+
+
+# ------------------------------------------------------------- many cells
+
+
+def _wide_spec(categories: int, cells: int) -> str:
+    """A ratio of sums over ``categories`` rows: half 1 of 4 (25 %), half 30 of 40 (75 %)."""
+    names = [f"c{i}" for i in range(categories)]
+    reached = ", ".join(f"{c}: {1 if i % 2 else 30}" for i, c in enumerate(names))
+    recipients = ", ".join(f"{c}: {4 if i % 2 else 40}" for i, c in enumerate(names))
+    rows = "".join(
+        f'  - {{source: "Tabel {k}", period: "2022", indicator: rate, realisation: 50.00}}\n'
+        for k in range(cells)
+    )
+    return BARE + (
+        f"breakdowns:\n  - {{id: desa, categories: [{', '.join(names)}]}}\n"
+        "variables:\n  - {id: reached, breakdown: desa}\n  - {id: recipients, breakdown: desa}\n"
+        "indicators:\n"
+        "  - {id: rate, name: Persentase tersalur, unit: '%',"
+        " formula: sum(reached) / sum(recipients) * 100, targets: {2022: 80}}\n"
+        f'data:\n  "2022":\n    reached: {{{reached}}}\n    recipients: {{{recipients}}}\n'
+        f"reported:\n{rows}"
+    )
+
+
+def test_a_mean_over_many_rows_is_found_and_a_huge_breakdown_stays_quick(
+    reviewed: Reviewed,
+) -> None:
+    # (n/2 × 30 + n/2 × 1) / (n/2 × 40 + n/2 × 4) × 100 = 31 / 44 × 100 = 70.45 for any
+    # even n; the mean of the rows (25 and 75, as many of each) is 50.00, as printed.
+    result = reviewed(_wide_spec(600, 3))
+    assert summary(result) == [
+        ("unweighted-mean", "Persentase tersalur", 3, ("Tabel 0", "Tabel 1", "Tabel 2"))
+    ]
+    assert (result.findings[0].recomputed, result.findings[0].basis) == ("70.45", "50.00")
+    # Regression: every row of the breakdown was recomputed for each discrepant cell, a
+    # deep copy of the formula per row: 20,000 categories and 3 cells took minutes. No
+    # report averages 20,000 printed rows by hand: beyond MAX_ROWS the cause is unknown.
+    start = time.perf_counter()
+    result = reviewed(_wide_spec(20_000, 3))
+    assert time.perf_counter() - start < 60  # ~3 s; was several minutes
+    assert summary(result) == [
+        ("unexplained", "Persentase tersalur", 3, ("Tabel 0", "Tabel 1", "Tabel 2"))
+    ]
+
+
+def _pairs_by_hand(cells: list[Discrepancy]) -> list[tuple[int, int]]:
+    """The definition, cell against cell: each unpaired cell takes the first later one
+    that mirrors it (printed and recomputed exchanged) for another subject."""
+    pairs: list[tuple[int, int]] = []
+    taken: set[int] = set()
+    for i, a in enumerate(cells):
+        if i in taken or a.kind is not DiscrepancyKind.FIGURE:
+            continue
+        for j in range(i + 1, len(cells)):
+            b = cells[j]
+            if (
+                j not in taken
+                and b.kind is DiscrepancyKind.FIGURE
+                and a.subject != b.subject
+                and (a.what, a.period) == (b.what, b.period)
+                and Decimal(b.reported) == Decimal(a.recomputed)
+                and Decimal(b.recomputed) == Decimal(a.reported)
+            ):
+                pairs.append((i, j))
+                taken |= {i, j}
+                break
+    return pairs
+
+
+def _cell(subject: str, printed: str, recomputed: str, period: str = "2022") -> Discrepancy:
+    return Discrepancy(
+        DiscrepancyKind.FIGURE, subject, Measure.REALISATION, period, "T", printed, recomputed
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from("abc"),
+            st.sampled_from(["1", "2", "2.0", "3"]),
+            st.sampled_from(["1", "2", "3"]),
+            st.sampled_from(["2021", "2022"]),
+        ),
+        max_size=12,
+    )
+)
+def test_swapped_pairs_as_defined(raw: list[tuple[str, str, str, str]]) -> None:
+    cells = [_cell(s, p, r, y) for s, p, r, y in raw]
+    assert swapped_pairs(enumerate(cells)) == _pairs_by_hand(cells)
+
+
+def test_swapped_cells_among_many_are_found_in_linear_time() -> None:
+    # Regression: every cell was compared with every later one; 40,000 discrepant cells
+    # took 800 million comparisons (minutes). Cells 2k and 2k+1 mirror each other.
+    cells = []
+    for k in range(20_000):
+        cells += [_cell(f"x{k}", f"{k}.5", f"{k}.25"), _cell(f"y{k}", f"{k}.25", f"{k}.5")]
+    start = time.perf_counter()
+    pairs = swapped_pairs(enumerate(cells))
+    assert time.perf_counter() - start < 10  # ~0.1 s; generous for a loaded machine
+    assert pairs == [(2 * k, 2 * k + 1) for k in range(20_000)]

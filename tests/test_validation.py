@@ -1878,6 +1878,17 @@ def test_narrative_outside_the_plan_points_at_its_year(check: Check) -> None:
     assert at(issue) == ("items.yaml", 7, 7)
 
 
+def test_a_narrative_keyed_by_a_quarter_is_an_error(check: Check) -> None:
+    # Regression: accepted, and never printed (the report prints a year's narrative).
+    extra = "    narrative:\n      2022-Q2: {causes: hujan}\n"
+    report = check(PERCENT_ITEMS.format(unit="%", target="90", extra=extra))
+    issue = only(report, "narrative-not-a-year")
+    assert issue.message == (
+        "narrative for 2022-Q2 names a quarter; a narrative is written per reporting year"
+    )
+    assert at(issue) == ("items.yaml", 7, 7)
+
+
 def test_an_empty_narrative_is_an_error(check: Check) -> None:
     items = (
         "indicators:\n  - {id: a, name: A, unit: orang}\n"

@@ -42,7 +42,7 @@ from .amounts import (
 from .figures import reported_expr, reported_indicator
 from .tally import CheckResult, Discrepancy, DiscrepancyKind, Measure, Tally
 from .targets import targets_across_tables
-from .wording import note_text, subject_text, value_text
+from .wording import note_text, one_line, subject_text, value_text
 
 if TYPE_CHECKING:  # review.py imports this package
     from .review import Review
@@ -126,8 +126,8 @@ def render_check_table(
         compared = "check_against" if d.kind is DiscrepancyKind.TARGET else "check_recomputed"
         lines += [
             "",
-            f"{kind}: {subject_text(d.subject, locale)} — {what}{period}",
-            f"  {field('check_source')}{d.source}",
+            f"{kind}: {one_line(subject_text(d.subject, locale))} — {what}{period}",
+            f"  {field('check_source')}{one_line(d.source)}",
             f"  {field('check_reported')}{value_text(d.reported, locale)}",
             f"  {field(compared)}{value_text(d.recomputed, locale)}",
         ]

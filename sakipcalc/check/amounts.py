@@ -10,6 +10,7 @@ from .._spec import Spec, budget_lines, line_totals
 from ..engine.budget import budget_rounding
 from ..models import BudgetLine, Reported
 from ..results import Figure
+from ..rounding import round_value, show_raw
 from .tally import DiscrepancyKind, Measure, Tally, shown
 
 __all__ = ["declared_totals", "reported_budget", "reported_budget_lines", "reported_budget_year"]
@@ -97,16 +98,20 @@ def _compare_amounts(
             return
         raw = spent / ceiling * 100
         year = item.budget_year or (int(item.period[:4]) if item.period else None)
+        rounding = spec.info.rounding if year is None else budget_rounding(spec, year)
+        places = rounding.places if item.places is None else item.places
+        rounded = round_value(raw, places, rounding.mode)
         tally.compare_number(
             raw,
             item.absorption,
-            spec.info.rounding if year is None else budget_rounding(spec, year),
+            rounding,
             places=item.places,
             subject=subject,
             what=Measure.ABSORPTION,
             period=item.period,
             source=item.source,
-            note=f"{spent} / {ceiling} × 100",
+            # The whole computation, as every other figure's note shows it.
+            note=f"{spent} / {ceiling} × 100 = {show_raw(raw, places)} → {rounded:f}",
         )
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import weakref
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 
@@ -30,11 +31,15 @@ from ..engine import Evaluator, achievement
 from ..engine.achievement import bounded_achievement, effective_cap
 from ..formula import CompiledFormula, compile_formula
 from ..models import Reported, RoundingMode, TargetSpec
+from ..results import Figure, Status
 from ..rounding import round_value
 from .tally import Discrepancy, DiscrepancyKind
+from .targets import KnownTargets
 
 __all__ = [
     "decimal_of",
+    "denominators",
+    "follows_printed_realisation",
     "matching_target",
     "mean_of_rows",
     "places_of",
@@ -57,29 +62,12 @@ def places_of(printed: Decimal) -> int:
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
-def _targets_known(spec: Spec, indicator_id: str, period: Period) -> list[TargetSpec]:
-    """Every target the spec records for the indicator and year, plan first."""
-    found: list[TargetSpec] = []
-    plan = spec.indicators[indicator_id].targets.get(period)
-    if plan is not None:
-        found.append(plan)
-    for agreement in spec.agreements.values():
-        if Period.of(agreement.year) != period:
-            continue
-        found += [i.target for i in agreement.items if i.indicator == indicator_id]
-    found += [
-        r.target
-        for r in spec.reported
-        if r.indicator == indicator_id and r.period == period and r.target is not None
-    ]
-    unique: dict[str, TargetSpec] = {}
-    for target in found:
-        unique.setdefault(target.describe(), target)
-    return list(unique.values())
-
-
 def matching_target(
-    spec: Spec, evaluator: Evaluator, item: Reported, printed: Decimal
+    spec: Spec,
+    evaluator: Evaluator,
+    item: Reported,
+    printed: Decimal,
+    known: KnownTargets | None = None,
 ) -> TargetSpec | None:
     """The known target under which ``printed``, an achievement of ``item``, follows."""
     if item.indicator is None or item.period is None:
@@ -93,7 +81,7 @@ def matching_target(
     scale = spec.compiled_scales.get(indicator.scale) if indicator.scale else None
     cap = effective_cap(indicator, spec.info.cap)
     places = rounding.places if item.places is None else item.places
-    for target in _targets_known(spec, item.indicator, period):
+    for target in (known or KnownTargets(spec)).of(item.indicator, period):
         ach = achievement(indicator, target, real, rounding, scale, cap, period=item.period)
         if ach.raw is None:
             continue
@@ -101,6 +89,43 @@ def matching_target(
         if round_value(bounded, places, rounding.mode) == printed:
             return target
     return None
+
+
+def follows_printed_realisation(
+    spec: Spec,
+    evaluator: Evaluator,
+    item: Reported,
+    printed: Decimal,
+    known: KnownTargets | None = None,
+) -> bool:
+    """Whether ``printed``, an achievement of ``item``, follows from the realisation it prints.
+
+    Against any target the spec knows for the indicator and year, as
+    :func:`matching_target`; the printed realisation is taken as printed.
+    """
+    if item.indicator is None or item.period is None or item.realisation is None:
+        return False
+    value = item.realisation.value
+    if value is None:
+        return False
+    indicator = spec.indicators[item.indicator]
+    period = Period(item.period)
+    rounding = evaluator.rounding(indicator)
+    scale = spec.compiled_scales.get(indicator.scale) if indicator.scale else None
+    cap = effective_cap(indicator, spec.info.cap)
+    places = rounding.places if item.places is None else item.places
+    real = Figure(Status.OK, raw=value, rounded=value, grade=evaluator.grade_of(indicator, value))
+    targets = (known or KnownTargets(spec)).of(item.indicator, period)
+    if item.target is not None:
+        targets.insert(0, item.target)
+    for target in targets:
+        ach = achievement(indicator, target, real, rounding, scale, cap, period=item.period)
+        if ach.raw is None:
+            continue
+        bounded = bounded_achievement(indicator, ach.raw, cap)
+        if any(round_value(bounded, places, mode) == printed for mode in RoundingMode):
+            return True
+    return False
 
 
 class _Narrowed(ast.NodeTransformer):
@@ -143,6 +168,13 @@ def _categories(spec: Spec, call: ast.Call) -> tuple[str, ...] | None:
     return tuple(chosen)
 
 
+# A report's table has tens of rows (kecamatan, PMKS types); a total row averaged by
+# hand over more rows than this is not a likely cause, and recomputing every row of
+# a breakdown of 100,000 categories for each discrepant cell would take minutes.
+MAX_ROWS = 1_000
+_CATEGORY = "sakipcalc_row_category"  # stands for each category in the row template
+
+
 def _row_formulas(spec: Spec, text: str) -> list[str] | None:
     """The formula once per category, when it is a ratio over one set of categories.
 
@@ -157,19 +189,72 @@ def _row_formulas(spec: Spec, text: str) -> list[str] | None:
     sums = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and _is_sum(node)]
     inside = {id(arg) for call in sums for arg in call.args} | {id(call.func) for call in sums}
     others = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and id(n) not in inside]
-    if not sums or others:
+    if not sums or others or _CATEGORY in text:
         return None
     sets = {_categories(spec, call) for call in sums}
     if len(sets) != 1:
         return None
     (categories,) = sets
-    if categories is None or len(categories) < 2:
+    if categories is None or not 2 <= len(categories) <= MAX_ROWS:
         return None
-    return [ast.unparse(_Narrowed(c).visit(copy.deepcopy(tree))) for c in categories]
+    # One template, the category a placeholder: a deep copy of the tree per category
+    # cost more than the whole evaluation.
+    template = ast.unparse(_Narrowed(_CATEGORY).visit(tree))
+    return [template.replace(_CATEGORY, c) for c in categories]
+
+
+def denominators(text: str) -> frozenset[str]:
+    """What a formula divides by, constants aside: ``{'sum(recipients)'}`` for
+    ``sum(reached) / sum(recipients) * 100``. The ratios of one printed row (a
+    total row's realised and not-realised shares) have the same."""
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError:
+        return frozenset()
+    return frozenset(
+        ast.unparse(node.right)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.BinOp)
+        and isinstance(node.op, ast.Div)
+        and not isinstance(node.right, ast.Constant)
+    )
 
 
 def _mean(values: Sequence[Decimal]) -> Decimal:
     return exact_sum(values) / len(values)
+
+
+# The rows of a formula in a period, per evaluation: the cells of one total printed
+# in several tables (and its realised and not-realised shares) share them.
+_ROWS: weakref.WeakKeyDictionary[Evaluator, dict[tuple[str, str], list[Decimal] | None]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _row_values(
+    spec: Spec, evaluator: Evaluator, text: str, period: Period
+) -> list[Decimal] | None:
+    """The exact value of each category's row that has one; None without two rows."""
+    cache = _ROWS.setdefault(evaluator, {})
+    key = (text, str(period))
+    if key in cache:
+        return cache[key]
+    formulas = _row_formulas(spec, text)
+    rows: list[Decimal] | None = None
+    if formulas is not None:
+        rows = []
+        for formula in formulas:
+            compiled = compile_formula(formula, spec.names)
+            if not isinstance(compiled, CompiledFormula):
+                rows = None
+                break
+            figure = evaluator.formula_figure(compiled, period, spec.info.rounding)
+            if figure.ok and figure.raw is not None:
+                rows.append(figure.raw)
+        if rows is not None and len(rows) < 2:
+            rows = None
+    cache[key] = rows
+    return rows
 
 
 def mean_of_rows(
@@ -187,20 +272,10 @@ def mean_of_rows(
     the mean counts. Categories whose value is undefined or missing are left
     out, as a report leaves their row empty.
     """
-    formulas = _row_formulas(spec, text)
-    if formulas is None:
+    rows = _row_values(spec, evaluator, text, period)
+    if rows is None:
         return None
     rounding = spec.info.rounding
-    rows: list[Decimal] = []
-    for formula in formulas:
-        compiled = compile_formula(formula, spec.names)
-        if not isinstance(compiled, CompiledFormula):
-            return None
-        figure = evaluator.formula_figure(compiled, period, rounding)
-        if figure.ok and figure.raw is not None:
-            rows.append(figure.raw)
-    if len(rows) < 2:
-        return None
     printed_rows = [round_value(v, places, rounding.mode) for v in rows]
     for values in (rows, printed_rows):
         mean = _mean(values)
@@ -277,27 +352,24 @@ def swapped_pairs(found: Iterable[tuple[int, Discrepancy]]) -> list[tuple[int, i
     """Pairs of printed figures, each equal to the other's recomputation.
 
     Both figures measure the same thing in the same period for two different
-    subjects (two rows of one column), and each pair is taken once, first come.
+    subjects (two rows of one column), and each pair is taken once, first come:
+    a figure pairs with the earliest unpaired one before it that mirrors it.
+    The unpaired figures are indexed by what they would pair with, so that a
+    review of many thousand cells stays linear.
     """
-    candidates = [
-        (i, d, decimal_of(d.reported), decimal_of(d.recomputed))
-        for i, d in found
-        if d.kind is DiscrepancyKind.FIGURE
-    ]
+    waiting: dict[tuple[object, ...], list[tuple[int, str]]] = {}
     pairs: list[tuple[int, int]] = []
-    taken: set[int] = set()
-    for n, (i, a, a_printed, a_recomputed) in enumerate(candidates):
-        if i in taken or a_printed is None or a_recomputed is None:
+    for j, d in found:
+        printed, recomputed = decimal_of(d.reported), decimal_of(d.recomputed)
+        if d.kind is not DiscrepancyKind.FIGURE or printed is None or recomputed is None:
             continue
-        for j, b, b_printed, b_recomputed in candidates[n + 1 :]:
-            if (
-                j not in taken
-                and a.subject != b.subject
-                and (a.what, a.period) == (b.what, b.period)
-                and b_printed == a_recomputed
-                and b_recomputed == a_printed
-            ):
-                pairs.append((i, j))
-                taken |= {i, j}
-                break
-    return pairs
+        mirror = waiting.get((d.what, d.period, recomputed, printed))
+        partner = next(
+            (n for n, (_, subject) in enumerate(mirror or ()) if subject != d.subject), None
+        )
+        if mirror is not None and partner is not None:
+            i, _ = mirror.pop(partner)
+            pairs.append((i, j))
+        else:
+            waiting.setdefault((d.what, d.period, printed, recomputed), []).append((j, d.subject))
+    return sorted(pairs)

@@ -7,7 +7,7 @@ from typing import Any
 from ..i18n import Locale, label, term
 from .review import Cause, Finding, Review, cause_text
 from .tally import CheckResult, Discrepancy, DiscrepancyKind, Measure
-from .wording import value_text
+from .wording import one_line, value_text
 
 __all__ = ["findings_json", "findings_lines"]
 
@@ -16,11 +16,11 @@ def findings_lines(review: Review, locale: Locale) -> list[str]:
     """The summary of distinct findings, then each finding under its cause."""
     if not review.findings:
         return []
-    lines = [
-        label("check_findings", locale).format(
-            findings=len(review.findings), cells=review.discrepant
-        )
-    ]
+    # English counts agree in number: "1 distinct finding", not "1 distinct findings".
+    key = "check_findings"
+    if len(review.findings) == 1:
+        key = "check_finding_one_cell" if review.discrepant == 1 else "check_finding_one"
+    lines = [label(key, locale).format(findings=len(review.findings), cells=review.discrepant)]
     for cause in Cause:
         findings = [f for f in review.findings if f.cause is cause]
         if not findings:
@@ -34,7 +34,7 @@ def findings_lines(review: Review, locale: Locale) -> list[str]:
 
 def _finding_lines(finding: Finding, locale: Locale) -> list[str]:
     periods = f" — {', '.join(finding.periods)}" if finding.periods else ""
-    lines = [f"  {finding.number}. {finding.row_label}{periods}"]
+    lines = [f"  {finding.number}. {one_line(finding.row_label)}{periods}"]
     if finding.basis and len(finding.row_labels) <= 1:
         lines.append(f"     {_basis(finding, locale)}")
     several = len(finding.row_labels) > 1
@@ -48,12 +48,12 @@ def _finding_lines(finding: Finding, locale: Locale) -> list[str]:
     shared = len({tuple(dict.fromkeys(s)) for s in cells.values()}) == 1
     for key, sources in cells.items():
         d = kinds[key]
-        row = f"{labels.get(d.subject, d.subject)} — " if several else ""
+        row = f"{one_line(labels.get(d.subject, d.subject))} — " if several else ""
         lines.append(f"     {row}{_cell(d, locale)}")
         if not shared:
-            lines += [f"       {source}" for source in dict.fromkeys(sources)]
+            lines += [f"       {one_line(source)}" for source in dict.fromkeys(sources)]
     if shared:
-        lines += [f"       {source}" for source in finding.sources]
+        lines += [f"       {one_line(source)}" for source in finding.sources]
     return lines
 
 
@@ -73,7 +73,7 @@ def _cell(d: Discrepancy, locale: Locale) -> str:
 
 def findings_json(result: CheckResult, review: Review) -> dict[str, Any]:
     """The findings for ``check --format json``; ``cells`` index ``discrepancies``."""
-    index = {id(d): i for i, d in enumerate(result.discrepancies)}
+    cells = _cell_positions(result, review)
     return {
         "distinct_findings": len(review.findings),
         "findings": [
@@ -88,8 +88,25 @@ def findings_json(result: CheckResult, review: Review) -> dict[str, Any]:
                 "sources": list(f.sources),
                 "indicators": list(f.indicators),
                 "periods": list(f.periods),
-                "cells": [index[id(d)] for d in f.discrepancies if id(d) in index],
+                "cells": [cells[id(d)] for d in f.discrepancies if id(d) in cells],
             }
             for f in review.findings
         ],
     }
+
+
+def _cell_positions(result: CheckResult, review: Review) -> dict[int, int]:
+    """Each finding cell's index in ``result.discrepancies``, by ``id`` of the cell.
+
+    The review may group another check of the same spec (``review(spec)`` beside
+    ``check(spec)``): its cells are then equal to the result's, not the same
+    objects, and are matched by value, each result cell taken once.
+    """
+    mine = {id(d): i for i, d in enumerate(result.discrepancies)}
+    cells = [d for f in review.findings for d in f.discrepancies]
+    if all(id(d) in mine for d in cells):
+        return mine
+    free: dict[Discrepancy, list[int]] = {}
+    for i, d in enumerate(result.discrepancies):
+        free.setdefault(d, []).append(i)
+    return {id(d): free[d].pop(0) for d in cells if free.get(d)}

@@ -39,6 +39,8 @@ from ..rounding import DECIMAL_CONTEXT
 from . import check
 from .causes import (
     decimal_of,
+    denominators,
+    follows_printed_realisation,
     matching_target,
     mean_of_rows,
     places_of,
@@ -46,6 +48,7 @@ from .causes import (
     swapped_pairs,
 )
 from .tally import CheckResult, Discrepancy, DiscrepancyKind, Measure
+from .targets import KnownTargets
 from .wording import value_text
 
 __all__ = ["Cause", "Finding", "Review", "cause_text", "finding_note", "group", "review"]
@@ -120,13 +123,15 @@ class _Diagnosis:
 def group(spec: Spec, result: CheckResult) -> Review:
     """The discrepancies of ``result`` (a check of ``spec``) as distinct findings."""
     found = result.discrepancies
-    items = _reported_items(spec)
+    items = _Items(spec)
     with decimal.localcontext(DECIMAL_CONTEXT):
         evaluator = Evaluator(spec, spec.data)
-        diagnoses = [_diagnose(spec, evaluator, d, items.get((d.source, d.subject))) for d in found]
-    for n, (i, j) in enumerate(swapped_pairs(enumerate(found))):
-        for k in (i, j):
-            diagnoses[k] = _Diagnosis(Cause.SWAPPED_CELLS, (("swapped", n),))
+        known = KnownTargets(spec)
+        diagnoses = [_diagnose(spec, evaluator, d, items.of(d), known) for d in found]
+        for n, (i, j) in enumerate(swapped_pairs(enumerate(found))):
+            for k in (i, j):
+                diagnoses[k] = _Diagnosis(Cause.SWAPPED_CELLS, (("swapped", n),))
+        _join_achievements(spec, evaluator, found, diagnoses, items, known)
     groups = _union(diagnoses)
     order = list(Cause)
     groups.sort(key=lambda members: (order.index(diagnoses[members[0]].cause), members[0]))
@@ -135,6 +140,37 @@ def group(spec: Spec, result: CheckResult) -> Review:
         for number, members in enumerate(groups, start=1)
     )
     return Review(result.checked, result.consistent, findings, len(found))
+
+
+def _join_achievements(
+    spec: Spec,
+    evaluator: Evaluator,
+    found: Sequence[Discrepancy],
+    diagnoses: list[_Diagnosis],
+    items: _Items,
+    known: KnownTargets,
+) -> None:
+    """An achievement that follows from its row's printed, discrepant realisation joins it.
+
+    The row is internally consistent: the achievement is wrong only because the
+    realisation is, so it is the realisation's finding, with its cause, not a
+    second one of unknown cause.
+    """
+    realisations = {
+        (d.source, d.subject, d.period): i
+        for i, d in enumerate(found)
+        if d.what is Measure.REALISATION and d.kind is not DiscrepancyKind.NOT_CHECKABLE
+    }
+    for i, d in enumerate(found):
+        if d.what is not Measure.ACHIEVEMENT or diagnoses[i].cause is not Cause.UNEXPLAINED:
+            continue
+        j = realisations.get((d.source, d.subject, d.period))
+        item = items.of(d)
+        printed = decimal_of(d.reported)
+        if j is None or item is None or printed is None:
+            continue
+        if follows_printed_realisation(spec, evaluator, item, printed, known):
+            diagnoses[i] = diagnoses[j]
 
 
 def _union(diagnoses: Sequence[_Diagnosis]) -> list[list[int]]:
@@ -168,7 +204,7 @@ _KINDS = {
 
 
 def _diagnose(
-    spec: Spec, evaluator: Evaluator, d: Discrepancy, item: Reported | None
+    spec: Spec, evaluator: Evaluator, d: Discrepancy, item: Reported | None, known: KnownTargets
 ) -> _Diagnosis:
     same_subject = (d.subject, d.period)
     if d.kind is DiscrepancyKind.TARGET:
@@ -177,12 +213,16 @@ def _diagnose(
         cause = _KINDS[d.kind]
         return _Diagnosis(cause, ((cause, *same_subject),))
     if d.kind is DiscrepancyKind.AMBIGUOUS_ROUNDING:
-        cause = Cause.TRUNCATION if RoundingMode.TRUNCATE in d.matches else Cause.OTHER_ROUNDING
+        # Cut, not rounded, only where no rounding to the nearest also gives the printed
+        # figure: at a tie (12.5 printed 12) half-even explains it as well as a cut.
+        nearest = {RoundingMode.HALF_UP, RoundingMode.HALF_EVEN} & set(d.matches)
+        cut = RoundingMode.TRUNCATE in d.matches and not nearest
+        cause = Cause.TRUNCATION if cut else Cause.OTHER_ROUNDING
         return _Diagnosis(cause, ((cause, *same_subject),))
     printed = decimal_of(d.reported)
     if item is not None and printed is not None and d.period is not None:
         if d.what is Measure.ACHIEVEMENT:
-            target = matching_target(spec, evaluator, item, printed)
+            target = matching_target(spec, evaluator, item, printed, known)
             if target is not None:
                 return _Diagnosis(
                     Cause.DIFFERENT_TARGET, (("target", *same_subject),), target.describe()
@@ -191,9 +231,13 @@ def _diagnose(
             (Cause.UNWEIGHTED_MEAN, mean_of_rows),
             (Cause.POOLED_RATIO, pooled_of_rows),
         ):
-            basis = _rows(spec, evaluator, d, item, printed, detect)
-            if basis is not None:
-                return _Diagnosis(cause, ((cause, *same_subject), (cause, d.source)), str(basis))
+            found = _rows(spec, evaluator, d, item, printed, detect)
+            if found is not None:
+                basis, text = found
+                # One printed row (a total row's realised and not-realised %) shares its
+                # source, period and denominators; two indicators of one table do not.
+                row = (cause, d.source, d.period, denominators(text))
+                return _Diagnosis(cause, ((cause, *same_subject), row), str(basis))
     return _Diagnosis(Cause.UNEXPLAINED, ((Cause.UNEXPLAINED, *same_subject),))
 
 
@@ -204,8 +248,8 @@ def _rows(
     item: Reported,
     printed: Decimal,
     detect: Callable[[Spec, Evaluator, str, Period, int, Decimal], Decimal | None],
-) -> Decimal | None:
-    """``detect`` (an unweighted or pooled mean) on the formula behind ``d``."""
+) -> tuple[Decimal, str] | None:
+    """``detect`` (an unweighted or pooled mean) on the formula behind ``d``, and the formula."""
     assert d.period is not None
     if d.what is Measure.VALUE and item.expr is not None:
         text = item.expr
@@ -218,7 +262,8 @@ def _rows(
         places = item.places if item.places is not None else evaluator.rounding(indicator).places
     else:
         return None
-    return detect(spec, evaluator, text, Period(d.period), places, printed)
+    basis = detect(spec, evaluator, text, Period(d.period), places, printed)
+    return None if basis is None else (basis, text)
 
 
 def _subject_of(item: Reported) -> str:
@@ -234,22 +279,39 @@ def _subject_of(item: Reported) -> str:
     return f"budget {item.budget_year}"
 
 
-def _reported_items(spec: Spec) -> dict[tuple[str, str], Reported]:
-    items: dict[tuple[str, str], Reported] = {}
-    for item in spec.reported:
-        items.setdefault((item.source, _subject_of(item)), item)
-    return items
+class _Items:
+    """The reported item behind each discrepancy: by source, subject and period.
 
+    One table prints the same indicator for several years (one row each); the
+    period tells them apart. A discrepancy without a matching period (a budget
+    year's totals) takes the first item of its source and subject.
+    """
 
-def _name(spec: Spec, subject: str) -> str:
-    """An indicator's or budget line's name, else the subject as written."""
-    if subject in spec.indicators:
-        return spec.indicators[subject].name
-    for budget in spec.budgets:
-        for line in budget_lines(budget.programs):
-            if line.id == subject:
-                return line.name
-    return subject
+    def __init__(self, spec: Spec) -> None:
+        self._spec = spec
+        self._lines: dict[str, str] | None = None
+        self._exact: dict[tuple[str, str, str | None], Reported] = {}
+        self._any: dict[tuple[str, str], Reported] = {}
+        for item in spec.reported:
+            subject = _subject_of(item)
+            period = str(item.period) if item.period is not None else None
+            self._exact.setdefault((item.source, subject, period), item)
+            self._any.setdefault((item.source, subject), item)
+
+    def name(self, subject: str) -> str:
+        """An indicator's or budget line's name, else the subject as written."""
+        if subject in self._spec.indicators:
+            return self._spec.indicators[subject].name
+        if self._lines is None:  # built once: a review may name thousands of lines
+            self._lines = {}
+            for budget in self._spec.budgets:
+                for line in budget_lines(budget.programs):
+                    self._lines.setdefault(line.id, line.name)
+        return self._lines.get(subject, subject)
+
+    def of(self, d: Discrepancy) -> Reported | None:
+        found = self._exact.get((d.source, d.subject, d.period))
+        return found if found is not None else self._any.get((d.source, d.subject))
 
 
 def _finding(
@@ -257,7 +319,7 @@ def _finding(
     number: int,
     cells: list[Discrepancy],
     diagnosis: _Diagnosis,
-    items: dict[tuple[str, str], Reported],
+    items: _Items,
 ) -> Finding:
     labels: list[str] = []
     subjects = tuple(dict.fromkeys(d.subject for d in cells))
@@ -265,11 +327,9 @@ def _finding(
         printed = [
             item.label
             for d in cells
-            if d.subject == subject
-            and (item := items.get((d.source, d.subject))) is not None
-            and item.label
+            if d.subject == subject and (item := items.of(d)) is not None and item.label
         ]
-        labels.append(printed[0] if printed else _name(spec, subject))
+        labels.append(printed[0] if printed else items.name(subject))
     first = cells[0]
     return Finding(
         number=number,

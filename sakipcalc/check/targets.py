@@ -8,7 +8,7 @@ from .._types import Period
 from ..models import TargetSpec
 from .tally import Discrepancy, DiscrepancyKind, Measure, Tally
 
-__all__ = ["same_target", "scale_of", "targets_across_tables"]
+__all__ = ["KnownTargets", "same_target", "scale_of", "targets_across_tables"]
 
 
 def scale_of(spec: Spec, indicator_id: str) -> CompiledScale | None:
@@ -83,3 +83,34 @@ def targets_across_tables(spec: Spec, tally: Tally) -> None:
                     f"{first.describe()}",
                 )
             )
+
+
+class KnownTargets:
+    """Every target the spec records per indicator and year, indexed once.
+
+    The plan's first, then those signed in a Perjanjian Kinerja, then those
+    printed in a table. Built once per review: looking them up by scanning every
+    agreement and reported row for each finding made a large review quadratic.
+    """
+
+    def __init__(self, spec: Spec) -> None:
+        self._spec = spec
+        self._other: dict[tuple[str, str], list[TargetSpec]] = {}
+        for agreement in spec.agreements.values():
+            year = str(Period.of(agreement.year))
+            for entry in agreement.items:
+                self._other.setdefault((entry.indicator, year), []).append(entry.target)
+        for r in spec.reported:
+            if r.indicator is not None and r.period is not None and r.target is not None:
+                self._other.setdefault((r.indicator, str(r.period)), []).append(r.target)
+
+    def of(self, indicator_id: str, period: Period) -> list[TargetSpec]:
+        found: list[TargetSpec] = []
+        plan = self._spec.indicators[indicator_id].targets.get(period)
+        if plan is not None:
+            found.append(plan)
+        found += self._other.get((indicator_id, str(period)), ())
+        unique: dict[str, TargetSpec] = {}
+        for target in found:
+            unique.setdefault(target.describe(), target)
+        return list(unique.values())

@@ -7,10 +7,20 @@ from decimal import Decimal
 
 from ..i18n import Locale, format_number, label, reason, trace
 
-__all__ = ["note_text", "subject_text", "value_text"]
+__all__ = ["note_text", "one_line", "subject_text", "value_text"]
 
 _NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _BUDGET_SUBJECT = re.compile(r"budget ([0-9]{4})")
+_LINE_BREAK = re.compile(r"\s*(?:\r\n|[\n\r\v\f\x85\u2028\u2029])\s*")
+
+
+def one_line(text: str) -> str:
+    """A spec's text (a source, a row label) on one line of the check's output.
+
+    A label written over two lines in the YAML would otherwise start a line of
+    its own, where the output's structure (findings, sources) is read by indent.
+    """
+    return _LINE_BREAK.sub(" ", text)
 
 
 def value_text(text: str, locale: Locale) -> str:

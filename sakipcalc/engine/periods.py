@@ -10,8 +10,9 @@ from typing import assert_never
 from .._exact import exact_sum
 from .._types import Period
 from ..models import QuarterRule
+from ..results import Figure, Status
 
-__all__ = ["combine_quarters", "earlier_years", "quarters_needed"]
+__all__ = ["combine_quarter_grades", "combine_quarters", "earlier_years", "quarters_needed"]
 
 
 def quarters_needed(rule: QuarterRule, year: Period, through: int = 4) -> tuple[Period, ...]:
@@ -41,6 +42,21 @@ def combine_quarters(rule: QuarterRule, values: Sequence[Decimal]) -> Decimal:
             return max(values)
         case _:
             assert_never(rule)
+
+
+def combine_quarter_grades(rule: QuarterRule, figures: Sequence[Figure]) -> Figure:
+    """A year's figure from quarters given as grade labels (``BB``), not numbers.
+
+    Under ``last`` the year's grade is the last quarter's; labels have no sum
+    or mean, so any other rule leaves the year not computable, saying why.
+    """
+    grades = [f.grade for f in figures]
+    if rule is QuarterRule.LAST and grades[-1] is not None:
+        return Figure(Status.OK, grade=grades[-1], trace=f"last({grades[-1]}) = {grades[-1]}")
+    shown = ", ".join(g or "?" for g in grades)
+    return Figure.not_computable(
+        f"the quarters are grades ({shown}): only 'quarters: last' makes a year of grades"
+    )
 
 
 def earlier_years(periods: Iterable[str], year: int) -> tuple[Period, ...]:

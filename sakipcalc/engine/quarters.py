@@ -6,26 +6,29 @@ rule) gets its four quarters, each evaluated as the period ``2023-Q1`` …
 declares one, category), and the *cumulative* figure: the quarters so far
 combined by the indicator's quarter rule (``sum``, ``last``, ``mean``,
 ``max``), through the last quarter that has a value, with its capaian
-against the annual target. Once all four quarters are in, the cumulative
-figure is the annual value the engine derives from the quarters.
+against the annual target. An indicator with no rule of its own whose
+formula reads variables that declare one (a ratio of sums) gets its formula
+on those variables' quarters so far. Once all four quarters are in, the
+cumulative figure is the annual value the engine derives from the quarters.
 """
 
 from __future__ import annotations
 
 import decimal
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from decimal import Decimal
 
 from .._args import require_data, require_period, require_spec
 from .._data import check_dataset
-from .._spec import DataSet, Spec
+from .._spec import DataSet, DataValue, Spec
 from .._types import Period
 from ..errors import ArgumentError, Issue
 from ..models import Indicator, QuarterRule, TargetSpec
 from ..results import CategoryRef, Figure, Status
 from ..rounding import DECIMAL_CONTEXT, round_value, show_raw
 from .evaluator import Evaluator
-from .periods import combine_quarters, quarters_needed
+from .periods import combine_quarter_grades, combine_quarters, quarters_needed
 from .shared import shared_for
 
 __all__ = [
@@ -67,6 +70,10 @@ class QuarterlyIndicator:
     cumulative_achievement: Figure  # ``cumulative`` against ``annual_target``
     cumulative_category: CategoryRef | None
     tags: tuple[str, ...] = ()
+    # The year's realisation as the annual evaluation has it, where the data gives
+    # the year itself and that differs from the complete quarters: the report and
+    # this view would otherwise show two figures for one year without saying so.
+    annual: Figure | None = None
 
     @property
     def complete(self) -> bool:
@@ -108,10 +115,11 @@ def evaluate_quarters(spec: Spec, data: DataSet | None = None, *, year: str) -> 
     data = check_dataset(spec, data if data is not None else spec.data)
     with decimal.localcontext(DECIMAL_CONTEXT):
         evaluator = Evaluator(spec, data, shared_for(spec, data))
+        so_far = _SoFar(spec, data, parsed)
         rows = tuple(
             row
             for indicator in spec.indicators.values()
-            if (row := _row(evaluator, indicator, parsed)) is not None
+            if (row := _row(evaluator, so_far, indicator, parsed)) is not None
         )
     return QuarterlyReport(
         spec=spec.info.id,
@@ -123,7 +131,9 @@ def evaluate_quarters(spec: Spec, data: DataSet | None = None, *, year: str) -> 
     )
 
 
-def _row(evaluator: Evaluator, indicator: Indicator, year: Period) -> QuarterlyIndicator | None:
+def _row(
+    evaluator: Evaluator, so_far: _SoFar, indicator: Indicator, year: Period
+) -> QuarterlyIndicator | None:
     quarters = []
     for number in QUARTERS:
         period = year.quarter_of_year(number)
@@ -143,7 +153,10 @@ def _row(evaluator: Evaluator, indicator: Indicator, year: Period) -> QuarterlyI
     ):
         return None  # a yearly indicator: nothing to monitor by quarter
     through = _through(quarters)
-    cumulative = _cumulative(evaluator, indicator, year, through)
+    if indicator.quarters is None and so_far.from_variable_quarters(indicator.id):
+        cumulative = so_far.value(indicator.id, through)
+    else:
+        cumulative = _cumulative(evaluator, indicator, year, through)
     annual_target = indicator.targets.get(year)
     achievement = evaluator.achievement_of(indicator, annual_target, cumulative, year)
     return QuarterlyIndicator(
@@ -158,7 +171,23 @@ def _row(evaluator: Evaluator, indicator: Indicator, year: Period) -> QuarterlyI
         cumulative_achievement=achievement,
         cumulative_category=evaluator.category_of(indicator, achievement),
         tags=indicator.tags,
+        annual=_annual_if_different(evaluator, indicator, year, through, cumulative),
     )
+
+
+def _annual_if_different(
+    evaluator: Evaluator,
+    indicator: Indicator,
+    year: Period,
+    through: int | None,
+    cumulative: Figure,
+) -> Figure | None:
+    if through != 4 or not cumulative.ok:
+        return None
+    annual = evaluator.realisation(indicator.id, year)
+    if not annual.ok or (annual.rounded, annual.grade) == (cumulative.rounded, cumulative.grade):
+        return None
+    return annual
 
 
 def _through(quarters: Iterable[QuarterResult]) -> int | None:
@@ -184,8 +213,11 @@ def _cumulative(
     if missing_inputs:
         return Figure.missing_data(missing_inputs, f"cumulative from quarters by {rule.value}")
     bad = [p for p in parts if p.number is None]
+    if bad and all(p.figure.ok for p in bad):  # grade labels, such as BB
+        return combine_quarter_grades(rule, [p.figure for p in parts])
     if bad:
-        return Figure.not_computable(f"a quarter is not computable: {bad[0].figure.reason}")
+        failed = next(p for p in bad if not p.figure.ok)
+        return Figure.not_computable(f"a quarter is not computable: {failed.figure.reason}")
     numbers = [p.number for p in parts if p.number is not None]
     raw = combine_quarters(rule, numbers)
     rounding = evaluator.rounding(indicator)
@@ -195,3 +227,81 @@ def _cumulative(
     return Figure(
         Status.OK, raw=raw, rounded=rounded, grade=evaluator.grade_of(indicator, raw), trace=trace
     )
+
+
+class _SoFar:
+    """The year so far of formulas over variables that declare ``quarters:``.
+
+    A ratio of sums such as ``served / population * 100`` with ``served`` by
+    ``sum`` and ``population`` by ``last`` has no rule of its own: its year is
+    the formula on the variables' years. Through TW n it is the formula on the
+    variables' quarters 1 … n combined by their own rules (30 + 40 served of
+    250 is 28 % through TW II), which an evaluation of data whose year holds
+    those combinations computes exactly as the annual value is computed.
+    """
+
+    def __init__(self, spec: Spec, data: DataSet, year: Period) -> None:
+        self.spec, self.data, self.year = spec, data, year
+        self._evaluators: dict[int, Evaluator] = {}
+        self._built: dict[str, bool] = {}
+
+    def from_variable_quarters(self, indicator_id: str) -> bool:
+        """Whether the formula reads (through other indicators, too) a variable with a rule."""
+        if not self._built:
+            # Dependencies first (spec.order): no recursion down a long chain.
+            for name in self.spec.order:
+                formula = self.spec.formulas.get(name)
+                self._built[name] = formula is not None and any(
+                    self._built.get(slot.name, False)
+                    if slot.name in self.spec.indicators
+                    else slot.name in self.spec.variables
+                    and self.spec.variables[slot.name].quarters is not None
+                    for slot in formula.slots
+                )
+        return self._built.get(indicator_id, False)
+
+    def value(self, indicator_id: str, through: int | None) -> Figure:
+        quarter = through or 4  # nothing reported yet: what the annual value would need
+        evaluator = self._evaluators.get(quarter)
+        if evaluator is None:
+            evaluator = Evaluator(self.spec, self._data_through(quarter))
+            self._evaluators[quarter] = evaluator
+        return evaluator.value(indicator_id, self.year).figure
+
+    def _data_through(self, through: int) -> DataSet:
+        """The data with the year's value of each rule-declaring variable made from TW 1 … n.
+
+        As an indicator's own rule does, the quarters make the figure even where the
+        data gives the year too (the row then notes a complete year that differs);
+        a variable with a quarter missing is left out, so that the evaluation lists
+        what is missing.
+        """
+        year = str(self.year)
+        values = dict(self.data.values.get(year, {}))
+        for name, variable in self.spec.variables.items():
+            rule = variable.quarters
+            if rule is None:
+                continue
+            parts = [self.data.get(str(q), name) for q in quarters_needed(rule, self.year, through)]
+            combined = _combined(rule, parts)
+            if combined is not None:
+                values[name] = combined
+            else:
+                values.pop(name, None)
+        return replace(self.data, values={**self.data.values, year: values})
+
+
+def _combined(rule: QuarterRule, parts: list[DataValue]) -> DataValue:
+    """The quarters' values combined by ``rule``: numbers, or category by category."""
+    if all(isinstance(p, Decimal) for p in parts):
+        return combine_quarters(rule, [p for p in parts if isinstance(p, Decimal)])
+    if all(isinstance(p, Mapping) for p in parts):
+        maps = [p for p in parts if isinstance(p, Mapping)]
+        combined: dict[str, Decimal | None] = {}
+        for category in maps[0]:
+            cells = [m.get(category) for m in maps]
+            numbers = [c for c in cells if isinstance(c, Decimal)]
+            if len(numbers) == len(cells):
+                combined[category] = combine_quarters(rule, numbers)
+        return combined
+    return None  # a quarter missing (or not a number): the evaluation says what is missing

@@ -14,7 +14,7 @@ from ..models import AchievementFrom, Indicator, Rounding
 from ..results import Figure, LazyTraceFigure, MissingInput, Status
 from ..rounding import effective_rounding, round_value, show_raw
 from .inputs import Inputs, not_data
-from .periods import combine_quarters, quarters_needed
+from .periods import combine_quarter_grades, combine_quarters, quarters_needed
 from .shared import Computed
 
 __all__ = ["Realiser"]
@@ -217,8 +217,10 @@ class Realiser(abc.ABC):
                 None,
             )
         bad = [p for p in parts if p.number is None]
+        if bad and all(p.figure.ok for p in bad):  # grade labels, such as BB
+            return Computed(combine_quarter_grades(rule, [p.figure for p in parts]), None)
         if bad:
-            reason = f"a quarter is not computable: {bad[0].figure.reason}"
+            reason = f"a quarter is not computable: {next(p for p in bad if not p.figure.ok).figure.reason}"
             return Computed(Figure.not_computable(reason), None)
         numbers = [p.number for p in parts if p.number is not None]
         raw = combine_quarters(rule, numbers)

@@ -94,6 +94,14 @@ def quarterly_note(row: QuarterlyIndicator, locale: Locale) -> str:
         if not figure.ok:
             notes.append(figure_reason(figure, locale))
             break
+    if row.annual is not None:
+        grouping = _grouping(locale)
+        notes.append(
+            label("quarterly_annual_differs", locale).format(
+                annual=figure_text(row.annual, locale, grouping=grouping),
+                cumulative=figure_text(row.cumulative, locale, grouping=grouping),
+            )
+        )
     for quarter in row.quarters:
         # A quarter after the last one reported is simply not due yet only when
         # the cumulative figure stands; its reason is still worth one short note.
@@ -147,6 +155,7 @@ _RIGHT = frozenset({0, 3, 4, 5, 6, 7, 8, 9})
 # ------------------------------------------------------------------ terminal table
 
 # Band colours (a scale's ``colour:``) as ANSI SGR codes, as the main table draws them.
+_MAX_COLUMN = 400
 _ANSI = {"red": "31", "orange": "38;5;208", "yellow": "33", "lightgreen": "92", "green": "32"}
 
 
@@ -160,21 +169,25 @@ def _sgr(category: CategoryRef | None, figure: Figure) -> str | None:
 def render_quarters_table(
     report: QuarterlyReport, *, locale: Locale = "en", colour: bool = False
 ) -> str:
-    """An aligned text table: one row per indicator (by id), TW I–IV, cumulative, annual target."""
+    """An aligned text table: one row per indicator (by name), TW I–IV, cumulative, annual target."""
     title = printable(_title(report, locale))
     if not report.indicators:
         return "\n".join([title, "=" * len(title), "", _none(report, locale)]) + "\n"
     headers = [printable(h) for h in _headings(locale, "indicator")]
     rows = [
-        [printable(c) for c in _cells(n, row, row.indicator, locale)]
+        [printable(c) for c in _cells(n, row, row.name, locale)]
         for n, row in enumerate(report.indicators, start=1)
     ]
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    # As the main table: a column is as wide as its widest cell up to _MAX_COLUMN,
+    # so one very long name is printed whole without padding every other row.
+    widths = [
+        min(max(len(h), *(len(r[i]) for r in rows)), _MAX_COLUMN) for i, h in enumerate(headers)
+    ]
 
     def line(cells: Sequence[str], sgr: str | None = None) -> str:
         parts = []
         for i, text in enumerate(cells):
-            pad = " " * (widths[i] - len(text))
+            pad = " " * max(widths[i] - len(text), 0)
             if i == 9 and sgr and text:
                 text = f"\x1b[{sgr}m{text}\x1b[0m"
             parts.append(pad + text if i in _RIGHT else text + pad)
@@ -243,7 +256,7 @@ class _Declared:
 _Value = _Declared | Decimal | str | int | None
 
 
-def _sheet_headings(locale: Locale) -> list[str]:
+def _sheet_headings(locale: Locale, *, with_id: bool) -> list[str]:
     per_quarter = [
         f"{quarter_label(q, locale)} {label(key, locale)}"
         for q in (1, 2, 3, 4)
@@ -251,7 +264,7 @@ def _sheet_headings(locale: Locale) -> list[str]:
     ]
     return [
         label("no", locale),
-        label("id", locale),
+        *([label("id", locale)] if with_id else []),
         label("indicator", locale),
         label("unit", locale),
         label("quarter_rule", locale),
@@ -271,8 +284,14 @@ def _rounded(figure: Figure) -> Decimal | str | None:
     return figure.rounded if figure.rounded is not None else figure.grade
 
 
-def _sheet_row(number: int, row: QuarterlyIndicator, locale: Locale) -> list[_Value]:
-    """One row as typed values: a Decimal is a number; targets are kept declared (typed)."""
+def _sheet_row(
+    number: int, row: QuarterlyIndicator, locale: Locale, *, with_id: bool
+) -> list[_Value]:
+    """One row as typed values: a Decimal is a number; targets are kept declared (typed).
+
+    ``with_id``: the indicator's id as a column, for the machine format (CSV) only;
+    people read the sheet by the indicator's name.
+    """
     per_quarter: list[_Value] = []
     for quarter in row.quarters:
         per_quarter += [
@@ -282,7 +301,7 @@ def _sheet_row(number: int, row: QuarterlyIndicator, locale: Locale) -> list[_Va
         ]
     return [
         number,
-        row.indicator,
+        *([row.indicator] if with_id else []),
         row.name,
         row.unit,
         rule_text(row, locale),
@@ -307,16 +326,17 @@ def _xlsx_cell(value: _Value, locale: Locale) -> Cell:
 def add_quarterly_sheet(workbook: Any, report: QuarterlyReport, *, locale: Locale = "en") -> None:
     """Append the quarterly sheet to an openpyxl ``workbook`` (the main report's, or a new one).
 
-    Columns: no, id, indicator, unit, quarter rule, annual target, then target,
+    Columns: no, indicator (its name), unit, quarter rule, annual target, then target,
     realisation and capaian of each quarter, the cumulative figure, the last
     quarter it includes (a number, 1–4), its capaian, category and note.
     Numbers are exact number cells.
     """
     rows = [
-        [_xlsx_cell(value, locale) for value in _sheet_row(n, row, locale)]
+        [_xlsx_cell(value, locale) for value in _sheet_row(n, row, locale, with_id=False)]
         for n, row in enumerate(report.indicators, start=1)
     ]
-    add_sheet(workbook, label("quarterly_sheet", locale), _sheet_headings(locale), rows)
+    headings = _sheet_headings(locale, with_id=False)
+    add_sheet(workbook, label("quarterly_sheet", locale), headings, rows)
 
 
 @own_context  # the caller's Decimal context never reaches the output
@@ -360,7 +380,8 @@ def render_quarters_csv(report: QuarterlyReport, *, locale: Locale = "en") -> st
     """The quarterly sheet as CSV: ``,`` and ``41.42`` in ``en``; ``;`` and ``41,42`` in ``id``."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";" if locale == "id" else ",", lineterminator="\r\n")
-    writer.writerow(_sheet_headings(locale))
+    writer.writerow(_sheet_headings(locale, with_id=True))
     for number, row in enumerate(report.indicators, start=1):
-        writer.writerow([_csv_text(v, locale) for v in _sheet_row(number, row, locale)])
+        cells = _sheet_row(number, row, locale, with_id=True)
+        writer.writerow([_csv_text(v, locale) for v in cells])
     return buffer.getvalue()

@@ -47,8 +47,23 @@ def _narrative_issues(
     plan = draft.info.plan
     issues: list[Issue] = []
     for period, text in narrative.items():
-        year, _ = split_period(period)
-        if not plan.start <= year <= plan.end:
+        year, quarter = split_period(period)
+        if quarter is not None:
+            # The report prints a narrative with the year's row; one keyed by a
+            # quarter would be accepted and never printed.
+            issues.append(
+                error(
+                    "narrative-not-a-year",
+                    f"narrative for {period} names a quarter; a narrative is written per "
+                    f"reporting year",
+                    origin,
+                    "narrative",
+                    period,
+                    hint=f"key it by the year ({year}), with what the agency writes for that year",
+                    prefer_key=True,
+                )
+            )
+        elif not plan.start <= year <= plan.end:
             issues.append(
                 error(
                     "narrative-outside-plan",
