@@ -505,3 +505,39 @@ def test_a_sum_beyond_decimal_38_is_an_error_not_a_wrap(spec_dir: Write) -> None
     (issue,) = records_issues(sakipcalc.load(".")).errors
     assert (issue.code, str(issue.location)) == ("records-value", "spec.yaml:19:5")
     assert issue.message.startswith("kasus.csv cannot be aggregated exactly: ")
+
+
+def test_batch_cli_reads_the_records_per_unit(spec_dir: Write) -> None:
+    pytest.importorskip("sakipcalc.batch")
+    spec_dir()
+    rows = [["kab_a", *r] for r in ROWS] + [["kab_b", *r] for r in ROWS[3:]]
+    write_csv(Path("units.csv"), ["unit", *HEADER], rows)
+    result = run_cli("batch", ".", "--records", "kasus=units.csv", "-o", "out.csv")
+    assert result.code == 0, result.err
+    with Path("out.csv").open(encoding="utf-8") as handle:
+        got = {
+            (row["unit"], row["period"]): row["realisation"]
+            for row in csv.DictReader(handle)
+            if row["indicator"] == "persen" and row["realisation"]
+        }
+    # 2022: (1 lansia + 2 anak ditangani in pelaihari/bati_bati) / 4 × 100 = 75 in both units;
+    # 2021 (kab_a only): 1 lansia in pelaihari (takisung is filtered out) / 4 × 100 = 25;
+    # kab_b has no 2021 records at all: missing data, no realisation.
+    assert {k: Decimal(v) for k, v in got.items()} == {
+        ("kab_a", "2021"): Decimal(25),
+        ("kab_a", "2022"): Decimal(75),
+        ("kab_b", "2022"): Decimal(75),
+    }
+
+
+def test_batch_cli_refuses_records_mixed_with_a_data_file(spec_dir: Write) -> None:
+    pytest.importorskip("sakipcalc.batch")
+    spec_dir()
+    write_csv(Path("units.csv"), ["unit", *HEADER], [["kab_a", *r] for r in ROWS])
+    Path("data.csv").write_text("unit,name,category,period,value\n", encoding="utf-8")
+    result = run_cli(
+        "batch", ".", "--records", "kasus=units.csv", "--data", "data.csv", "-o", "out.csv"
+    )
+    assert result.code == 2
+    assert "not both yet" in result.err
+    assert not Path("out.csv").exists()

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .._cli_common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, add_allow_root, limits_of
+from .._cli_records import add_records_argument
 from .._progress import progress
 from ..i18n import LOCALES
 
@@ -35,6 +36,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument(
         "--data", help="realisations: unit,name,category,period,value (.parquet or .csv)"
     )
+    add_records_argument(parser)
     parser.add_argument("--targets", help="per-unit targets: unit,indicator,period,target")
     parser.add_argument(
         "--units",
@@ -88,8 +90,11 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             return EXIT_USAGE
     output = Path(args.output) if args.output else None
     if not args.explain:
-        if not args.data or (output is None and not requests):
-            stderr.write("sakipcalc: batch needs --data FILE and -o OUT.parquet|csv|xlsx\n")
+        if not (args.data or args.records) or (output is None and not requests):
+            stderr.write(
+                "sakipcalc: batch needs --data FILE (or --records ID=FILE) and "
+                "-o OUT.parquet|csv|xlsx\n"
+            )
             return EXIT_USAGE
         if output is not None and output.suffix.lower() not in SUFFIXES:
             stderr.write("sakipcalc: -o must end in .parquet, .csv or .xlsx\n")
@@ -99,8 +104,12 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     except SpecError as exc:
         stderr.write(f"{exc}\nsakipcalc: the spec has errors; nothing was evaluated\n")
         return EXIT_PROBLEMS
+    data = _records_as_data(spec, args, stderr)
+    if isinstance(data, int):
+        return data
     if output is not None:
         inputs: dict[str | None, str] = dict.fromkeys(spec.files, "a spec file")
+        inputs.update({path: "a records file" for _, path in args.records})
         inputs.update({args.data: "the data", args.targets: "the targets"})
         inputs.update({args.units: "the units file"})
         try:
@@ -115,7 +124,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             return EXIT_OK
         out = evaluate_units(
             spec,
-            args.data,
+            data,
             targets=args.targets,
             units=args.units,
             locale=args.data_locale,
@@ -135,7 +144,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             traced.append(
                 trace(
                     spec,
-                    data=args.data,
+                    data=data,
                     unit=unit,
                     indicator=indicator,
                     period=found[0]["period"],
@@ -173,6 +182,34 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             + f"); roll-ups: {', '.join(str(p) for p in written[1:]) or output}\n"
         )
     return EXIT_PROBLEMS if any(not t.agrees for t in traced) else EXIT_OK
+
+
+def _records_as_data(spec: Any, args: argparse.Namespace, stderr: TextIO) -> Any:
+    """The realisations: ``--data``, or the spec's records aggregated per unit; or the exit code.
+
+    Records and a data file are not mixed in one run yet: their numbers are
+    read differently (records are exact already; a data file's text follows
+    its locale), so a spec with both is refused rather than half-read.
+    """
+    declared = any(v.source is not None for v in spec.variables.values())
+    if not (args.records or declared):
+        return args.data
+    if args.data:
+        stderr.write(
+            "sakipcalc: batch reads realisations from --data or from the spec's records, "
+            "not both yet; aggregate the records into the data file's long layout first "
+            "(sakipcalc._records.records_realisations)\n"
+        )
+        return EXIT_USAGE
+    from .. import SpecError
+    from .._records import records_realisations
+
+    try:
+        return records_realisations(spec, dict(args.records), allow_roots=args.allow_root or ())
+    except SpecError as exc:
+        stderr.write(exc.issues.format(excerpt=True) + "\n")
+        stderr.write("sakipcalc: the records have errors; nothing was evaluated\n")
+        return EXIT_PROBLEMS
 
 
 def _advance(stages: Iterator[str]) -> None:
