@@ -3,9 +3,11 @@
 Generated specs vary the formula forms (sums over all categories, subsets and
 named categories, + - * /, min, max, abs, powers, indicator references),
 polarities and their rules, ranges, rounding modes and places,
-achievement_from, zero targets with and without a policy, caps and the
-category scale; generated data has several units with zero and missing
-inputs. Divisions sit at the top of a formula: the Python engine divides in
+achievement_from, zero targets with and without a policy, caps, the
+``negative`` rules, grade scales (the realisation's grade) and grade targets
+(achievement on band positions), and the category scale; generated data has
+several units with zero and missing inputs. Rounded figures are compared as
+numbers and as the text the engine prints. Divisions sit at the top of a formula: the Python engine divides in
 60 significant digits, the batch path exactly, and only there do the two
 agree by construction (see test_batch.py for a division mid-formula).
 """
@@ -58,7 +60,17 @@ SPEC_HEAD: dict[str, Any] = {
                 {"label": "sedang", "range": "(50, 90)"},
                 {"label": "tinggi", "range": "[90, inf)"},
             ],
-        }
+        },
+        {
+            # Scores outside [0, 100] fall in no band.
+            "id": "mutu",
+            "kind": "grade",
+            "bands": [
+                {"label": "D", "range": "[0, 30]"},
+                {"label": "C", "range": "(30, 60]"},
+                {"label": "B", "range": "(60, 100]"},
+            ],
+        },
     ],
     "breakdowns": [{"id": "jenis", "categories": list(CATS), "subsets": {"ab": ["a", "b"]}}],
     "variables": [
@@ -91,19 +103,27 @@ def targets(draw: st.DrawFn) -> Any:
 
 
 @st.composite
-def indicator(draw: st.DrawFn, ind_id: str, formula: str | None) -> dict[str, Any]:
+def indicator(
+    draw: st.DrawFn, ind_id: str, formula: str | None, grades: bool = False
+) -> dict[str, Any]:
     out: dict[str, Any] = {"id": ind_id, "name": ind_id, "unit": "x"}
     if formula is not None:
         out["formula"] = formula
     out["polarity"] = draw(st.sampled_from(["higher_is_better", "lower_is_better", "exact"]))
     out["lower_rule"] = draw(st.sampled_from(["official", "inverse"]))
     out["exact_rule"] = draw(st.sampled_from(["deviation", "binary"]))
+    # A grade scale belongs to an indicator given in the data (a formula gives a number).
+    graded = grades and draw(st.booleans())
+    target = draw(st.sampled_from(["D", "C", "B"])) if graded else draw(targets())
     out["rounding"] = {
         "places": draw(st.integers(0, 3)),
         "mode": draw(st.sampled_from(["half_up", "half_even", "truncate"])),
-        "achievement_from": draw(st.sampled_from(["rounded", "raw"])),
+        # A grade target reads the rounded figure (the raw one is refused, see test_batch.py).
+        "achievement_from": "rounded" if graded else draw(st.sampled_from(["rounded", "raw"])),
     }
-    target = draw(targets())
+    if grades:
+        out["scale"] = "mutu"
+    out["negative"] = draw(st.sampled_from(["floor", "allow", "not_computable"]))
     if target is not None:
         out["targets"] = {"2022": target}
     if draw(st.booleans()):
@@ -124,7 +144,11 @@ def cases(draw: st.DrawFn) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         "plan": {"start": 2022, "end": 2023},
         "category_scale": "cat",
     }
-    spec["indicators"] = [draw(indicator("base", base_formula)), draw(indicator("top", top))]
+    spec["indicators"] = [
+        draw(indicator("base", base_formula)),
+        draw(indicator("top", top)),
+        draw(indicator("nilai", None, grades=True)),
+    ]
     rows: list[dict[str, Any]] = []
     for unit in [f"u{i}" for i in range(draw(st.integers(1, 3)))]:
         for period in PERIODS:
@@ -137,7 +161,7 @@ def cases(draw: st.DrawFn) -> tuple[dict[str, Any], list[dict[str, Any]]]:
                         continue  # one category absent
                     value = None if choice == 1 else draw(small)
                     rows.append(_row(unit, name, cat, period, value))
-            for name in ("x", "y", "base"):
+            for name in ("x", "y", "base", "nilai"):
                 choice = draw(st.integers(0, 9))
                 if name == "base" and choice > 3:
                     continue
@@ -179,6 +203,10 @@ def _rounded(value: Decimal | None) -> Decimal | None:
     return None if value is None else value.normalize()
 
 
+def _printed(value: Decimal | None) -> str | None:
+    return None if value is None else format(value, "f")
+
+
 def check_case(spec_doc: dict[str, Any], rows: list[dict[str, Any]]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "spec.yaml").write_text(yaml.safe_dump(spec_doc, sort_keys=False))
@@ -209,9 +237,12 @@ def check_case(spec_doc: dict[str, Any], rows: list[dict[str, Any]]) -> None:
                     "realisation_reason": real.reason,
                     "realisation_missing": [str(m) for m in real.missing],
                     "realisation": _rounded(real.rounded),
+                    "realisation_text": _printed(real.rounded),
+                    "grade": real.grade,
                     "status": ach.status.value,
                     "reason": ach.reason,
                     "achievement": _rounded(ach.rounded),
+                    "achievement_text": _printed(ach.rounded),
                     "category": category,
                 }
                 for key, value in expected.items():
@@ -228,7 +259,7 @@ def check_case(spec_doc: dict[str, Any], rows: list[dict[str, Any]]) -> None:
 
 
 @settings(
-    max_examples=40,
+    max_examples=60,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

@@ -1,8 +1,11 @@
 """Run the compiled plan on DuckDB, embedded, and return an Arrow table.
 
 One row per unit, indicator and period. Figures are exact: the realisation
-and achievement as numerator/denominator pairs (``DECIMAL(38, 0)``) and as
-rounded decimals (``DECIMAL(38, 10)``); no column is ever a float.
+and achievement as reduced numerator/denominator pairs (``DECIMAL(38, 0)``),
+as rounded decimals (``DECIMAL(38, P)``, P the most places any indicator of
+the spec rounds to) and as the text the Python engine prints for the rounded
+figure, with the indicator's own places (``realisation_text``,
+``achievement_text``); no column is ever a float.
 """
 
 from __future__ import annotations
@@ -13,13 +16,14 @@ import duckdb
 import pyarrow as pa  # type: ignore[import-untyped]
 
 from .._spec import Spec
+from ..errors import SakipError
 from .inputs import Source, load_inputs
 from .plan import build_plan
 
 __all__ = ["BatchOverflow", "evaluate_batch"]
 
 
-class BatchOverflow(ArithmeticError):
+class BatchOverflow(SakipError, ArithmeticError):
     """A value left the exact 128-bit range; nothing was computed (never wrapped)."""
 
 

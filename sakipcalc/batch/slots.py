@@ -1,0 +1,190 @@
+"""Where each formula's inputs come from: one row per indicator, one column group per slot.
+
+A formula's slot ``j`` (in :attr:`CompiledFormula.slots` order) is an input
+variable (a sum over some categories, or a scalar) or another indicator. The
+plan holds, per indicator, what each slot is (table ``ind``) and which data
+cells feed it (table ``cmap``), so one aggregate over the data fills every
+slot of every indicator at once, and the SQL of a formula depends only on its
+shape, not on the names it reads.
+
+Categories are bits of a 128-bit mask, so a variable may have up to
+:data:`MAX_CATEGORIES` of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .._spec import Spec
+from .refusals import MAX_CATEGORIES
+from .tables import Cell, values_table
+
+__all__ = [
+    "MAX_CATEGORIES",
+    "IndicatorRow",
+    "cell_map",
+    "cells_aggregate",
+    "indicator_table",
+    "mask_type",
+    "slot_columns",
+]
+
+
+NONE, VARIABLE, REFERENCE = 0, 1, 2
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorRow:
+    indicator: str
+    layer: int
+    shape: int  # -1: no formula, the value is given in the data
+    divisions: tuple[str, ...]  # texts of each division's zero-denominator reason
+
+
+def _bits(spec: Spec, name: str) -> dict[str, int]:
+    return {c: 1 << i for i, c in enumerate(spec.variable_categories(name))}
+
+
+def mask_type(spec: Spec) -> str:
+    """BIGINT masks while every variable has at most 62 categories (cheaper), else HUGEINT."""
+    widest = max((len(spec.variable_categories(v)) for v in spec.variables), default=0)
+    return "BIGINT" if widest <= 62 else "HUGEINT"
+
+
+def indicator_table(spec: Spec, rows: Sequence[IndicatorRow], slots: int, divisions: int) -> str:
+    """``ind``: per indicator its order, layer, shape, quarter rule and each slot's kind."""
+    mask = mask_type(spec)
+    columns = [
+        ("indicator", "VARCHAR"), ("pos", "INTEGER"), ("layer", "INTEGER"),
+        ("shape", "INTEGER"), ("qrule", "VARCHAR"),
+    ]  # fmt: skip
+    for j in range(slots):
+        columns += [
+            (f"kind{j}", "INTEGER"), (f"key{j}", "VARCHAR"), (f"nm{j}", "VARCHAR"),
+            (f"cats{j}", "VARCHAR[]"), (f"bits{j}", f"{mask}[]"), (f"need{j}", mask),
+            (f"vq{j}", "VARCHAR"),
+        ]  # fmt: skip
+    columns += [(f"zt{m}", "VARCHAR") for m in range(divisions)]
+    body: list[list[Cell]] = []
+    for pos, row in enumerate(rows):
+        ind = spec.indicators[row.indicator]
+        rule = ind.quarters.value if ind.quarters is not None else None
+        cells: list[Cell] = [row.indicator, pos, row.layer, row.shape, rule]
+        formula = spec.formulas.get(row.indicator)
+        formula_slots = formula.slots if formula is not None else ()
+        for j in range(slots):
+            if j >= len(formula_slots):
+                cells += [NONE, None, None, None, None, None, None]
+                continue
+            slot = formula_slots[j]
+            if slot.name in spec.indicators:
+                cells += [REFERENCE, slot.name, slot.name, None, None, None, None]
+                continue
+            variable = spec.variables.get(slot.name)
+            vq = variable.quarters.value if variable and variable.quarters else None
+            if slot.categories is None:
+                cells += [VARIABLE, None, slot.name, None, None, 1, vq]
+                continue
+            bits = _bits(spec, slot.name)
+            need = 0
+            for c in slot.categories:
+                need |= bits[c]
+            masks = [bits[c] for c in slot.categories]
+            cells += [VARIABLE, None, slot.name, list(slot.categories), masks, need, vq]
+        cells += [row.divisions[m] if m < len(row.divisions) else None for m in range(divisions)]
+        body.append(cells)
+    return values_table(columns, body)
+
+
+def cell_map(spec: Spec, rows: Sequence[IndicatorRow]) -> str:
+    """``cmap(name, cat, indicator, j, bit, inslot)``: which data cells feed which slot.
+
+    Every category of a slot's variable is mapped, the ones outside the slot
+    with ``inslot`` false: a variable is "given" for a period when it has any
+    row, as in the Python engine. ``j = -1`` is the indicator's own given value.
+    """
+    body: list[tuple[Cell, ...]] = []
+    for row in rows:
+        ind = row.indicator
+        body.append((ind, "", ind, -1, 1, True))
+        formula = spec.formulas.get(ind)
+        for j, slot in enumerate(formula.slots if formula is not None else ()):
+            if slot.name in spec.indicators:
+                continue
+            if slot.categories is None:
+                body.append((slot.name, "", ind, j, 1, True))
+                continue
+            for c, bit in _bits(spec, slot.name).items():
+                uses = slot.categories.count(c)
+                # A category named twice in a sum counts twice, as the engine adds it twice.
+                for _ in range(max(uses, 1)):
+                    body.append((slot.name, c, ind, j, bit, uses > 0))
+    columns = [
+        ("name", "VARCHAR"), ("cat", "VARCHAR"), ("indicator", "VARCHAR"), ("j", "INTEGER"),
+        ("bit", mask_type(spec)), ("inslot", "BOOLEAN"),
+    ]  # fmt: skip
+    return values_table(columns, body)
+
+
+def cells_aggregate(slots: int) -> str:
+    """``cells``: every slot's row count, sum and present-category mask, in one pass.
+
+    The grid rides along as rows with ``j = -2``, so every unit, period and
+    indicator gets its group from the same aggregate, with no join against
+    the grid; a group with no grid row (a unit not reported) is dropped.
+    """
+    parts = [
+        "count(*) FILTER (WHERE j = -1) AS gr",
+        "max(v) FILTER (WHERE j = -1) AS gv",
+    ]
+    for j in range(slots):
+        parts.append(f"count(*) FILTER (WHERE j = {j}) AS c{j}")
+        parts.append(f"sum(v) FILTER (WHERE j = {j} AND inslot) AS s{j}")
+        parts.append(f"bit_or(bit) FILTER (WHERE j = {j} AND inslot AND v IS NOT NULL) AS k{j}")
+    return (
+        "SELECT unit, period, indicator,\n    "
+        + ",\n    ".join(parts)
+        + "\n  FROM (SELECT d.unit, d.period, m.indicator, m.j, d.v, m.bit, m.inslot"
+        + "\n    FROM batch_data AS d JOIN cmap AS m"
+        + "\n      ON d.name = m.name AND COALESCE(d.category, '') = m.cat"
+        + "\n    UNION ALL SELECT g.unit, g.period, i.indicator, -2, NULL, NULL, FALSE"
+        + "\n    FROM grid AS g CROSS JOIN (SELECT indicator FROM ind) AS i) AS x"
+        + "\n  GROUP BY unit, period, indicator HAVING count(*) FILTER (WHERE j = -2) > 0"
+    )
+
+
+def slot_columns(j: int, scale_den: str, referenced: bool) -> list[str]:
+    """Slot ``j`` of a row as ``n{j}``, ``d{j}``, ``ok{j}``, ``mi{j}`` (missing) and ``bk{j}``.
+
+    ``referenced``: whether this layer joins slot ``j``'s indicator as ``x{j}``.
+    """
+    empty = "CAST([] AS VARCHAR[])"
+    have = f"COALESCE(k{j}, 0)"
+    var_ok = f"(COALESCE(c{j}, 0) > 0 AND ({have} & need{j}) = need{j})"
+    whole = f"[nm{j} || ' in ' || period]"
+    each = (
+        f"list_filter(list_transform(cats{j}, lambda c, i: CASE WHEN ({have} & bits{j}[i]) = 0 "
+        f"THEN nm{j} || '[' || c || '] in ' || period END), lambda m: m IS NOT NULL)"
+    )
+    var_missing = f"CASE WHEN COALESCE(c{j}, 0) = 0 OR cats{j} IS NULL THEN {whole} ELSE {each} END"
+    if not referenced:
+        return [
+            f"COALESCE(s{j}, 0) AS n{j}",
+            f"{scale_den} AS d{j}",
+            f"(kind{j} = 0 OR {var_ok}) AS ok{j}",
+            f"CASE WHEN kind{j} = 0 OR {var_ok} THEN {empty} ELSE {var_missing} END AS mi{j}",
+            f"CAST(NULL AS VARCHAR) AS bk{j}",
+        ]
+    ref = f"x{j}"
+    return [
+        f"CASE WHEN kind{j} = 2 THEN {ref}.r_n ELSE COALESCE(s{j}, 0) END AS n{j}",
+        f"CASE WHEN kind{j} = 2 THEN {ref}.r_d ELSE {scale_den} END AS d{j}",
+        f"CASE kind{j} WHEN 0 THEN TRUE WHEN 2 THEN {ref}.r_st = 'ok' ELSE {var_ok} END AS ok{j}",
+        f"CASE WHEN kind{j} = 0 THEN {empty} "
+        f"WHEN kind{j} = 2 THEN CASE WHEN {ref}.r_st = 'missing_data' THEN {ref}.r_mi "
+        f"ELSE {empty} END "
+        f"WHEN {var_ok} THEN {empty} ELSE {var_missing} END AS mi{j}",
+        f"CASE WHEN kind{j} = 2 AND {ref}.r_st = 'not_computable' THEN "
+        f"'''' || key{j} || ''' is not computable (' || {ref}.r_why || ')' END AS bk{j}",
+    ]
