@@ -29,7 +29,7 @@ import sakipcalc
 from sakipcalc import DataSet
 
 pytest.importorskip("duckdb")
-from sakipcalc.batch import evaluate_batch
+from sakipcalc.batch import BatchRefused, evaluate_batch
 
 CATS = ("a", "b", "c")
 PERIODS = ("2022", "2023")
@@ -221,7 +221,8 @@ def check_case(spec_doc: dict[str, Any], rows: list[dict[str, Any]]) -> None:
         (r["unit"], r["indicator"], r["period"]): r for r in evaluate_batch(spec, table).to_pylist()
     }
     units = sorted({r["unit"] for r in rows})
-    periods = sorted({r["period"] for r in rows})
+    # A reported quarter brings its year in (the batch path reports derived years).
+    periods = sorted({r["period"] for r in rows} | {r["period"][:4] for r in rows})
     assert len(out) == len(units) * len(periods) * len(spec.indicators)
     for unit in units:
         data = _dataset(rows, unit)
@@ -258,6 +259,67 @@ def check_case(spec_doc: dict[str, Any], rows: list[dict[str, Any]]) -> None:
                     )
 
 
+QUARTERS = ("2022-Q1", "2022-Q2", "2022-Q3", "2022-Q4")
+RULES = ["sum", "mean", "max", "last"]
+
+
+@st.composite
+def quarterly_cases(draw: st.DrawFn) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Variables and indicators whose year derives from quarters, and data with gaps."""
+    spec = dict(SPEC_HEAD)
+    spec["variables"] = [
+        *SPEC_HEAD["variables"],
+        {"id": "qv", "quarters": draw(st.sampled_from(RULES))},
+        {"id": "qb", "breakdown": "jenis", "quarters": draw(st.sampled_from(RULES))},
+    ]
+    spec["spec"] = {
+        "id": "gen",
+        "name": "gen",
+        "plan": {"start": 2022, "end": 2022},
+        "category_scale": "cat",
+    }
+    tri = draw(indicator("tri", draw(st.sampled_from(["sum(served) + x", "x * 2", "qv"]))))
+    tri["quarters"] = draw(st.sampled_from(RULES))
+    given = draw(indicator("given", None))
+    given["quarters"] = draw(st.sampled_from(RULES))
+    ann = draw(indicator("ann", "(qv + 1) / (sum(qb, ab) + 1) * 100"))
+    after = draw(indicator("after", "tri - given + qv"))
+    spec["indicators"] = [tri, given, ann, after]
+    rows: list[dict[str, Any]] = []
+    for unit in [f"u{i}" for i in range(draw(st.integers(1, 2)))]:
+        periods = [p for p in ("2022", *QUARTERS) if draw(st.integers(0, 4)) > 0]
+        for period in periods:
+            for name in ("served", "qb"):
+                if draw(st.integers(0, 5)) == 0:
+                    continue
+                for cat in CATS:
+                    choice = draw(st.integers(0, 9))
+                    if choice > 0:
+                        value = None if choice == 1 else draw(small)
+                        rows.append(_row(unit, name, cat, period, value))
+            for name in ("x", "qv", "given", "tri"):
+                choice = draw(st.integers(0, 9))
+                if choice < 2 or (name in ("given", "tri") and choice < 6):
+                    continue
+                value = None if choice == 2 else draw(small)
+                rows.append(_row(unit, name, None, period, value))
+        if not any(r["unit"] == unit for r in rows):
+            rows.append(_row(unit, "x", None, "2022-Q1", Decimal(1)))
+    return spec, rows
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(quarterly_cases())
+def test_quarterly_derivation_agrees_with_python_engine(
+    case: tuple[dict[str, Any], list[dict[str, Any]]],
+) -> None:
+    check_case(*case)
+
+
 @settings(
     max_examples=60,
     deadline=None,
@@ -266,3 +328,92 @@ def check_case(spec_doc: dict[str, Any], rows: list[dict[str, Any]]) -> None:
 @given(cases())
 def test_batch_agrees_with_python_engine(case: tuple[dict[str, Any], list[dict[str, Any]]]) -> None:
     check_case(*case)
+
+
+# ------------------------------------------------------------ hand-computed cases
+
+
+def _load(doc: dict[str, Any]) -> sakipcalc.Spec:
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "spec.yaml").write_text(yaml.safe_dump(doc, sort_keys=False))
+        return sakipcalc.load(tmp)
+
+
+def _table(rows: list[tuple[str, str, str | None, str, str | None]]) -> Any:
+    columns = ("unit", "name", "category", "period", "value")
+    return pa.Table.from_pylist(
+        [dict(zip(columns, row, strict=True)) for row in rows],
+        schema=pa.schema([(c, pa.string()) for c in columns]),
+    )
+
+
+HEAD: dict[str, Any] = {
+    "sakipcalc": 1,
+    "spec": {
+        "id": "t",
+        "name": "T",
+        "plan": {"start": 2022, "end": 2022},
+        "rounding": {"places": 2, "mode": "half_up"},
+    },
+}
+
+
+def test_a_year_from_its_quarters() -> None:
+    spec = _load(
+        {
+            **HEAD,
+            "variables": [{"id": "q", "quarters": "mean"}, {"id": "x"}],
+            "indicators": [
+                {"id": "a", "name": "A", "unit": "x", "formula": "q", "targets": {"2022": 10}},
+                {"id": "b", "name": "B", "unit": "x", "formula": "x", "quarters": "max"},
+                {"id": "c", "name": "C", "unit": "x", "formula": "a + b"},
+            ],
+        }
+    )
+    quarters = [("k1", "q", None, f"2022-Q{q}", v) for q, v in ((1, "1"), (2, "2"), (3, "3"))]
+    quarters += [("k1", "x", None, f"2022-Q{q}", v) for q, v in ((1, "7"), (2, "9.5"), (3, "2"))]
+    out = {
+        (r["indicator"], r["period"]): r
+        for r in evaluate_batch(
+            spec,
+            _table(
+                [*quarters, ("k1", "q", None, "2022-Q4", "5"), ("k1", "x", None, "2022-Q4", "9.5")]
+            ),
+        ).to_pylist()
+    }
+    # (1 + 2 + 3 + 5) / 4 = 2.75; the largest of 7, 9.5, 2, 9.5 is 9.5; a + b = 12.25
+    assert out[("a", "2022")]["realisation_text"] == "2.75"
+    assert out[("a", "2022")]["achievement_text"] == "27.50"  # 2.75 / 10 × 100
+    assert out[("b", "2022")]["realisation_text"] == "9.50"
+    assert out[("c", "2022")]["realisation_text"] == "12.25"
+    missing = {
+        (r["indicator"], r["period"]): r for r in evaluate_batch(spec, _table(quarters)).to_pylist()
+    }
+    assert missing[("a", "2022")]["realisation_reason"] == "missing data: q in 2022-Q4"
+    assert missing[("b", "2022")]["realisation_reason"] == (
+        "missing data: x in 2022-Q4 (annual value from quarters by max)"
+    )
+
+
+def test_more_than_62_categories_and_the_refusal_beyond_126() -> None:
+    cats = [f"k{i}" for i in range(70)]
+    doc = {
+        **HEAD,
+        "breakdowns": [{"id": "many", "categories": cats}],
+        "variables": [{"id": "v", "breakdown": "many"}],
+        "indicators": [
+            {"id": "total", "name": "T", "unit": "x", "formula": "sum(v)", "targets": {"2022": 1}}
+        ],
+    }
+    rows = [("u", "v", c, "2022", "1.5") for c in cats[:-1]]
+    (row,) = evaluate_batch(_load(doc), _table(rows)).to_pylist()
+    assert row["realisation_reason"] == "missing data: v[k69] in 2022"
+    (row,) = evaluate_batch(_load(doc), _table([*rows, ("u", "v", "k69", "2022", "1")])).to_pylist()
+    assert row["realisation_text"] == "104.50"  # 69 × 1.5 + 1
+    doc["breakdowns"] = [{"id": "many", "categories": [f"k{i}" for i in range(127)]}]
+    doc["indicators"].append({"id": "after", "name": "A", "unit": "x", "formula": "total * 2"})
+    with pytest.raises(BatchRefused) as caught:
+        evaluate_batch(_load(doc), _table(rows))
+    refused = {r.indicator: r.reason for r in caught.value.refusals}
+    assert "more than 126 categories" in refused["total"]
+    assert refused["after"] == "it depends on 'total', which is refused"

@@ -29,7 +29,14 @@ import sqlglot
 from .._spec import Spec
 from .quarters import QuarterPlan, quarter_plan
 from .refusals import BatchRefused, refusals
-from .slots import IndicatorRow, cell_map, cells_aggregate, indicator_table, slot_columns
+from .slots import (
+    IndicatorRow,
+    cell_map,
+    cells_aggregate,
+    indicator_table,
+    slot_columns,
+    variable_state,
+)
 from .sql import Rational, formula_nodes, hugeint
 from .stages import achievement_stages, output_select
 from .tables import band_table, policy_table, target_table
@@ -175,7 +182,8 @@ def build_plan(
     rows, shapes = _shapes(spec)
     slots = max((len(f.slots) for f in spec.formulas.values()), default=0)
     divisions = max((len(r.divisions) for r in rows), default=0)
-    quarters: QuarterPlan = quarter_plan(spec, rows, slots, scale_den)
+    states = {j: variable_state(j) for j in range(slots)}
+    quarters: QuarterPlan = quarter_plan(spec, rows, scale_den, states)
     ctes = [
         f"ind AS ({indicator_table(spec, rows, slots, divisions)})",
         f"cmap AS ({cell_map(spec, rows)})",
@@ -235,7 +243,7 @@ def build_plan(
                 selects.append(_shape_select(shapes[s], source))
         union = "\n    UNION ALL ".join(selects)
         ctes.append(f"l{k}d AS ({_status(union, scale_den)})")
-        ctes.append(f"l{k} AS ({quarters.indicator(f'l{k}d', _RESULT)})")
+        ctes.extend(quarters.indicator(f"l{k}d", _RESULT, f"l{k}"))
         done.append(str(k))
     ctes.append(
         "lng AS ("

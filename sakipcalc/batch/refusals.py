@@ -77,16 +77,10 @@ def refusals(spec: Spec) -> list[Refusal]:
         indicator = spec.indicators[ind_id]
         formula = spec.formulas.get(ind_id)
         reason = _own_reason(spec, ind_id)
-        if reason is None and indicator.quarters is not None:
-            reason = "quarterly derivation of the year's value is not compiled yet"
         if reason is None and formula is not None:
             for ref in sorted(formula.references):
                 if ref in refused:
                     reason = f"it depends on '{ref}', which is refused"
-                    break
-                variable = spec.variables.get(ref)
-                if variable is not None and variable.quarters is not None:
-                    reason = f"variable '{ref}' derives its year from quarters, not compiled yet"
                     break
                 if ref in spec.variables and len(spec.variable_categories(ref)) > MAX_CATEGORIES:
                     reason = (

@@ -28,6 +28,7 @@ __all__ = [
     "indicator_table",
     "mask_type",
     "slot_columns",
+    "variable_state",
 ]
 
 
@@ -154,20 +155,26 @@ def cells_aggregate(slots: int) -> str:
     )
 
 
+def variable_state(j: int) -> tuple[str, str]:
+    """Whether variable slot ``j`` of a row has every value, and if not, what it lacks
+    (the whole variable when it has no row in the period, else each empty category)."""
+    have = f"COALESCE(k{j}, 0)"
+    ok = f"(COALESCE(c{j}, 0) > 0 AND ({have} & need{j}) = need{j})"
+    whole = f"[nm{j} || ' in ' || period]"
+    each = (
+        f"list_filter(list_transform(cats{j}, lambda c, i: CASE WHEN ({have} & bits{j}[i]) = 0 "
+        f"THEN nm{j} || '[' || c || '] in ' || period END), lambda m: m IS NOT NULL)"
+    )
+    return ok, f"CASE WHEN COALESCE(c{j}, 0) = 0 OR cats{j} IS NULL THEN {whole} ELSE {each} END"
+
+
 def slot_columns(j: int, scale_den: str, referenced: bool) -> list[str]:
     """Slot ``j`` of a row as ``n{j}``, ``d{j}``, ``ok{j}``, ``mi{j}`` (missing) and ``bk{j}``.
 
     ``referenced``: whether this layer joins slot ``j``'s indicator as ``x{j}``.
     """
     empty = "CAST([] AS VARCHAR[])"
-    have = f"COALESCE(k{j}, 0)"
-    var_ok = f"(COALESCE(c{j}, 0) > 0 AND ({have} & need{j}) = need{j})"
-    whole = f"[nm{j} || ' in ' || period]"
-    each = (
-        f"list_filter(list_transform(cats{j}, lambda c, i: CASE WHEN ({have} & bits{j}[i]) = 0 "
-        f"THEN nm{j} || '[' || c || '] in ' || period END), lambda m: m IS NOT NULL)"
-    )
-    var_missing = f"CASE WHEN COALESCE(c{j}, 0) = 0 OR cats{j} IS NULL THEN {whole} ELSE {each} END"
+    var_ok, var_missing = variable_state(j)
     if not referenced:
         return [
             f"COALESCE(s{j}, 0) AS n{j}",
