@@ -74,7 +74,6 @@ def refusals(spec: Spec) -> list[Refusal]:
     out: list[Refusal] = []
     refused: set[str] = set()
     for ind_id in spec.order:
-        indicator = spec.indicators[ind_id]
         formula = spec.formulas.get(ind_id)
         reason = _own_reason(spec, ind_id)
         if reason is None and formula is not None:
