@@ -34,6 +34,7 @@ from .slots import (
     cell_map,
     cells_aggregate,
     indicator_table,
+    presence_bit,
     slot_columns,
     variable_state,
 )
@@ -189,10 +190,12 @@ def build_plan(
         f"cmap AS ({cell_map(spec, rows)})",
         *quarters.period_ctes,
         "grid AS (SELECT u.unit, p.period FROM batch_units AS u CROSS JOIN periods AS p)",
-        f"cells AS ({cells_aggregate(slots)})",
-        "base AS (SELECT c.unit, c.period, i.*, "
-        + ", ".join(["c.gr", "c.gv", *(f"c.{x}{j}" for j in range(slots) for x in "csk")])
-        + " FROM cells AS c JOIN ind AS i ON i.indicator = c.indicator)",
+        f"cells AS ({cells_aggregate(slots, presence_bit(spec))})",
+        # Every unit, period and indicator gets a row, reported or not.
+        "base AS (SELECT g.unit, g.period, i.*, "
+        + ", ".join(["COALESCE(c.gr, 0) AS gr", "c.gv", *(f"c.{x}{j}" for j in range(slots) for x in "sk")])
+        + " FROM grid AS g CROSS JOIN ind AS i LEFT JOIN cells AS c"
+        " ON c.unit = g.unit AND c.period = g.period AND c.pos = i.pos)",
         *quarters.slot_ctes,
     ]
     layers = sorted({r.layer for r in rows})

@@ -53,7 +53,7 @@ class QuarterPlan:
         if j not in self.variable_slots:
             return columns
         n, d, ok, mi, bk = (c.rsplit(" AS ", 1)[0] for c in columns)
-        due = f"(vq{j} IS NOT NULL AND COALESCE(c{j}, 0) = 0 AND NOT {_IS_QUARTER} AND qy)"
+        due = f"(vq{j} IS NOT NULL AND k{j} IS NULL AND NOT {_IS_QUARTER} AND qy)"
         by_rule = f"CASE vq{j} WHEN 'max' THEN qm{j} WHEN 'last' THEN ql{j} ELSE qs{j} END"
         return [
             f"CASE WHEN {due} THEN {by_rule} ELSE {n} END AS n{j}",

@@ -27,6 +27,7 @@ __all__ = [
     "cells_aggregate",
     "indicator_table",
     "mask_type",
+    "presence_bit",
     "slot_columns",
     "variable_state",
 ]
@@ -51,6 +52,11 @@ def mask_type(spec: Spec) -> str:
     """BIGINT masks while every variable has at most 62 categories (cheaper), else HUGEINT."""
     widest = max((len(spec.variable_categories(v)) for v in spec.variables), default=0)
     return "BIGINT" if widest <= 62 else "HUGEINT"
+
+
+def presence_bit(spec: Spec) -> int:
+    """The mask bit every row of a slot's variable sets, so one mask also says "it has rows"."""
+    return 1 << 62 if mask_type(spec) == "BIGINT" else 1 << MAX_CATEGORIES
 
 
 def indicator_table(spec: Spec, rows: Sequence[IndicatorRow], slots: int, divisions: int) -> str:
@@ -99,59 +105,56 @@ def indicator_table(spec: Spec, rows: Sequence[IndicatorRow], slots: int, divisi
 
 
 def cell_map(spec: Spec, rows: Sequence[IndicatorRow]) -> str:
-    """``cmap(name, cat, indicator, j, bit, inslot)``: which data cells feed which slot.
+    """``cmap(name, cat, pos, j, bit, inslot)``: which data cells feed which slot.
 
     Every category of a slot's variable is mapped, the ones outside the slot
     with ``inslot`` false: a variable is "given" for a period when it has any
     row, as in the Python engine. ``j = -1`` is the indicator's own given value.
     """
+    present = presence_bit(spec)
     body: list[tuple[Cell, ...]] = []
-    for row in rows:
+    for pos, row in enumerate(rows):
         ind = row.indicator
-        body.append((ind, "", ind, -1, 1, True))
+        body.append((ind, "", pos, -1, present, True))
         formula = spec.formulas.get(ind)
         for j, slot in enumerate(formula.slots if formula is not None else ()):
             if slot.name in spec.indicators:
                 continue
             if slot.categories is None:
-                body.append((slot.name, "", ind, j, 1, True))
+                body.append((slot.name, "", pos, j, 1 | present, True))
                 continue
             for c, bit in _bits(spec, slot.name).items():
                 uses = slot.categories.count(c)
                 # A category named twice in a sum counts twice, as the engine adds it twice.
                 for _ in range(max(uses, 1)):
-                    body.append((slot.name, c, ind, j, bit, uses > 0))
+                    body.append((slot.name, c, pos, j, (bit if uses else 0) | present, uses > 0))
     columns = [
-        ("name", "VARCHAR"), ("cat", "VARCHAR"), ("indicator", "VARCHAR"), ("j", "INTEGER"),
+        ("name", "VARCHAR"), ("cat", "VARCHAR"), ("pos", "INTEGER"), ("j", "INTEGER"),
         ("bit", mask_type(spec)), ("inslot", "BOOLEAN"),
     ]  # fmt: skip
     return values_table(columns, body)
 
 
-def cells_aggregate(slots: int) -> str:
-    """``cells``: every slot's row count, sum and present-category mask, in one pass.
+def cells_aggregate(slots: int, present: int) -> str:
+    """``cells``: every slot's sum and mask, in one pass over the data.
 
-    The grid rides along as rows with ``j = -2``, so every unit, period and
-    indicator gets its group from the same aggregate, with no join against
-    the grid; a group with no grid row (a unit not reported) is dropped.
+    A slot's mask holds the bit of each of its categories that has a value, and
+    ``present`` for any row of its variable (in the slot or not, empty or not).
     """
     parts = [
-        "count(*) FILTER (WHERE j = -1) AS gr",
-        "max(v) FILTER (WHERE j = -1) AS gv",
+        "count(*) FILTER (WHERE m.j = -1) AS gr",
+        "max(d.v) FILTER (WHERE m.j = -1) AS gv",
     ]
+    bit = f"CASE WHEN d.v IS NULL THEN {present} ELSE m.bit END"
     for j in range(slots):
-        parts.append(f"count(*) FILTER (WHERE j = {j}) AS c{j}")
-        parts.append(f"sum(v) FILTER (WHERE j = {j} AND inslot) AS s{j}")
-        parts.append(f"bit_or(bit) FILTER (WHERE j = {j} AND inslot AND v IS NOT NULL) AS k{j}")
+        parts.append(f"sum(d.v) FILTER (WHERE m.j = {j} AND m.inslot) AS s{j}")
+        parts.append(f"bit_or({bit}) FILTER (WHERE m.j = {j}) AS k{j}")
     return (
-        "SELECT unit, period, indicator,\n    "
+        "SELECT d.unit, d.period, m.pos,\n    "
         + ",\n    ".join(parts)
-        + "\n  FROM (SELECT d.unit, d.period, m.indicator, m.j, d.v, m.bit, m.inslot"
-        + "\n    FROM batch_data AS d JOIN cmap AS m"
-        + "\n      ON d.name = m.name AND COALESCE(d.category, '') = m.cat"
-        + "\n    UNION ALL SELECT g.unit, g.period, i.indicator, -2, NULL, NULL, FALSE"
-        + "\n    FROM grid AS g CROSS JOIN (SELECT indicator FROM ind) AS i) AS x"
-        + "\n  GROUP BY unit, period, indicator HAVING count(*) FILTER (WHERE j = -2) > 0"
+        + "\n  FROM batch_data AS d JOIN cmap AS m"
+        + "\n    ON d.name = m.name AND COALESCE(d.category, '') = m.cat"
+        + "\n  GROUP BY d.unit, d.period, m.pos"
     )
 
 
@@ -159,13 +162,13 @@ def variable_state(j: int) -> tuple[str, str]:
     """Whether variable slot ``j`` of a row has every value, and if not, what it lacks
     (the whole variable when it has no row in the period, else each empty category)."""
     have = f"COALESCE(k{j}, 0)"
-    ok = f"(COALESCE(c{j}, 0) > 0 AND ({have} & need{j}) = need{j})"
+    ok = f"(k{j} IS NOT NULL AND ({have} & need{j}) = need{j})"
     whole = f"[nm{j} || ' in ' || period]"
     each = (
         f"list_filter(list_transform(cats{j}, lambda c, i: CASE WHEN ({have} & bits{j}[i]) = 0 "
         f"THEN nm{j} || '[' || c || '] in ' || period END), lambda m: m IS NOT NULL)"
     )
-    return ok, f"CASE WHEN COALESCE(c{j}, 0) = 0 OR cats{j} IS NULL THEN {whole} ELSE {each} END"
+    return ok, f"CASE WHEN k{j} IS NULL OR cats{j} IS NULL THEN {whole} ELSE {each} END"
 
 
 def slot_columns(j: int, scale_den: str, referenced: bool) -> list[str]:

@@ -71,14 +71,14 @@ _TEXT, _HUGE, _BOOL, _INT = "VARCHAR", "HUGEINT", "BOOLEAN", "INTEGER"
 
 def policy_table(spec: Spec, order: Sequence[str]) -> str:
     columns = [
-        ("indicator", _TEXT), ("pw", _HUGE), ("places", _INT), ("mode", _TEXT),
+        ("indicator", _TEXT), ("pos", _INT), ("pw", _HUGE), ("places", _INT), ("mode", _TEXT),
         ("ach_raw", _BOOL), ("pol", _TEXT), ("lower_rule", _TEXT), ("exact_rule", _TEXT),
         ("cap_n", _HUGE), ("cap_d", _HUGE), ("zt", _BOOL), ("ztm_n", _HUGE), ("ztm_d", _HUGE),
         ("ztx_n", _HUGE), ("ztx_d", _HUGE), ("cat_scale", _TEXT), ("floor0", _BOOL),
         ("negnc", _BOOL), ("grade_scale", _TEXT),
     ]  # fmt: skip
     rows = []
-    for ind_id in order:
+    for pos, ind_id in enumerate(order):
         ind = spec.indicators[ind_id]
         rounding = effective_rounding(spec.info.rounding, ind.rounding)
         cap = effective_cap(ind, spec.info.cap)
@@ -86,6 +86,7 @@ def policy_table(spec: Spec, order: Sequence[str]) -> str:
         rows.append(
             (
                 ind_id,
+                pos,
                 10**rounding.places,
                 rounding.places,
                 rounding.mode.value,
