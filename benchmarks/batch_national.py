@@ -17,9 +17,12 @@ Timings are medians of ``--repeat`` runs in one process, the paths alternating:
   on a sample of agencies, extrapolated per evaluation to all of them.
 
 Peak memory: each of ``batch`` and ``hand`` once more in a fresh child
-process (``--only``), its peak RSS read with ``resource.getrusage``. DuckDB
+process (``--only``), its peak RSS read from ``/proc/self/status`` (VmHWM). DuckDB
 runs under ``--memory-limit`` with a temporary directory, so data larger than
-the limit spills to disk rather than failing.
+the limit spills to disk rather than failing. With ``--spill-limit 300MB``,
+``write_batch`` (which streams its rows into a Parquet file, unsorted) and the
+hand query run once more under that limit, and the most written to DuckDB's
+temporary directory is reported.
 
     python benchmarks/batch_national.py --scale 0.1
 """
@@ -43,7 +46,7 @@ import duckdb
 import yaml
 
 import sakipcalc
-from sakipcalc.batch import build_plan, evaluate_batch
+from sakipcalc.batch import build_plan, evaluate_batch, write_batch
 from sakipcalc.batch.inputs import load_inputs
 from sakipcalc.batch.run import run_plan
 
@@ -149,6 +152,7 @@ def connect(args: argparse.Namespace, workdir: Path) -> duckdb.DuckDBPyConnectio
     con.execute(f"SET memory_limit = '{args.memory_limit}'")
     con.execute(f"SET temp_directory = '{workdir / 'spill'}'")
     con.execute("SET preserve_insertion_order = false")
+    con.execute("SET enable_progress_bar = false")
     return con
 
 
@@ -191,11 +195,27 @@ def only(args: argparse.Namespace, workdir: Path) -> None:
     if args.only == "batch":
         spec = sakipcalc.load(workdir / "spec")
         rows = evaluate_batch(spec, str(data), connection=con).num_rows
+    elif args.only == "write":
+        spec = sakipcalc.load(workdir / "spec")
+        rows = write_batch(spec, str(data), workdir / "out.parquet", connection=con)
     else:
         rows = con.sql(hand_written(data)).to_arrow_table().num_rows
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
-    print(json.dumps({"rows": rows, "seconds": seconds, "peak_bytes": peak}))
+    print(json.dumps({"rows": rows, "seconds": seconds, "peak_bytes": peak_rss()}))
+
+
+def peak_rss() -> int:
+    """This process's peak resident set, in bytes.
+
+    Linux's VmHWM, which starts afresh at exec; ``ru_maxrss`` would carry the
+    parent's peak over into a child started by fork and exec."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 def main() -> None:
@@ -206,7 +226,12 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--memory-limit", default="4GB", help="DuckDB's memory_limit")
     parser.add_argument("--workdir", type=Path, default=None, help="keep the data here")
-    parser.add_argument("--only", choices=("batch", "hand"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--spill-limit",
+        default=None,
+        help="also stream the batch path to Parquet (write_batch) under this memory_limit",
+    )
+    parser.add_argument("--only", choices=("batch", "write", "hand"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.only:
         only(args, args.workdir)
@@ -262,34 +287,55 @@ def run(args: argparse.Namespace, workdir: Path) -> None:
     print(f"batch path, whole (median of {args.repeat}): {medians['batch']:8.3f} s")
     print(f"  of which the plan alone:               {medians['plan']:8.3f} s")
     print(f"hand-written exact query:                {hand:8.3f} s")
-    print(f"batch / hand = {medians['batch'] / hand:.2f}; plan / hand = {medians['plan'] / hand:.2f}")
+    print(
+        f"batch / hand = {medians['batch'] / hand:.2f}; plan / hand = {medians['plan'] / hand:.2f}"
+    )
     print(
         f"per-agency load+evaluate: {1 / per_eval:,.0f} evaluations/s on {len(sample)} agencies, "
         f"{py_total:,.1f} s extrapolated; speed-up of the batch path "
         f"{py_total / medians['batch']:,.0f}x (plan alone {py_total / medians['plan']:,.0f}x)"
     )
     for name in ("batch", "hand"):
-        child = subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--only",
-                name,
-                "--workdir",
-                str(workdir),
-                "--memory-limit",
-                args.memory_limit,
-                *(["--threads", str(args.threads)] if args.threads else []),
-            ],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        got = json.loads(child.stdout.strip().splitlines()[-1])
-        print(
-            f"fresh process, {name}: {got['seconds']:.3f} s, "
-            f"peak RSS {got['peak_bytes'] / 2**20:,.0f} MiB"
-        )
+        fresh(args, workdir, name, args.memory_limit)
+    if args.spill_limit:
+        for name in ("write", "hand"):
+            fresh(args, workdir, name, args.spill_limit)
+
+
+def fresh(args: argparse.Namespace, workdir: Path, name: str, limit: str) -> None:
+    """One path in a child process; its time, peak RSS and the most it spilled to disk."""
+    spill = workdir / "spill"
+    most = 0
+    with subprocess.Popen(
+        [
+            sys.executable,
+            __file__,
+            "--only",
+            name,
+            "--workdir",
+            str(workdir),
+            "--memory-limit",
+            limit,
+            *(["--threads", str(args.threads)] if args.threads else []),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as child:
+        while child.poll() is None:
+            if spill.is_dir():
+                size = sum(f.stat().st_size for f in spill.rglob("*") if f.is_file())
+                most = max(most, size)
+            time.sleep(0.2)
+        assert child.stdout is not None
+        out = child.stdout.read()
+    if child.returncode != 0:
+        print(f"fresh process, {name} under memory_limit {limit}: failed")
+        return
+    got = json.loads(out.strip().splitlines()[-1])
+    print(
+        f"fresh process, {name} under memory_limit {limit}: {got['seconds']:.3f} s, "
+        f"peak RSS {got['peak_bytes'] / 2**20:,.0f} MiB, spilled up to {most / 2**20:,.0f} MiB"
+    )
 
 
 if __name__ == "__main__":

@@ -417,3 +417,31 @@ def test_more_than_62_categories_and_the_refusal_beyond_126() -> None:
     refused = {r.indicator: r.reason for r in caught.value.refusals}
     assert "more than 126 categories" in refused["total"]
     assert refused["after"] == "it depends on 'total', which is refused"
+
+
+def test_write_batch_streams_the_same_rows_to_parquet(tmp_path: Path) -> None:
+    pq = pytest.importorskip("pyarrow.parquet")
+    from sakipcalc.batch import write_batch
+
+    spec = _load(
+        {
+            **HEAD,
+            "variables": [{"id": "x"}, {"id": "y"}],
+            "indicators": [
+                {
+                    "id": "r",
+                    "name": "R",
+                    "unit": "%",
+                    "formula": "x / y * 100",
+                    "targets": {"2022": 50},
+                }
+            ],
+        }
+    )
+    rows = [(u, n, None, "2022", v) for u in ("a", "b", "c") for n, v in (("x", "1"), ("y", "3"))]
+    out = tmp_path / "out.parquet"
+    written = write_batch(spec, _table(rows), out, memory_limit="100MB", temp_directory=tmp_path)
+    assert written == 3
+    streamed = sorted(pq.read_table(out).to_pylist(), key=lambda r: r["unit"])
+    assert streamed == evaluate_batch(spec, _table(rows)).to_pylist()
+    assert {r["realisation_text"] for r in streamed} == {"33.33"}  # 1 / 3 × 100, half-up

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .inputs import BatchInputError
-    from .plan import build_plan, explain
+    from .plan import build_plan, explain, plan_sql
     from .refusals import BatchRefused, Refusal
-    from .run import BatchOverflow, evaluate_batch
+    from .run import BatchOverflow, evaluate_batch, write_batch
 
 __all__ = [
     "BatchInputError",
@@ -27,6 +27,8 @@ __all__ = [
     "build_plan",
     "evaluate_batch",
     "explain",
+    "plan_sql",
+    "write_batch",
 ]
 
 _WHERE = {
@@ -37,6 +39,8 @@ _WHERE = {
     "build_plan": "plan",
     "evaluate_batch": "run",
     "explain": "plan",
+    "plan_sql": "plan",
+    "write_batch": "run",
 }
 
 

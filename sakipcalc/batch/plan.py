@@ -79,10 +79,11 @@ def plan_sql(
     *,
     input_scale: int = DEFAULT_INPUT_SCALE,
     target_scale: int = 0,
+    ordered: bool = True,
     pretty: bool = False,
 ) -> str:
     """The plan for ``spec`` as SQL of a sqlglot ``dialect``, for another engine to run."""
-    plan = build_plan(spec, input_scale=input_scale, target_scale=target_scale)
+    plan = build_plan(spec, input_scale=input_scale, target_scale=target_scale, ordered=ordered)
     return plan.sql(dialect, pretty=pretty)
 
 
@@ -172,9 +173,16 @@ _RESULT = "unit, period, indicator, qrule, gr, r_st, r_why, r_mi, r_n, r_d"
 
 
 def build_plan(
-    spec: Spec, *, input_scale: int = DEFAULT_INPUT_SCALE, target_scale: int = 0
+    spec: Spec,
+    *,
+    input_scale: int = DEFAULT_INPUT_SCALE,
+    target_scale: int = 0,
+    ordered: bool = True,
 ) -> Plan:
-    """Compile ``spec`` once; raises :class:`BatchRefused` naming what it cannot compile."""
+    """Compile ``spec`` once; raises :class:`BatchRefused` naming what it cannot compile.
+
+    ``ordered``: rows sorted by unit, the spec's order of indicators, and period; a
+    plan that streams its result (larger than memory) leaves them unsorted."""
     refused = refusals(spec)
     if refused:
         raise BatchRefused(refused)
@@ -193,7 +201,9 @@ def build_plan(
         f"cells AS ({cells_aggregate(slots, presence_bit(spec))})",
         # Every unit, period and indicator gets a row, reported or not.
         "base AS (SELECT g.unit, g.period, i.*, "
-        + ", ".join(["COALESCE(c.gr, 0) AS gr", "c.gv", *(f"c.{x}{j}" for j in range(slots) for x in "sk")])
+        + ", ".join(
+            ["COALESCE(c.gr, 0) AS gr", "c.gv", *(f"c.{x}{j}" for j in range(slots) for x in "sk")]
+        )
         + " FROM grid AS g CROSS JOIN ind AS i LEFT JOIN cells AS c"
         " ON c.unit = g.unit AND c.period = g.period AND c.pos = i.pos)",
         *quarters.slot_ctes,
@@ -261,5 +271,5 @@ def build_plan(
     ctes.append("tgt AS (" + target_table(spec, order) + ")")
     ctes.append("bands AS (" + band_table(spec) + ")")
     ctes.extend(achievement_stages(hugeint(10**target_scale)))
-    sql = "WITH " + ",\n".join(ctes) + "\n" + output_select(spec, order)
+    sql = "WITH " + ",\n".join(ctes) + "\n" + output_select(spec, order, ordered=ordered)
     return Plan(sql, order, input_scale, target_scale)

@@ -232,9 +232,10 @@ def output_places(spec: Spec, order: Sequence[str]) -> int:
     )
 
 
-def output_select(spec: Spec, order: Sequence[str]) -> str:
+def output_select(spec: Spec, order: Sequence[str], *, ordered: bool = True) -> str:
     """The result rows. Rounded figures are DECIMAL(38, P), P from :func:`output_places`,
-    and text with the indicator's own places, as the engine prints them."""
+    and text with the indicator's own places, as the engine prints them. ``ordered``: by
+    unit, the spec's order of indicators, and period (a sort that holds the whole result)."""
     places = output_places(spec, order)
     dec = f"CAST({Decimal(1).scaleb(-places):f} AS DECIMAL(38, {places}))"
     pad = f"(CAST({10**places} AS HUGEINT) // g.pw)"
@@ -257,5 +258,6 @@ def output_select(spec: Spec, order: Sequence[str]) -> str:
   CASE WHEN g.a_st = 'missing_data' THEN g.r_mi ELSE CAST([] AS VARCHAR[]) END AS missing
 FROM g
 LEFT JOIN bands ON g.a_st = 'ok' AND bands.scale = g.cat_scale
-  AND {_in_band("bands", "g.ak", "g.pw")}
-ORDER BY g.unit, g.pos, g.period"""
+  AND {_in_band("bands", "g.ak", "g.pw")}""" + (
+        "\nORDER BY g.unit, g.pos, g.period" if ordered else ""
+    )
