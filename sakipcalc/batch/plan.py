@@ -31,6 +31,7 @@ from .quarters import QuarterPlan, quarter_plan
 from .refusals import BatchRefused, refusals
 from .slots import (
     IndicatorRow,
+    category_lists,
     cell_map,
     cells_aggregate,
     indicator_table,
@@ -191,7 +192,8 @@ def build_plan(
     rows, shapes = _shapes(spec)
     slots = max((len(f.slots) for f in spec.formulas.values()), default=0)
     divisions = max((len(r.divisions) for r in rows), default=0)
-    states = {j: variable_state(j) for j in range(slots)}
+    lists = category_lists(spec, rows, slots)
+    states = {j: variable_state(j, lists[j]) for j in range(slots)}
     quarters: QuarterPlan = quarter_plan(spec, rows, scale_den, states)
     ctes = [
         f"ind AS ({indicator_table(spec, rows, slots, divisions)})",
@@ -229,19 +231,21 @@ def build_plan(
             for j in refs
         )
         cols = [
-            c for j in range(slots) for c in quarters.slot(j, slot_columns(j, scale_den, j in refs))
+            c
+            for j in range(slots)
+            for c in quarters.slot(j, slot_columns(j, scale_den, j in refs, lists[j]))
         ]
         ctes.append(
             f"l{k}i AS (SELECT b.*, {', '.join(cols) if cols else 'TRUE AS none'} "
             f"FROM {quarters.base} AS b{joins} WHERE b.layer = {k})"
         )
         oks = " AND ".join(f"ok{j}" for j in range(slots)) or "TRUE"
-        lists = ", ".join([*(f"mi{j}" for j in range(slots)), "CAST([] AS VARCHAR[])"])
+        missing = ", ".join([*(f"mi{j}" for j in range(slots)), "CAST([] AS VARCHAR[])"])
         blocks = ", ".join(f"bk{j}" for j in range(slots))
         block = f"NULLIF(concat_ws('; ', {blocks}), '')" if slots else "NULL"
         ctes.append(
             f"l{k}c AS (SELECT *, CASE WHEN {oks} THEN CAST([] AS VARCHAR[]) "
-            f"ELSE list_concat({lists}) END AS mc, CAST({block} AS VARCHAR) AS blk FROM l{k}i)"
+            f"ELSE list_concat({missing}) END AS mc, CAST({block} AS VARCHAR) AS blk FROM l{k}i)"
         )
         selects = []
         for s in sorted({r.shape for r in here}):

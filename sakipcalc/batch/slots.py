@@ -18,11 +18,12 @@ from dataclasses import dataclass
 
 from .._spec import Spec
 from .refusals import MAX_CATEGORIES
-from .tables import Cell, values_table
+from .tables import Cell, Raw, literal, values_table
 
 __all__ = [
     "MAX_CATEGORIES",
     "IndicatorRow",
+    "category_lists",
     "cell_map",
     "cells_aggregate",
     "indicator_table",
@@ -69,7 +70,7 @@ def indicator_table(spec: Spec, rows: Sequence[IndicatorRow], slots: int, divisi
     for j in range(slots):
         columns += [
             (f"kind{j}", "INTEGER"), (f"key{j}", "VARCHAR"), (f"nm{j}", "VARCHAR"),
-            (f"cats{j}", "VARCHAR[]"), (f"bits{j}", f"{mask}[]"), (f"need{j}", mask),
+            (f"need{j}", mask),
             (f"vq{j}", "VARCHAR"),
         ]  # fmt: skip
     columns += [(f"zt{m}", "VARCHAR") for m in range(divisions)]
@@ -82,23 +83,22 @@ def indicator_table(spec: Spec, rows: Sequence[IndicatorRow], slots: int, divisi
         formula_slots = formula.slots if formula is not None else ()
         for j in range(slots):
             if j >= len(formula_slots):
-                cells += [NONE, None, None, None, None, None, None]
+                cells += [NONE, None, None, None, None]
                 continue
             slot = formula_slots[j]
             if slot.name in spec.indicators:
-                cells += [REFERENCE, slot.name, slot.name, None, None, None, None]
+                cells += [REFERENCE, slot.name, slot.name, None, None]
                 continue
             variable = spec.variables.get(slot.name)
             vq = variable.quarters.value if variable and variable.quarters else None
             if slot.categories is None:
-                cells += [VARIABLE, None, slot.name, None, None, 1, vq]
+                cells += [VARIABLE, None, slot.name, 1, vq]
                 continue
             bits = _bits(spec, slot.name)
             need = 0
             for c in slot.categories:
                 need |= bits[c]
-            masks = [bits[c] for c in slot.categories]
-            cells += [VARIABLE, None, slot.name, list(slot.categories), masks, need, vq]
+            cells += [VARIABLE, None, slot.name, need, vq]
         cells += [row.divisions[m] if m < len(row.divisions) else None for m in range(divisions)]
         body.append(cells)
     return values_table(columns, body)
@@ -158,26 +158,56 @@ def cells_aggregate(slots: int, present: int) -> str:
     )
 
 
-def variable_state(j: int) -> tuple[str, str]:
+def category_lists(spec: Spec, rows: Sequence[IndicatorRow], slots: int) -> list[tuple[str, str]]:
+    """Per slot ``j``, SQL for its categories and their mask bits on a row (by ``pos``).
+
+    Constant lists indexed by the indicator's position, read only on rows that lack a
+    value, so the rows themselves carry no lists."""
+    mask = mask_type(spec)
+    out = []
+    for j in range(slots):
+        cats: list[Cell] = []
+        bits: list[Cell] = []
+        for row in rows:
+            formula = spec.formulas.get(row.indicator)
+            slot = formula.slots[j] if formula is not None and j < len(formula.slots) else None
+            if slot is None or slot.categories is None or slot.name in spec.indicators:
+                cats.append(Raw("NULL"))
+                bits.append(Raw("NULL"))
+                continue
+            order = _bits(spec, slot.name)
+            cats.append(list(slot.categories))
+            bits.append([order[c] for c in slot.categories])
+        out.append(
+            (
+                f"CAST({literal(cats)} AS VARCHAR[][])[pos + 1]",
+                f"CAST({literal(bits)} AS {mask}[][])[pos + 1]",
+            )
+        )
+    return out
+
+
+def variable_state(j: int, lists: tuple[str, str]) -> tuple[str, str]:
     """Whether variable slot ``j`` of a row has every value, and if not, what it lacks
     (the whole variable when it has no row in the period, else each empty category)."""
+    cats, bits = lists
     have = f"COALESCE(k{j}, 0)"
     ok = f"(k{j} IS NOT NULL AND ({have} & need{j}) = need{j})"
     whole = f"[nm{j} || ' in ' || period]"
     each = (
-        f"list_filter(list_transform(cats{j}, lambda c, i: CASE WHEN ({have} & bits{j}[i]) = 0 "
+        f"list_filter(list_transform({cats}, lambda c, i: CASE WHEN ({have} & {bits}[i]) = 0 "
         f"THEN nm{j} || '[' || c || '] in ' || period END), lambda m: m IS NOT NULL)"
     )
-    return ok, f"CASE WHEN k{j} IS NULL OR cats{j} IS NULL THEN {whole} ELSE {each} END"
+    return ok, f"CASE WHEN k{j} IS NULL OR {cats} IS NULL THEN {whole} ELSE {each} END"
 
 
-def slot_columns(j: int, scale_den: str, referenced: bool) -> list[str]:
+def slot_columns(j: int, scale_den: str, referenced: bool, lists: tuple[str, str]) -> list[str]:
     """Slot ``j`` of a row as ``n{j}``, ``d{j}``, ``ok{j}``, ``mi{j}`` (missing) and ``bk{j}``.
 
     ``referenced``: whether this layer joins slot ``j``'s indicator as ``x{j}``.
     """
     empty = "CAST([] AS VARCHAR[])"
-    var_ok, var_missing = variable_state(j)
+    var_ok, var_missing = variable_state(j, lists)
     if not referenced:
         return [
             f"COALESCE(s{j}, 0) AS n{j}",

@@ -23,7 +23,7 @@ from ..models import NegativeRule
 from ..rounding import effective_rounding, show_raw
 from .sql import quote, rational_literal
 
-__all__ = ["Raw", "band_table", "policy_table", "target_table", "values_table"]
+__all__ = ["Cell", "Raw", "band_table", "literal", "policy_table", "target_table", "values_table"]
 
 _INT64 = 2**63
 
@@ -35,7 +35,12 @@ class Raw:
     sql: str
 
 
-Cell = str | int | bool | None | Raw | Sequence[str] | Sequence[int]
+Cell = str | int | bool | None | Raw | Sequence["Cell"]
+
+
+def literal(value: Cell) -> str:
+    """A value as an SQL literal (a list as a list literal)."""
+    return _literal(value)
 
 
 def _literal(value: Cell) -> str:
