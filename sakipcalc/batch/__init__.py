@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .inputs import BatchInputError
-    from .plan import build_plan, explain
+    from .plan import build_plan, explain, plan_sql
     from .refusals import BatchRefused, Refusal
     from .report import BatchResult, evaluate_units
-    from .run import BatchOverflow, evaluate_batch
+    from .run import BatchOverflow, evaluate_batch, write_batch
     from .tracing import Trace, trace
 
 __all__ = [
@@ -36,7 +36,9 @@ __all__ = [
     "evaluate_batch",
     "evaluate_units",
     "explain",
+    "plan_sql",
     "trace",
+    "write_batch",
 ]
 
 _WHERE = {
@@ -50,6 +52,8 @@ _WHERE = {
     "evaluate_batch": "run",
     "evaluate_units": "report",
     "explain": "plan",
+    "plan_sql": "plan",
+    "write_batch": "run",
     "trace": "tracing",
 }
 

@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 
 from .._spec import Spec
+from ..errors import SakipError
 from ..formula import NameKind
 from ..i18n import Locale
 from .numbers import normalise_numbers
@@ -32,7 +33,7 @@ _PERIOD = r"[0-9]{4}(-Q[1-4])?"
 _SHOWN = 10  # problems listed per check
 
 
-class BatchInputError(ValueError):
+class BatchInputError(SakipError, ValueError):
     """Bad multi-unit input; the message names file, row and column of each problem."""
 
     def __init__(self, problems: list[str]) -> None:

@@ -1,6 +1,6 @@
-"""A loaded spec compiled once into one relational plan (a sqlglot expression tree).
+"""A loaded spec compiled once into one relational plan (SQL that sqlglot parses and transpiles).
 
-The plan reads three tables the runner provides:
+The plan reads the tables the runner provides:
 
 * ``batch_data(unit, name, category, period, v)``: every input value as a
   HUGEINT scaled by ``10 ** input_scale`` (so 13.32 at scale 2 is 1332);
@@ -9,28 +9,41 @@ The plan reads three tables the runner provides:
 * ``batch_targets(unit, indicator, period, t, t_txt)``: per-unit targets,
   scaled by ``10 ** target_scale``; where a unit has none the spec's apply.
 
-It computes exact rationals (see :mod:`.sql`) layer by layer, one CTE per
-layer, then one row per unit, indicator and period with the realisation,
-achievement, category and their statuses, using the Python engine's rules and
-reason texts. What it cannot compile exactly is refused here, by indicator.
+The plan is *long*: one row per unit, period and indicator from the start.
+One aggregate over the data fills every formula slot of every indicator
+(:mod:`.slots`); indicators are then computed layer by layer (an indicator
+after those it references), and within a layer one SELECT per formula
+*shape*, so the SQL grows with the number of distinct formula shapes, not
+with the number of indicators, and the work grows with the data. Values are
+exact rationals (see :mod:`.sql`), statuses and reasons follow the Python
+engine's rules and texts. What it cannot compile exactly is refused here.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 import sqlglot
 
 from .._spec import Spec
-from ..formula import NameKind
+from .quarters import QuarterPlan, quarter_plan
 from .refusals import BatchRefused, refusals
-from .sql import Column, Rational, formula_nodes, hugeint, quote
-from .stages import OUTPUT, achievement_stages
-from .tables import band_table, policy_table, target_table, values_table
+from .slots import (
+    IndicatorRow,
+    category_lists,
+    cell_map,
+    cells_aggregate,
+    indicator_table,
+    presence_bit,
+    slot_columns,
+    variable_state,
+)
+from .sql import Rational, formula_nodes, hugeint
+from .stages import achievement_stages, output_select
+from .tables import band_table, policy_table, target_table
 
-__all__ = ["Plan", "build_plan", "explain"]
+__all__ = ["Plan", "build_plan", "explain", "plan_sql"]
 
 DEFAULT_INPUT_SCALE = 6
 
@@ -46,10 +59,11 @@ class Plan:
 
     @property
     def tree(self) -> Any:
-        """The plan parsed by sqlglot (a few seconds for a large spec, so only on request)."""
+        """The plan parsed by sqlglot (a sqlglot ``Expression``)."""
         return sqlglot.parse_one(self.text, read="duckdb")
 
     def sql(self, dialect: str = "duckdb", *, pretty: bool = False) -> str:
+        """The plan as SQL of ``dialect`` (any sqlglot dialect: ``"spark"``, …)."""
         if dialect == "duckdb" and not pretty:
             return self.text
         return str(self.tree.sql(dialect=dialect, pretty=pretty))
@@ -60,284 +74,206 @@ def explain(spec: Spec, *, input_scale: int = DEFAULT_INPUT_SCALE) -> str:
     return build_plan(spec, input_scale=input_scale).sql(pretty=True)
 
 
-class _Builder:
-    def __init__(self, spec: Spec, input_scale: int, target_scale: int) -> None:
-        self.spec = spec
-        self.scale_den = hugeint(10**input_scale)
-        self.target_den = hugeint(10**target_scale)
-        self.agg: list[str] = []  # columns picked from the dense per-key lists
-        self.var_rows: list[tuple[str, ...]] = []  # (name, category, key, bit): variable map
-        self.slot_rows: list[tuple[str, ...]] = []  # (name, category, key): slot map
-        self.layer0: list[str] = []  # per-grid-row columns of the first layer
-        self.columns: list[Column] = []
-        self.seen_vars: set[str] = set()
-        self.slots: dict[tuple[str, tuple[str, ...] | None], tuple[Rational, str]] = {}
-        self.slot_count = 0
-        self.final_layer: dict[str, int] = {}
+def plan_sql(
+    spec: Spec,
+    dialect: str = "duckdb",
+    *,
+    input_scale: int = DEFAULT_INPUT_SCALE,
+    target_scale: int = 0,
+    ordered: bool = True,
+    pretty: bool = False,
+) -> str:
+    """The plan for ``spec`` as SQL of a sqlglot ``dialect``, for another engine to run."""
+    plan = build_plan(spec, input_scale=input_scale, target_scale=target_scale, ordered=ordered)
+    return plan.sql(dialect, pretty=pretty)
 
-    # ------------------------------------------------------------ inputs
 
-    def _var(self, name: str) -> str:
-        col = "x_" + name
-        if name not in self.seen_vars:
-            key = len(self.seen_vars) + 1
-            self.seen_vars.add(name)
-            self.agg.append(f"COALESCE(vc[{key}], 0) AS {col}_rows")
-            self.agg.append(f"vm[{key}] AS {col}_val")
-            info = self.spec.names.get(name)
-            if info is not None and info.kind is NameKind.BREAKDOWN:
-                # Which categories have a value, as a bit mask: cheap to aggregate and
-                # test; the list of missing ones is built only for rows that lack some.
-                for i, c in enumerate(self.spec.variable_categories(name)):
-                    self.var_rows.append((quote(name), quote(c), str(key), str(1 << i)))
-                self.agg.append(f"vk[{key}] AS {col}_mask")
-            else:
-                self.var_rows.append((quote(name), "NULL", str(key), "0"))
-        return col
+_STATE = "unit, period, indicator, shape, qrule, gr, gv, mc, blk"
 
-    def leaf(self, name: str, cats: tuple[str, ...] | None) -> tuple[Rational, int]:
-        if name in self.spec.indicators:
-            layer = self.final_layer[name]
-            return Rational(f"i_{name}_n", f"i_{name}_d"), layer
-        key = (name, cats)
-        if key not in self.slots:
-            col = self._var(name)
-            index = len(self.slots)
-            slot = f"s{index}"
-            whole = f"[{quote(name + ' in ')} || period]"
-            if cats is None:
-                self.layer0.append(f"{col}_val AS {slot}_n")
-                ok = f"{col}_val IS NOT NULL"
-                lacking = whole
-            else:
-                self.slot_count += 1
-                position = self.slot_count
-                self.slot_rows.extend((quote(name), quote(c), str(position)) for c in cats)
-                self.agg.append(f"COALESCE(ss[{position}], 0) AS {slot}_sum")
-                self.layer0.append(f"{slot}_sum AS {slot}_n")
-                order = self.spec.variable_categories(name)
-                mask = sum(1 << order.index(c) for c in cats)
-                have = f"COALESCE({col}_mask, 0)"
-                ok = f"(COALESCE({col}_rows, 0) > 0 AND ({have} & {mask}) = {mask})"
-                each = ", ".join(
-                    f"CASE WHEN ({have} & {1 << order.index(c)}) = 0 THEN "
-                    f"{quote(f'{name}[{c}] in ')} || period END"
-                    for c in cats
-                )
-                lacking = (
-                    f"CASE WHEN COALESCE({col}_rows, 0) = 0 THEN {whole} "
-                    f"ELSE list_filter([{each}], lambda m: m IS NOT NULL) END"
-                )
-            self.layer0.append(f"{ok} AS {slot}_ok")
-            self.layer0.append(
-                f"CASE WHEN {ok} THEN CAST([] AS VARCHAR[]) ELSE {lacking} END AS {slot}_miss"
-            )
-            self.slots[key] = (Rational(f"{slot}_n", self.scale_den), slot)
-        return self.slots[key][0], 0
 
-    # -------------------------------------------------------- indicators
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    columns: tuple[tuple[int, str, str], ...]  # (level, name, sql)
+    root: Rational
 
-    def indicator(self, ind_id: str) -> None:
-        given = self._var(ind_id)
-        formula = self.spec.formulas.get(ind_id)
-        gn, gd = f"{given}_val", self.scale_den
-        given_n = f"({gn} // gcd({gn}, {gd}))"
-        given_d = f"({gd} // gcd({gn}, {gd}))"
-        pre = f"i_{ind_id}"
+
+def _shapes(spec: Spec) -> tuple[list[IndicatorRow], list[_Shape]]:
+    """Each indicator's layer and shape; formulas equal up to their names share a shape."""
+    rows: list[IndicatorRow] = []
+    shapes: dict[tuple[Any, ...], int] = {}
+    found: list[_Shape] = []
+    layer: dict[str, int] = {}
+    for ind_id in spec.order:
+        formula = spec.formulas.get(ind_id)
         if formula is None:
-            layer = 1
-            empty = quote(" (given as empty)")
-            self._add(
-                layer, f"{pre}_st", f"CASE WHEN {gn} IS NULL THEN 'missing_data' ELSE 'ok' END"
-            )
-            self._add(
-                layer,
-                f"{pre}_why",
-                f"CASE WHEN {gn} IS NULL THEN {quote('missing data: ' + ind_id + ' in ')} || period "
-                f"|| CASE WHEN {given}_rows > 0 THEN {empty} ELSE '' END END",
-            )
-            self._add(
-                layer,
-                f"{pre}_mi",
-                f"CASE WHEN {gn} IS NULL THEN [{quote(ind_id + ' in ')} || period] "
-                f"ELSE CAST([] AS VARCHAR[]) END",
-            )
-            self._add(layer, f"{pre}_n", given_n)
-            self._add(layer, f"{pre}_d", given_d)
-            self.final_layer[ind_id] = layer
-            return
-        nodes = formula_nodes(formula.source, self.spec.names, self.leaf, f"f_{ind_id}")
-        self.columns.extend(nodes.columns)
-        root = nodes.root
-        # Missing inputs in slot order, then what referenced indicators lack.
-        parts: list[str] = []
-        clear: list[str] = []
-        blocked: list[str] = []
-        base = nodes.level
-        for slot in formula.slots:
-            if slot.name in self.spec.indicators:
-                ref = f"i_{slot.name}"
-                base = max(base, self.final_layer[slot.name])
-                parts.append(
-                    f"CASE WHEN {ref}_st = 'missing_data' THEN {ref}_mi "
-                    f"ELSE CAST([] AS VARCHAR[]) END"
-                )
-                clear.append(f"{ref}_st <> 'missing_data'")
-                blocked.append(
-                    f"CASE WHEN {ref}_st = 'not_computable' THEN "
-                    f"{quote(repr_name(slot.name) + ' is not computable (')} || {ref}_why || ')' END"
-                )
-            else:
-                name = self.slots[(slot.name, slot.categories)][1]
-                parts.append(f"{name}_miss")
-                clear.append(f"{name}_ok")
-        first = base + 1
-        concat = "list_concat(" + ", ".join([*parts, "CAST([] AS VARCHAR[])"]) + ")"
-        # Lists are built only on rows that lack something.
-        concat = f"CASE WHEN {' AND '.join(clear or ['TRUE'])} THEN CAST([] AS VARCHAR[]) ELSE {concat} END"
-        self._add(first, f"{pre}_mc", concat)
-        block = f"NULLIF(concat_ws('; ', {', '.join(blocked)}), '')" if blocked else "NULL"
-        self._add(first, f"{pre}_blk", f"CAST({block} AS VARCHAR)")
-        second = first + 1
-        self._add(
-            second,
-            f"{pre}_miss",
-            f"CASE WHEN len({pre}_mc) < 2 THEN {pre}_mc "
-            f"ELSE list_filter({pre}_mc, lambda m, i: list_position({pre}_mc, m) = i) END",
-        )
-        final = second + 1
-        miss = f"len({pre}_miss) > 0"
-        clean = f"({pre}_blk IS NULL AND {root.err} IS NULL)"
-        self._add(
-            final,
-            f"{pre}_st",
-            f"CASE WHEN {miss} THEN CASE WHEN {gn} IS NULL THEN 'missing_data' ELSE 'ok' END "
-            f"WHEN {clean} THEN 'ok' ELSE 'not_computable' END",
-        )
-        self._add(
-            final,
-            f"{pre}_why",
-            f"CASE WHEN {miss} THEN CASE WHEN {gn} IS NULL THEN 'missing data: ' || "
-            f"array_to_string({pre}_miss, ', ') END ELSE COALESCE({pre}_blk, {root.err}) END",
-        )
-        self._add(
-            final,
-            f"{pre}_mi",
-            f"CASE WHEN {miss} AND {gn} IS NULL THEN {pre}_miss ELSE CAST([] AS VARCHAR[]) END",
-        )
-        self._add(
-            final,
-            f"{pre}_n",
-            f"CASE WHEN {miss} THEN {given_n} WHEN {clean} THEN {root.n} END",
-        )
-        self._add(
-            final,
-            f"{pre}_d",
-            f"CASE WHEN {miss} THEN {given_d} WHEN {clean} THEN {root.d} END",
-        )
-        self.final_layer[ind_id] = final
+            layer[ind_id] = 1
+            rows.append(IndicatorRow(ind_id, 1, -1, ()))
+            continue
+        index = {(s.name, s.categories): j for j, s in enumerate(formula.slots)}
 
-    def _add(self, layer: int, name: str, sql: str) -> None:
-        self.columns.append(Column(layer, name, sql))
+        def leaf(
+            name: str, cats: tuple[str, ...] | None, index: dict[Any, int] = index
+        ) -> tuple[Rational, int]:
+            j = index[(name, cats)]
+            return Rational(f"n{j}", f"d{j}"), 0
+
+        nodes = formula_nodes(formula.source, spec.names, leaf, "f")
+        columns = tuple((c.layer, c.name, c.sql) for c in nodes.columns)
+        key = (columns, nodes.root)
+        if key not in shapes:
+            shapes[key] = len(found)
+            found.append(_Shape(columns, nodes.root))
+        refs = [layer[s.name] for s in formula.slots if s.name in spec.indicators]
+        layer[ind_id] = 1 + max(refs, default=0)
+        rows.append(IndicatorRow(ind_id, layer[ind_id], shapes[key], nodes.divisions))
+    return rows, found
 
 
-def repr_name(name: str) -> str:
-    return f"'{name}'"
+def _shape_select(shape: _Shape, source: str) -> str:
+    """The formula of ``shape`` over the rows of ``source``: a SELECT per node level."""
+    query = source
+    top = max((level for level, _, _ in shape.columns), default=0)
+    for level in range(1, top + 1):
+        cols = [f"{sql} AS {name}" for at, name, sql in shape.columns if at == level]
+        query = f"SELECT *, {', '.join(cols)} FROM ({query}) AS q{level}"
+    root = shape.root
+    return (
+        f"SELECT {_STATE}, {root.n} AS fn, {root.d} AS fd, CAST({root.err} AS VARCHAR) AS fe "
+        f"FROM ({query}) AS q"
+    )
+
+
+def _status(source: str, scale_den: str) -> str:
+    """Status, reason, missing inputs and value of each row, as the Python engine decides."""
+    miss = "len(ms) > 0"
+    given = f"CASE WHEN gv IS NOT NULL THEN {scale_den} END"
+    clean = "(blk IS NULL AND fe IS NULL)"
+    empty = "CAST([] AS VARCHAR[])"
+    direct = f"""SELECT unit, period, indicator, qrule, gr,
+    CASE WHEN shape < 0 OR {miss} THEN CASE WHEN gv IS NULL THEN 'missing_data' ELSE 'ok' END
+      WHEN {clean} THEN 'ok' ELSE 'not_computable' END AS r_st,
+    CASE WHEN shape < 0 THEN CASE WHEN gv IS NULL THEN 'missing data: ' || indicator || ' in '
+        || period || CASE WHEN gr > 0 THEN ' (given as empty)' ELSE '' END END
+      WHEN {miss} THEN CASE WHEN gv IS NULL THEN 'missing data: ' || array_to_string(ms, ', ') END
+      ELSE COALESCE(blk, fe) END AS r_why,
+    CASE WHEN shape < 0 THEN CASE WHEN gv IS NULL THEN [indicator || ' in ' || period]
+        ELSE {empty} END
+      WHEN {miss} AND gv IS NULL THEN ms ELSE {empty} END AS r_mi,
+    CASE WHEN shape < 0 OR {miss} THEN gv WHEN {clean} THEN fn END AS r_n,
+    CASE WHEN shape < 0 OR {miss} THEN {given} WHEN {clean} THEN fd END AS r_d"""
+    # Missing inputs once each, in the order first named; lists are built only on rows
+    # that lack something.
+    dedupe = (
+        "CASE WHEN len(mc) < 2 THEN mc "
+        "ELSE list_filter(mc, lambda m, i: list_position(mc, m) = i) END AS ms"
+    )
+    return f"{direct}\n  FROM (SELECT *, {dedupe} FROM ({source}) AS u) AS s"
+
+
+_RESULT = "unit, period, indicator, qrule, gr, r_st, r_why, r_mi, r_n, r_d"
 
 
 def build_plan(
-    spec: Spec, *, input_scale: int = DEFAULT_INPUT_SCALE, target_scale: int = 0
+    spec: Spec,
+    *,
+    input_scale: int = DEFAULT_INPUT_SCALE,
+    target_scale: int = 0,
+    ordered: bool = True,
 ) -> Plan:
-    """Compile ``spec`` once; raises :class:`BatchRefused` naming what it cannot compile."""
+    """Compile ``spec`` once; raises :class:`BatchRefused` naming what it cannot compile.
+
+    ``ordered``: rows sorted by unit, the spec's order of indicators, and period; a
+    plan that streams its result (larger than memory) leaves them unsorted."""
     refused = refusals(spec)
     if refused:
         raise BatchRefused(refused)
-    b = _Builder(spec, input_scale, target_scale)
     order = tuple(spec.order)
-    for ind_id in order:
-        b.indicator(ind_id)
-    ctes: list[str] = []
-    grid = "(SELECT unit, period FROM batch_units CROSS JOIN batch_periods)"
-    # Inputs are aggregated long (by unit, period and key), then turned into one dense
-    # list per unit and period indexed by key: a pivot with no per-column filter.
-    text, whole = "CAST(NULL AS VARCHAR)", "CAST(NULL AS INTEGER)"
-    var_map = values_table(
-        ("name", "category", "key", "bit"), b.var_rows, [text, text, whole, "CAST(0 AS BIGINT)"]
-    )
-    slot_map = values_table(("name", "category", "key"), b.slot_rows, [text, text, whole])
-    n_vars, n_slots = len(b.seen_vars), b.slot_count
-    ctes.append(f"vmap AS ({var_map})")
-    ctes.append(f"smap AS ({slot_map})")
-    ctes.append(
-        "vs AS (SELECT d.unit, d.period, m.key, count(*) AS cnt, max(d.v) AS mx, "
-        "bit_or(m.bit) FILTER (WHERE d.v IS NOT NULL) AS mask FROM batch_data AS d "
-        "JOIN vmap AS m ON d.name = m.name AND COALESCE(d.category, '') = COALESCE(m.category, '') "
-        "GROUP BY d.unit, d.period, m.key)"
-    )
-    ctes.append(
-        "sv AS (SELECT d.unit, d.period, m.key, sum(d.v) AS total FROM batch_data AS d "
-        "JOIN smap AS m ON d.name = m.name AND d.category = m.category "
-        "GROUP BY d.unit, d.period, m.key)"
-    )
-    ctes.append(
-        "vl AS (SELECT g.unit, g.period, list(vs.cnt ORDER BY k.key) AS vc, "
-        "list(vs.mx ORDER BY k.key) AS vm, list(vs.mask ORDER BY k.key) AS vk "
-        f"FROM {grid} AS g CROSS JOIN range(1, {n_vars + 1}) AS k(key) "
-        "LEFT JOIN vs ON vs.unit = g.unit AND vs.period = g.period AND vs.key = k.key "
-        "GROUP BY g.unit, g.period)"
-    )
-    ctes.append(
-        "sl AS (SELECT g.unit, g.period, list(sv.total ORDER BY k.key) AS ss "
-        f"FROM {grid} AS g CROSS JOIN range(1, {n_slots + 1}) AS k(key) "
-        "LEFT JOIN sv ON sv.unit = g.unit AND sv.period = g.period AND sv.key = k.key "
-        "GROUP BY g.unit, g.period)"
-    )
-    picked = ",\n    ".join(["g.unit", "g.period", *b.agg])
-    ctes.append(
-        f"l0j AS (SELECT\n    {picked}\n  FROM {grid} AS g"
-        "\n  LEFT JOIN vl ON vl.unit = g.unit AND vl.period = g.period"
-        "\n  LEFT JOIN sl ON sl.unit = g.unit AND sl.period = g.period)"
-    )
-    layer0 = ",\n    ".join(["*", *b.layer0])
-    ctes.append(f"l0 AS (SELECT\n    {layer0}\n  FROM l0j)")
-    top = max((c.layer for c in b.columns), default=0)
-    # Each layer carries forward only the columns a later layer still reads: with
-    # SELECT * a large spec drags thousands of columns through every layer.
-    defined = {c.name: c.layer for c in b.columns}
-    defined.update({_alias(text): 0 for text in [*b.layer0, *b.agg]})
-    last_use: dict[str, int] = {}
-    for column in b.columns:
-        for word in set(_WORD.findall(column.sql)):
-            if word in defined:
-                last_use[word] = max(last_use.get(word, 0), column.layer)
-    for ind_id in order:
-        for part in ("st", "why", "mi", "n", "d"):
-            last_use[f"i_{ind_id}_{part}"] = top + 1
-    for layer in range(1, top + 1):
-        carried = [
-            name for name, at in defined.items() if at < layer and last_use.get(name, -1) > layer
-        ]
-        cols = [f"{c.sql} AS {c.name}" for c in b.columns if c.layer == layer]
-        select = ",\n    ".join(["unit", "period", *carried, *cols])
-        # The last layer feeds one branch per indicator: computed once, not per branch.
-        keyword = "MATERIALIZED " if layer == top else ""
-        ctes.append(f"l{layer} AS {keyword}(SELECT\n    {select}\n  FROM l{layer - 1})")
-    branches = [
-        f"SELECT unit, period, {quote(i)} AS indicator, i_{i}_st AS r_st, i_{i}_why AS r_why, "
-        f"i_{i}_mi AS r_mi, i_{i}_n AS r_n, i_{i}_d AS r_d FROM l{top}"
-        for i in order
+    scale_den = hugeint(10**input_scale)
+    rows, shapes = _shapes(spec)
+    slots = max((len(f.slots) for f in spec.formulas.values()), default=0)
+    divisions = max((len(r.divisions) for r in rows), default=0)
+    lists = category_lists(spec, rows, slots)
+    states = {j: variable_state(j, lists[j]) for j in range(slots)}
+    quarters: QuarterPlan = quarter_plan(spec, rows, scale_den, states)
+    ctes = [
+        f"ind AS ({indicator_table(spec, rows, slots, divisions)})",
+        f"cmap AS ({cell_map(spec, rows)})",
+        *quarters.period_ctes,
+        "grid AS (SELECT u.unit, p.period FROM batch_units AS u CROSS JOIN periods AS p)",
+        f"cells AS ({cells_aggregate(slots, presence_bit(spec))})",
+        # Every unit, period and indicator gets a row, reported or not.
+        "base AS (SELECT g.unit, g.period, i.*, "
+        + ", ".join(
+            ["COALESCE(c.gr, 0) AS gr", "c.gv", *(f"c.{x}{j}" for j in range(slots) for x in "sk")]
+        )
+        + " FROM grid AS g CROSS JOIN ind AS i LEFT JOIN cells AS c"
+        " ON c.unit = g.unit AND c.period = g.period AND c.pos = i.pos)",
+        *quarters.slot_ctes,
     ]
-    ctes.append("lng AS (\n  " + "\n  UNION ALL ".join(branches) + ")")
+    layers = sorted({r.layer for r in rows})
+    done: list[str] = []
+    for k in layers:
+        here = [r for r in rows if r.layer == k]
+        refs = sorted(
+            {
+                j
+                for r in here
+                if (f := spec.formulas.get(r.indicator)) is not None
+                for j, s in enumerate(f.slots)
+                if s.name in spec.indicators
+            }
+        )
+        earlier = " UNION ALL ".join(f"SELECT {_RESULT} FROM l{p}" for p in done)
+        joins = "".join(
+            f" LEFT JOIN (SELECT unit AS xu, period AS xp, indicator AS xi, r_st, r_why, r_mi, "
+            f"r_n, r_d FROM ({earlier}) AS e{j}) AS x{j} ON x{j}.xu = b.unit "
+            f"AND x{j}.xp = b.period AND x{j}.xi = b.key{j}"
+            for j in refs
+        )
+        cols = [
+            c
+            for j in range(slots)
+            for c in quarters.slot(j, slot_columns(j, scale_den, j in refs, lists[j]))
+        ]
+        ctes.append(
+            f"l{k}i AS (SELECT b.*, {', '.join(cols) if cols else 'TRUE AS none'} "
+            f"FROM {quarters.base} AS b{joins} WHERE b.layer = {k})"
+        )
+        oks = " AND ".join(f"ok{j}" for j in range(slots)) or "TRUE"
+        missing = ", ".join([*(f"mi{j}" for j in range(slots)), "CAST([] AS VARCHAR[])"])
+        blocks = ", ".join(f"bk{j}" for j in range(slots))
+        block = f"NULLIF(concat_ws('; ', {blocks}), '')" if slots else "NULL"
+        ctes.append(
+            f"l{k}c AS (SELECT *, CASE WHEN {oks} THEN CAST([] AS VARCHAR[]) "
+            f"ELSE list_concat({missing}) END AS mc, CAST({block} AS VARCHAR) AS blk FROM l{k}i)"
+        )
+        selects = []
+        for s in sorted({r.shape for r in here}):
+            source = f"SELECT * FROM l{k}c WHERE shape = {s}"
+            if s < 0:
+                nothing = "CAST(NULL AS HUGEINT)"
+                selects.append(
+                    f"SELECT {_STATE}, {nothing} AS fn, {nothing} AS fd, "
+                    f"CAST(NULL AS VARCHAR) AS fe FROM l{k}c WHERE shape = -1"
+                )
+            else:
+                selects.append(_shape_select(shapes[s], source))
+        union = "\n    UNION ALL ".join(selects)
+        ctes.append(f"l{k}d AS ({_status(union, scale_den)})")
+        ctes.extend(quarters.indicator(f"l{k}d", _RESULT, f"l{k}"))
+        done.append(str(k))
+    ctes.append(
+        "lng AS ("
+        + " UNION ALL ".join(
+            f"SELECT unit, period, indicator, r_st, r_why, r_mi, r_n, r_d FROM l{k} "
+            f"WHERE period IN (SELECT period FROM out_periods)"
+            for k in layers
+        )
+        + ")"
+    )
     ctes.append("pol AS (" + policy_table(spec, order) + ")")
     ctes.append("tgt AS (" + target_table(spec, order) + ")")
     ctes.append("bands AS (" + band_table(spec) + ")")
-    ctes.extend(achievement_stages(b.target_den))
-    sql = "WITH " + ",\n".join(ctes) + "\n" + OUTPUT
+    ctes.extend(achievement_stages(hugeint(10**target_scale)))
+    sql = "WITH " + ",\n".join(ctes) + "\n" + output_select(spec, order, ordered=ordered)
     return Plan(sql, order, input_scale, target_scale)
-
-
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-def _alias(text: str) -> str:
-    return text.rsplit(" AS ", 1)[1].strip()

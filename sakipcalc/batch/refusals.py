@@ -11,7 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .._spec import Spec
-from ..models import NegativeRule
+from ..errors import SakipError
+from ..models import AchievementFrom, NegativeRule
+from ..rounding import effective_rounding
+
+MAX_CATEGORIES = 126  # bits 0..125 of a signed 128-bit mask
 
 __all__ = ["BatchRefused", "Refusal", "refusals"]
 
@@ -25,7 +29,7 @@ class Refusal:
         return f"{self.indicator}: {self.reason}"
 
 
-class BatchRefused(ValueError):
+class BatchRefused(SakipError, ValueError):
     """The spec holds something the batch path cannot compute exactly (yet)."""
 
     def __init__(self, refusals: Sequence[Refusal]) -> None:
@@ -37,35 +41,52 @@ class BatchRefused(ValueError):
         )
 
 
+def _own_reason(spec: Spec, ind_id: str) -> str | None:
+    """Why the indicator itself (not what it reads) cannot be compiled, if it cannot."""
+    indicator = spec.indicators[ind_id]
+    rounding = effective_rounding(spec.info.rounding, indicator.rounding)
+    graded = [t for t in indicator.targets.values() if t.grade is not None]
+    if graded:
+        if indicator.scale is None:
+            return "a grade target needs the indicator's grade scale"
+        scale = spec.compiled_scales[indicator.scale]
+        for target in graded:
+            assert target.grade is not None
+            if scale.band_by_label(target.grade) is None:
+                return f"'{target.grade}' is not a grade of scale '{indicator.scale}'"
+        if rounding.achievement_from is AchievementFrom.RAW:
+            # The engine quotes an unbanded raw score at its full 60 digits.
+            return "a grade target read from the raw realisation (achievement_from: raw)"
+        if rounding.places > 6:
+            return "a grade target on a figure rounded to more than 6 places"
+    zero = indicator.zero_target
+    if (
+        indicator.negative is NegativeRule.NOT_COMPUTABLE
+        and zero is not None
+        and min(zero.met, zero.missed) < 0
+    ):
+        return "'negative: not_computable' with a negative zero_target value"
+    return None
+
+
 def refusals(spec: Spec) -> list[Refusal]:
     """Every indicator the plan cannot compute exactly, with the reason."""
     out: list[Refusal] = []
     refused: set[str] = set()
     for ind_id in spec.order:
-        indicator = spec.indicators[ind_id]
-        reason = None
         formula = spec.formulas.get(ind_id)
-        if indicator.scale is not None:
-            reason = "grade scales (ordinal targets and realisations) are not compiled yet"
-        elif any(t.grade is not None for t in indicator.targets.values()):
-            reason = "a grade target needs a grade scale, which is not compiled yet"
-        elif indicator.quarters is not None:
-            reason = "quarterly derivation of the year's value is not compiled yet"
-        elif indicator.negative is NegativeRule.NOT_COMPUTABLE:
-            reason = "'negative: not_computable' is not compiled yet"
-        elif formula is not None:
+        reason = _own_reason(spec, ind_id)
+        if reason is None and formula is not None:
             for ref in sorted(formula.references):
                 if ref in refused:
                     reason = f"it depends on '{ref}', which is refused"
                     break
-                variable = spec.variables.get(ref)
-                if variable is not None and variable.quarters is not None:
-                    reason = f"variable '{ref}' derives its year from quarters, not compiled yet"
+                if ref in spec.variables and len(spec.variable_categories(ref)) > MAX_CATEGORIES:
+                    reason = (
+                        f"variable '{ref}' has more than {MAX_CATEGORIES} categories, "
+                        f"more than the plan's category masks hold"
+                    )
                     break
-        if reason is None and formula is not None:
-            for ref in sorted(formula.references):
-                if ref in spec.variables and len(spec.variable_categories(ref)) > 62:
-                    reason = f"variable '{ref}' has more than 62 categories, not compiled yet"
         if reason is not None:
             refused.add(ind_id)
             out.append(Refusal(ind_id, reason))

@@ -1,14 +1,18 @@
 """A checked formula as exact rational SQL: every value is a pair of 128-bit integers.
 
-A value ``n / d`` is held as two HUGEINT columns with ``d > 0``, reduced by
-their gcd after each operation, so nothing is divided until the final
-rounding. The formula's text was already checked by :mod:`sakipcalc.formula`
+A value ``n / d`` is held as two HUGEINT columns with ``d > 0``, so nothing
+is divided until the final rounding. A result is reduced by its gcd only when
+a part reaches 10**18: below that the products of the next operation fit 128
+bits anyway, and a gcd on 128-bit integers is the dearest step of a row. The formula's text was already checked by :mod:`sakipcalc.formula`
 when the spec loaded; here it is parsed again only to walk the same tree.
 
 Each node becomes three columns (numerator, denominator, error) defined in
 terms of its children's columns, so no expression is ever copied into its
 parent: a node refers to its children by name, and the plan places each
-node in a layer (a CTE) after its children's. An error column holds the
+node in a nested SELECT after its children's. Inputs are the columns
+``n{j}``/``d{j}`` of the formula's slot ``j``, and the text quoted by a zero
+denominator is the column ``zt{m}`` of the ``m``-th division, so formulas
+that differ only in their names compile to the same SQL (one *shape*). An error column holds the
 first error in the Python engine's evaluation order (a division evaluates
 its denominator first), or NULL.
 """
@@ -56,6 +60,7 @@ class FormulaNodes:
     columns: tuple[Column, ...]
     root: Rational
     level: int  # the layer the root is defined in
+    divisions: tuple[str, ...] = ()  # the denominators' texts, as ``zt0``, ``zt1``, … quote them
 
 
 def quote(text: str) -> str:
@@ -72,10 +77,17 @@ def hugeint(value: int) -> str:
     return f"CAST({value} AS HUGEINT)"
 
 
+SMALL = 10**18
+
+
 def _reduced(n0: str, d0: str) -> tuple[str, str]:
     # d0 > 0 always, so the gcd is positive and both divisions are exact.
     g = f"gcd({n0}, {d0})"
-    return f"(({n0}) // {g})", f"(({d0}) // {g})"
+    small = f"(abs({n0}) < {SMALL} AND {d0} < {SMALL})"
+    return (
+        f"CASE WHEN {small} THEN {n0} ELSE ({n0}) // {g} END",
+        f"CASE WHEN {small} THEN {d0} ELSE ({d0}) // {g} END",
+    )
 
 
 def formula_nodes(
@@ -84,11 +96,11 @@ def formula_nodes(
     leaf: Callable[[str, tuple[str, ...] | None], tuple[Rational, int]],
     prefix: str,
 ) -> FormulaNodes:
-    """Columns computing ``source``; ``leaf(name, categories)`` gives an input and its layer."""
+    """Columns computing ``source``; ``leaf(name, categories)`` gives an input (level 0)."""
     builder = _Builder(source, names, leaf, prefix)
     tree = ast.parse(source.strip(), mode="eval")
     root, level = builder.build(tree.body)
-    return FormulaNodes(tuple(builder.columns), root, level)
+    return FormulaNodes(tuple(builder.columns), root, level, tuple(builder.divisions))
 
 
 class _Builder:
@@ -105,6 +117,7 @@ class _Builder:
         self.prefix = prefix
         self.columns: list[Column] = []
         self.count = 0
+        self.divisions: list[str] = []
 
     def node(self, level: int, n: str, d: str, err: str) -> tuple[Rational, int]:
         name = f"{self.prefix}_{self.count}"
@@ -180,10 +193,8 @@ class _Builder:
                     f"'undefined arithmetic, such as 0 ** 0' END)"
                 )
                 return self.node(level + 1, hugeint(1), hugeint(1), err)
-            # Inputs are reduced, so a power of a reduced fraction is reduced too.
-            n = " * ".join([a.n] * power)
-            d = " * ".join([a.d] * power)
-            return self.node(level + 1, f"({n})", f"({d})", a.err)
+            n, d = _reduced(" * ".join([a.n] * power), " * ".join([a.d] * power))
+            return self.node(level + 1, n, d, a.err)
         a, a_level = self.build(node.left)
         b, b_level = self.build(node.right)
         level = max(a_level, b_level) + 1
@@ -196,8 +207,9 @@ class _Builder:
             return self.node(level, n, d, f"COALESCE({a.err}, {b.err})")
         assert isinstance(node.op, ast.Div)
         text = ast.get_source_segment(self.source, node.right) or "denominator"
+        zero = f"zt{len(self.divisions)}"
+        self.divisions.append(f"zero denominator: {text} is 0")
         # NULLIF keeps a zero denominator from reaching an integer division.
         n, d = _reduced(f"{a.n} * {b.d} * sign({b.n})", f"{a.d} * abs(NULLIF({b.n}, 0))")
-        zero = quote(f"zero denominator: {text} is 0")
         err = f"COALESCE({b.err}, CASE WHEN {b.n} = 0 THEN {zero} END, {a.err})"
         return self.node(level, n, d, err)
