@@ -32,6 +32,10 @@ ID_LABELS: dict[str, str] = {
     "agreements": "Perjanjian Kinerja",
     "official": "Pejabat",
     "warnings": "Peringatan",
+    "warning_link-unit-mismatch": "satuan berbeda pada pohon kinerja",
+    "warning_negative-target": "target negatif",
+    "warning_budget-total-mismatch": "jumlah anggaran tidak sama dengan rinciannya",
+    "warning_agreement-outside-plan": "perjanjian kinerja di luar periode Renstra",
     "previous": "Tahun sebelumnya",
     "end_target": "Target akhir Renstra",
     "not_computable": "tidak dapat dihitung",
@@ -241,6 +245,7 @@ ID_LABELS: dict[str, str] = {
     "method_rollup": "capaian agregat: {detail} capaian anggota yang dapat dihitung",
     "method_absorption": "penyerapan = realisasi anggaran ÷ pagu × 100",
     "method_total": "jumlah = total baris program",
+    "method_efficiency": "efisiensi = rata-rata capaian indikator yang didukung kegiatan − penyerapan (poin); kategori menurut skala {detail}",
     "method_change": "perubahan = realisasi periode ini − realisasi tahun itu (poin); % = perubahan ÷ realisasi tahun itu × 100",
     "method_progress": "kemajuan = realisasi ÷ target akhir Renstra × 100",
     "ch_target_pk": "target PK",
@@ -259,7 +264,10 @@ ID_LABELS: dict[str, str] = {
     "ch_actions": "Upaya yang dilakukan",
     "ch_analysis": "Analisis",
     "ch_narrative": "Analisis capaian per tujuan dan sasaran",
-    "ch_review_summary": "{checked} angka diperiksa: {consistent} sesuai, {findings} temuan.",
+    "ch_review_summary": (
+        "{checked} angka diperiksa: {consistent} sesuai, {discrepant} berselisih, "
+        "dikelompokkan menjadi {findings} temuan."
+    ),
     "ch_review_none": "Tidak ada temuan.",
     "ch_finding": "Temuan",
     "ch_row_label": "Baris",
@@ -291,6 +299,10 @@ EN_LABELS: dict[str, str] = {
     "agreements": "Performance agreements",
     "official": "Official",
     "warnings": "Warnings",
+    "warning_link-unit-mismatch": "link-unit-mismatch",
+    "warning_negative-target": "negative-target",
+    "warning_budget-total-mismatch": "budget-total-mismatch",
+    "warning_agreement-outside-plan": "agreement-outside-plan",
     "previous": "Previous years",
     "end_target": "End-of-plan target",
     "not_computable": "not computable",
@@ -504,6 +516,7 @@ EN_LABELS: dict[str, str] = {
     "method_rollup": "roll-up: {detail} of the members' achievements that can be computed",
     "method_absorption": "absorption = spent ÷ ceiling × 100",
     "method_total": "total = sum of the program lines",
+    "method_efficiency": "efficiency = mean achievement of the indicators the activity supports − absorption (points); category by the scale {detail}",
     "method_change": "change = this period's realisation − that year's (points); % = change ÷ that year's × 100",
     "method_progress": "progress = realisation ÷ end-of-plan target × 100",
     "ch_target_pk": "PK target",
@@ -522,7 +535,10 @@ EN_LABELS: dict[str, str] = {
     "ch_actions": "Actions taken",
     "ch_analysis": "Analysis",
     "ch_narrative": "Analysis per goal and objective",
-    "ch_review_summary": "{checked} figures checked: {consistent} consistent, {findings} findings.",
+    "ch_review_summary": (
+        "{checked} figures checked: {consistent} consistent, {discrepant} discrepant, "
+        "grouped into {findings} findings."
+    ),
     "ch_review_none": "No findings.",
     "ch_finding": "Finding",
     "ch_row_label": "Row",
