@@ -404,7 +404,17 @@ class _Builder:
     def build(self) -> Chapter:
         iku, indicators, no_data = self.tables()
         agreements = self.agreement_tables()
-        for rollup in self.report.rollups:
+        # Eselon IV output indicators appear only in their official's PK table: a
+        # roll-up of nothing else (their sasaran, a Kasubag's unit) would list them
+        # again in Tabel D, as a row of "-". Without a spec nothing is PK-only.
+        shown = {r.id for goal in (*iku, *indicators) for r in goal.rows}
+        shown |= {r.id for r in no_data}
+        rollups = tuple(
+            r
+            for r in self.report.rollups
+            if self.spec is None or not r.members or any(m in shown for m in r.members)
+        )
+        for rollup in rollups:
             self.notes.mark("method_rollup", str(rollup.rule))
             if rollup.category is not None:
                 self.notes.mark("method_category", self.scale_name(rollup.category.scale))
@@ -428,7 +438,7 @@ class _Builder:
             indicators=indicators,
             no_data=no_data,
             agreements=agreements,
-            rollups=self.report.rollups,
+            rollups=rollups,
             names=names,
             captions=self.captions(),
             notes=tuple(self.notes.notes.values()),
