@@ -268,3 +268,13 @@ def test_no_word_breaks_mid_word_on_a4(tmp_path: Path) -> None:
         assert driver.execute_script(BROKEN_WORDS) == []
     finally:
         driver.quit()
+
+
+def test_cli_messages_to_the_reader_follow_the_locale(tmp_path: Path) -> None:
+    # "sakipcalc: drawing 2022, the latest year with data (--period chooses)" under --locale id.
+    result = run_cli("tree", str(TANAH_LAUT_SPEC), "--locale", "id", "-o", str(tmp_path / "p.svg"))
+    assert result.code == 0, result.err
+    assert "menggambar 2022, tahun terakhir yang memiliki data" in result.err
+    assert "drawing" not in result.err
+    result = run_cli("evaluate", str(TANAH_LAUT_SPEC), "--locale", "id")
+    assert "menghitung 2022, tahun terakhir yang memiliki data" in result.err
