@@ -188,7 +188,7 @@ def _latest_year_note(key: str, period: str, args: argparse.Namespace) -> str:
     """The period chosen for the reader, in the report's locale (issue 12: CLI messages too)."""
     from .i18n import label
 
-    locale = getattr(args, "locale", None) or "en"
+    locale: Locale = "id" if getattr(args, "locale", None) == "id" else "en"
     return "sakipcalc: " + label(key, locale).format(period=period) + "\n"
 
 
