@@ -278,3 +278,16 @@ def test_cli_messages_to_the_reader_follow_the_locale(tmp_path: Path) -> None:
     assert "drawing" not in result.err
     result = run_cli("evaluate", str(TANAH_LAUT_SPEC), "--locale", "id")
     assert "menghitung 2022, tahun terakhir yang memiliki data" in result.err
+
+
+def test_a_target_finding_is_not_called_recomputed(pages: dict[str, str]) -> None:
+    # Hasil reviu 3: the Renstra's 2022 target for % mandiri is 25 (seed L1146 table
+    # prints the PK's 30). 25 is another table's target, not a recomputation: under the
+    # "Dihitung ulang" heading the cell says "pembanding 25".
+    line = next(
+        x
+        for x in pages["markdown"].splitlines()
+        if x.startswith("| 3 | Persentase PMKS yang menjadi mandiri")
+    )
+    cells = [c.strip() for c in line.strip("|").split("|")]
+    assert cells[2:4] == ["30", "pembanding 25"]

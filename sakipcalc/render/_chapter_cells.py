@@ -269,12 +269,19 @@ def narrative_lines(narrative: object, locale: Locale) -> list[str]:
 
 
 def finding_lines(finding: Finding, locale: Locale) -> tuple[str, ...]:
-    """No · Baris · dicetak · dihitung ulang · sumber · kemungkinan penyebab."""
+    """No · Baris · dicetak · dihitung ulang · sumber · kemungkinan penyebab.
+
+    A target is compared with another table's, not recomputed: its cell says
+    ``pembanding 25`` under the "Dihitung ulang" heading.
+    """
+    recomputed = _canonical(finding.recomputed, locale)
+    if finding.discrepancies and finding.discrepancies[0].kind is DiscrepancyKind.TARGET:
+        recomputed = f"{label('check_against', locale)} {recomputed}"
     return (
         str(finding.number),
         finding.row_label,
         _canonical(finding.printed, locale),
-        _canonical(finding.recomputed, locale),
+        recomputed,
         "; ".join(finding.sources),
         cause_text(finding.cause, locale),
     )
