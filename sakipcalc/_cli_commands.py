@@ -184,15 +184,21 @@ def _with_data(spec: Spec, args: argparse.Namespace, stderr: TextIO, verb: str) 
     return with_records(dataclasses.replace(spec, data=data), args, stderr, verb)
 
 
+def _latest_year_note(key: str, period: str, args: argparse.Namespace) -> str:
+    """The period chosen for the reader, in the report's locale (issue 12: CLI messages too)."""
+    from .i18n import label
+
+    locale: Locale = "id" if getattr(args, "locale", None) == "id" else "en"
+    return "sakipcalc: " + label(key, locale).format(period=period) + "\n"
+
+
 def evaluate_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     spec = _spec_with_data(args, stderr, "evaluated")
     if isinstance(spec, int):
         return spec
     period = args.period or _latest_year(spec)
     if args.period is None:
-        stderr.write(
-            f"sakipcalc: evaluating {period}, the latest year with data (--period chooses)\n"
-        )
+        stderr.write(_latest_year_note("cli_latest_evaluating", period, args))
     _refuse_input_as_output(args.output, spec, args)
     if getattr(args, "quarters", False):  # quarterly monitoring: sakipcalc._cli_quarters
         from ._cli_quarters import quarterly_output
@@ -242,7 +248,7 @@ def tree_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
         return spec
     period = args.period or _latest_year(spec)
     if args.period is None:
-        stderr.write(f"sakipcalc: drawing {period}, the latest year with data (--period chooses)\n")
+        stderr.write(_latest_year_note("cli_latest_drawing", period, args))
     _refuse_input_as_output(args.output, spec, args)
     report = evaluate(spec, period=period, progress_stream=stderr)
     from .render._tree_svg import render_tree_svg

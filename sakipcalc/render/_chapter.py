@@ -26,13 +26,13 @@ figures (Renstra and PK targets), both are kept, side by side.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from .._spec import Spec
 from ..check.review import Finding, Review
 from ..models import Narrative, OrgLevel
-from ..results import EvaluationReport, Figure, IndicatorResult, Status
+from ..results import BudgetResult, EvaluationReport, Figure, IndicatorResult, Status
 from ._chapter_model import (
     TABLE_KEYS,
     TABLE_LETTERS,
@@ -404,12 +404,30 @@ class _Builder:
     def build(self) -> Chapter:
         iku, indicators, no_data = self.tables()
         agreements = self.agreement_tables()
-        for rollup in self.report.rollups:
+        # Eselon IV output indicators appear only in their official's PK table: a
+        # roll-up of nothing else (their sasaran, a Kasubag's unit) would list them
+        # again in Tabel D, as a row of "-". Without a spec nothing is PK-only.
+        shown = {r.id for goal in (*iku, *indicators) for r in goal.rows}
+        shown |= {r.id for r in no_data}
+        rollups = tuple(
+            r
+            for r in self.report.rollups
+            if self.spec is None or not r.members or any(m in shown for m in r.members)
+        )
+        for rollup in rollups:
             self.notes.mark("method_rollup", str(rollup.rule))
             if rollup.category is not None:
                 self.notes.mark("method_category", self.scale_name(rollup.category.scale))
         if self.report.budget:
             self.notes.mark("method_absorption")
+            scales = [
+                line.efficiency_category.scale
+                for line in _budget_lines(self.report.budget)
+                if line.efficiency is not None and line.efficiency_category is not None
+            ]
+            if any(line.efficiency is not None for line in _budget_lines(self.report.budget)):
+                # Efficiency is never printed in a LAKIP table: sakipcalc computes it.
+                self.notes.mark("method_efficiency", self.scale_name(scales[0]) if scales else "")
         if self.report.budget_totals:
             self.notes.mark("method_total")
         names = dict(self.names)
@@ -420,7 +438,7 @@ class _Builder:
             indicators=indicators,
             no_data=no_data,
             agreements=agreements,
-            rollups=self.report.rollups,
+            rollups=rollups,
             names=names,
             captions=self.captions(),
             notes=tuple(self.notes.notes.values()),
@@ -429,6 +447,12 @@ class _Builder:
             rollup_rule=self.report_rule(),
             figure_notes=dict(self.notes.notes),
         )
+
+
+def _budget_lines(lines: Sequence[BudgetResult]) -> Iterator[BudgetResult]:
+    for line in lines:
+        yield line
+        yield from _budget_lines(line.children)
 
 
 def build_chapter(

@@ -6,14 +6,17 @@ Shared by :mod:`._chapter_text` (terminal, Markdown, XLSX) and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from ..check.review import Finding, cause_text, finding_note
-from ..i18n import Locale, label
+from ..check.review import Cause, Finding, cause_text, finding_note
+from ..check.tally import DiscrepancyKind
+from ..check.wording import value_text
+from ..i18n import Locale, label, term
 from ..models import TargetSpec
-from ..results import CategoryRef, Figure, IndicatorResult
+from ..results import CategoryRef, Figure, IndicatorResult, Status
 from ._chapter import (
     TABLE_LETTERS,
     AgreementTable,
@@ -23,7 +26,9 @@ from ._chapter import (
     OtherTarget,
 )
 from ._format import (
+    figure_reason,
     figure_text,
+    first_failed,
     number_text,
     reason_text,
     target_text,
@@ -51,10 +56,12 @@ __all__ = [
     "other_target_text",
     "period_text",
     "pk_total",
+    "review_note",
     "row_notes",
     "row_tones",
     "signed_number",
     "tone",
+    "why_text",
 ]
 
 
@@ -168,12 +175,70 @@ def row_notes(
 ) -> list[str]:
     """The Keterangan of a row: why a figure is missing, the other target, review notes."""
     notes = []
-    why = reason_text((result.realisation, result.achievement), locale)
+    why = why_text(chapter, result.indicator, (result.realisation, result.achievement), locale)
     if why:
         notes.append(why)
     notes += [other_target_text(chapter, other, locale) for other in others]
-    notes += [finding_note(f, locale) for f in findings]
+    notes += [review_note(f, result.indicator, locale) for f in findings]
     return notes
+
+
+def why_text(
+    chapter: Chapter, indicator: str, figures: Sequence[Figure | None], locale: Locale
+) -> str:
+    """Why a row has no figure, naming inputs as the reader knows them.
+
+    The engine's reason names ids (``missing data: jml_dok_admin_barang
+    (2022)``); a row whose own realisation is missing says just ``data belum
+    tersedia (2022)``, and another indicator is named by its name.
+    """
+    failed = first_failed(figures)
+    if failed is None:
+        return ""
+    if failed.status is not Status.MISSING_DATA or not failed.missing:
+        return figure_reason(failed, locale)
+    names: list[str] = []
+    own_periods: list[str] = []
+    for missing in failed.missing:
+        period = "" if missing.period is None else str(missing.period)
+        if missing.name == indicator and missing.category is None:
+            own_periods.append(period)
+            continue
+        name = chapter.names.get(missing.name, missing.name)
+        name = name if missing.category is None else f"{name} [{missing.category}]"
+        names.append(f"{name} ({period})" if period else name)
+    text = label("missing_data", locale)
+    if names:
+        return f"{text}: {', '.join(dict.fromkeys(names))}"
+    periods = ", ".join(p for p in dict.fromkeys(own_periods) if p)
+    return f"{text} ({periods})" if periods else text
+
+
+def review_note(finding: Finding, indicator: str, locale: Locale) -> str:
+    """A finding's note in a row's Keterangan, with every printed cell of that row.
+
+    ``finding_note`` shows the row's first cell; a finding that also covers
+    the row's capaian (18,43 printed for 18,44, hence 46,07 for 46,10) lists
+    that cell too, so the reviewer sees each printed figure the row disputes.
+    """
+    note = finding_note(finding, locale)
+    if finding.cause is Cause.SWAPPED_CELLS or not finding.discrepancies:
+        return note
+    shown = finding.discrepancies[0]
+    seen = {(shown.what, shown.reported)}
+    extra = []
+    for cell in finding.discrepancies:
+        if cell.subject != indicator:
+            continue
+        if (cell.what, cell.reported) in seen or cell.kind is DiscrepancyKind.TARGET:
+            continue
+        seen.add((cell.what, cell.reported))
+        extra.append(
+            f"{label('measure_' + cell.what.value, locale)} {label('check_reported', locale)} "
+            f"{value_text(cell.reported, locale)}, {label('check_recomputed', locale)} "
+            f"{value_text(cell.recomputed, locale)}"
+        )
+    return note if not extra else f"{note}; {'; '.join(extra)}"
 
 
 def change_text(change: Change, unit: str, locale: Locale) -> str:
@@ -204,12 +269,19 @@ def narrative_lines(narrative: object, locale: Locale) -> list[str]:
 
 
 def finding_lines(finding: Finding, locale: Locale) -> tuple[str, ...]:
-    """No · Baris · dicetak · dihitung ulang · sumber · kemungkinan penyebab."""
+    """No · Baris · dicetak · dihitung ulang · sumber · kemungkinan penyebab.
+
+    A target is compared with another table's, not recomputed: its cell says
+    ``pembanding 25`` under the "Dihitung ulang" heading.
+    """
+    recomputed = _canonical(finding.recomputed, locale)
+    if finding.discrepancies and finding.discrepancies[0].kind is DiscrepancyKind.TARGET:
+        recomputed = f"{label('check_against', locale)} {recomputed}"
     return (
         str(finding.number),
         finding.row_label,
         _canonical(finding.printed, locale),
-        _canonical(finding.recomputed, locale),
+        recomputed,
         "; ".join(finding.sources),
         cause_text(finding.cause, locale),
     )
@@ -286,5 +358,28 @@ def headline_line(chapter: Chapter, row: ChapterRow, locale: Locale) -> str:
 def no_data_line(row: ChapterRow, locale: Locale) -> str:
     r = row.result
     owner = f" — {row.owner}" if row.owner else ""
-    target = f"; {label('measure_target', locale)} {declared(r.target, locale)}" if r.target else ""
-    return f"{r.name} ({r.unit}{target}){owner}"
+    # A name that already ends with its unit ("Indeks … (skor)") does not repeat it.
+    unit = "" if r.name.rstrip().endswith(f"({r.unit})") else r.unit
+    target = f"{label('measure_target', locale)} {declared(r.target, locale)}" if r.target else ""
+    inside = "; ".join(part for part in (unit, target) if part)
+    return f"{r.name} ({inside}){owner}" if inside else f"{r.name}{owner}"
+
+
+_QUOTED_ID = re.compile(r"'([^']+)'")
+
+
+def warning_text(chapter: Chapter, code: str, message: str, locale: Locale) -> str:
+    """A spec warning as the report's reader sees it: its code in words, names for ids.
+
+    ``link-unit-mismatch: 'jml_dok_admin_barang' (dokumen) mendukung …`` read
+    as an English code and ids; in ``id`` it reads ``satuan berbeda pada
+    pohon kinerja: 'Jumlah dokumen Administrasi Barang SKPD' (dokumen) …``.
+    """
+    if locale != "en":
+
+        def named(match: re.Match[str]) -> str:
+            name = chapter.names.get(match.group(1))
+            return f"'{name}'" if name else match.group(0)
+
+        message = _QUOTED_ID.sub(named, message)
+    return f"{term('warning_', code, locale)}: {message}"

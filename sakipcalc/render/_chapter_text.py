@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..check.review import finding_note
 from ..i18n import Locale, label
 from ._chapter import (
     AgreementTable,
@@ -39,15 +38,16 @@ from ._chapter_cells import (
     other_target_text,
     period_text,
     pk_total,
+    review_note,
     row_notes,
     row_tones,
     tone,
+    why_text,
 )
 from ._format import (
     category_text,
     figure_text,
     number_text,
-    reason_text,
     term_text,
     walk_budget,
 )
@@ -194,9 +194,9 @@ def _agreement_grid(chapter: Chapter, table: AgreementTable, locale: Locale) -> 
         objective = row.objective if row.objective != last else ""
         last = row.objective
         category = category_text(item.category)
-        notes = [reason_text((item.realisation, item.achievement), locale)]
+        notes = [why_text(chapter, item.indicator, (item.realisation, item.achievement), locale)]
         notes += [other_target_text(chapter, o, locale) for o in row.other_targets]
-        notes += [finding_note(f, locale) for f in row.findings]
+        notes += [review_note(f, item.indicator, locale) for f in row.findings]
         rows.append(
             (
                 str(row.number),
@@ -221,6 +221,10 @@ def _agreement_grid(chapter: Chapter, table: AgreementTable, locale: Locale) -> 
     )
 
 
+def _efficiency_mark(chapter: Chapter) -> str:
+    return next((n.mark for n in chapter.notes if n.key == "method_efficiency"), "")
+
+
 def _budget_grid(chapter: Chapter, locale: Locale) -> Grid:
     report = chapter.report
     efficiency = any(line.efficiency is not None for line, _, _ in walk_budget(report.budget))
@@ -229,6 +233,8 @@ def _budget_grid(chapter: Chapter, locale: Locale) -> Grid:
         keys += ("efficiency", "category")
     headers = [label(k, locale) for k in keys]
     headers[4] += chapter.mark("method_absorption")
+    if efficiency:
+        headers[5] += _efficiency_mark(chapter)
     rows: list[tuple[str, ...] | str] = []
     for line, _, depth in walk_budget(report.budget):
         row = [
@@ -240,7 +246,8 @@ def _budget_grid(chapter: Chapter, locale: Locale) -> Grid:
         ]
         if efficiency:
             row += [
-                figure_text(line.efficiency, locale, grouping=grouping(locale)),
+                # The minus sign, as in the other signed columns (and no "'-" in XLSX).
+                figure_text(line.efficiency, locale, grouping=grouping(locale)).replace("-", "−"),
                 category_text(line.efficiency_category),
             ]
         rows.append(tuple(row))
@@ -303,6 +310,10 @@ def chapter_blocks(chapter: Chapter, locale: Locale) -> list[Block]:
         blocks += [_agreement_grid(chapter, table, locale) for table in chapter.agreements]
     if report.budget:
         blocks += [Heading(2, label("section_budget", locale)), _budget_grid(chapter, locale)]
+    # Tabel G (the review) before Tabel H (no data): the letters read in order,
+    # and the no-data list stays the chapter's last table.
+    if chapter.review is not None:
+        blocks += review_blocks(chapter, locale)
     blocks.append(Heading(2, caption(chapter, "no_data", locale)))
     if chapter.no_data:
         count = label("ch_no_data_count", locale).format(
@@ -312,8 +323,6 @@ def chapter_blocks(chapter: Chapter, locale: Locale) -> list[Block]:
         blocks.append(Items(tuple(no_data_line(row, locale) for row in chapter.no_data)))
     else:
         blocks.append(Para(label("ch_no_data_none", locale)))
-    if chapter.review is not None:
-        blocks += review_blocks(chapter, locale)
     if chapter.notes:
         blocks += [Heading(2, label("ch_notes", locale)), Items(note_lines(chapter, locale))]
     return blocks
@@ -359,7 +368,10 @@ def review_blocks(chapter: Chapter, locale: Locale) -> list[Block]:
         Heading(2, caption(chapter, "review", locale)),
         Para(
             label("ch_review_summary", locale).format(
-                checked=review.checked, consistent=review.consistent, findings=len(review.findings)
+                checked=review.checked,
+                consistent=review.consistent,
+                findings=len(review.findings),
+                discrepant=review.discrepant,
             )
         ),
     ]

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..check.review import finding_note
 from ..i18n import Locale, label, trace
 from ..results import Figure
 from ._chapter import AgreementTable, Chapter, ChapterRow, GoalBlock, OtherTarget
@@ -21,8 +20,9 @@ from ._chapter_cells import (
     figure_with_mark,
     other_target_text,
     pk_total,
+    review_note,
+    why_text,
 )
-from ._format import reason_text
 from ._html_style import Badge, badge, declared_text
 
 __all__ = [
@@ -132,9 +132,16 @@ def _row(chapter: Chapter, row: ChapterRow, locale: Locale) -> IndicatorRow:
     r = row.result
     standard = row.comparison.national_standard
     notes = []
-    why = reason_text((r.realisation, r.achievement), locale)
+    why = why_text(chapter, r.indicator, (r.realisation, r.achievement), locale)
     if why:
         notes.append(why)
+    if standard is not None:
+        # In Keterangan, as in every other format: under the target, in its narrow
+        # column, the source's words broke mid-word on A4 ("Permenso|s").
+        notes.append(
+            f"{label('ch_national_standard', locale)} {declared_text(standard.value, locale)}"
+            f" ({standard.source})"
+        )
     return IndicatorRow(
         number=row.number,
         id=r.indicator,
@@ -143,12 +150,7 @@ def _row(chapter: Chapter, row: ChapterRow, locale: Locale) -> IndicatorRow:
         owner=row.owner,
         unit=r.unit,
         target=declared_text(r.target, locale),
-        standard=(
-            f"{label('ch_national_standard', locale)} {declared_text(standard.value, locale)}"
-            f" ({standard.source})"
-            if standard is not None
-            else ""
-        ),
+        standard="",
         realisation=figure_with_mark(r.realisation, row.realisation_mark, locale),
         realisation_trace=trace(r.realisation.trace, locale),
         achievement=figure_with_mark(r.achievement, row.achievement_mark, locale),
@@ -157,7 +159,7 @@ def _row(chapter: Chapter, row: ChapterRow, locale: Locale) -> IndicatorRow:
         category=badge(r.category),
         status=_status((r.realisation, r.achievement)),
         notes=tuple(notes),
-        findings=tuple(finding_note(f, locale) for f in row.findings),
+        findings=tuple(review_note(f, r.indicator, locale) for f in row.findings),
     )
 
 
@@ -222,7 +224,7 @@ def _agreement_rows(
             objectives.append(Objective(name or "", tuple(current)))
             current = []
         name = row.objective
-        why = reason_text((item.realisation, item.achievement), locale)
+        why = why_text(chapter, item.indicator, (item.realisation, item.achievement), locale)
         current.append(
             IndicatorRow(
                 number=row.number,
@@ -243,7 +245,7 @@ def _agreement_rows(
                 category=badge(item.category),
                 status=_status((item.realisation, item.achievement)),
                 notes=(why,) if why else (),
-                findings=tuple(finding_note(f, locale) for f in row.findings),
+                findings=tuple(review_note(f, item.indicator, locale) for f in row.findings),
             )
         )
     if current:

@@ -27,6 +27,7 @@ from ._chapter_cells import (
     headline_line,
     no_data_line,
     note_lines,
+    warning_text,
 )
 from ._chapter_text import narrative_blocks
 from ._chart_trend import chart_trend
@@ -248,12 +249,18 @@ def context(
         "budget_total": total,
         "absorption_mark": chapter.mark("method_absorption"),
         "total_mark": chapter.mark("method_total"),
+        "efficiency_mark": next(
+            (n.mark for n in chapter.notes if n.key == "method_efficiency"), ""
+        ),
         "has_efficiency": any(_has_efficiency(line) for line in report.budget),
         "review": review,
         "review_caption": caption(chapter, "review", locale),
         "review_summary": (
             label("ch_review_summary", locale).format(
-                checked=review.checked, consistent=review.consistent, findings=len(review.findings)
+                checked=review.checked,
+                consistent=review.consistent,
+                findings=len(review.findings),
+                discrepant=review.discrepant,
             )
             if review is not None
             else ""
@@ -266,7 +273,10 @@ def context(
             "trend": chart_trend(report, locale),
             "absorption": chart_absorption(report, locale),
         },
-        "warnings": tuple(f"{w.code}: {reason(w.message, locale)}" for w in report.warnings),
+        "warnings": tuple(
+            warning_text(chapter, w.code, reason(w.message, locale), locale)
+            for w in report.warnings
+        ),
     }
 
 

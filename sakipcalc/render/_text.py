@@ -24,7 +24,7 @@ from .._exact import own_context
 from .._jsonable import to_jsonable
 from .._spec import Spec
 from ..check.review import Review
-from ..i18n import Locale, label
+from ..i18n import Locale, label, term
 from ..results import EvaluationReport
 from ._chapter import build_chapter
 from ._chapter_cells import Grid, Heading, Items, Para
@@ -55,7 +55,9 @@ def _warning_summary(report: EvaluationReport, locale: Locale) -> str | None:
     codes: dict[str, int] = {}
     for warning in report.warnings:
         codes[warning.code] = codes.get(warning.code, 0) + 1
-    summary = ", ".join(f"{count} {code}" for code, count in sorted(codes.items()))
+    summary = ", ".join(
+        f"{count} {term('warning_', code, locale)}" for code, count in sorted(codes.items())
+    )
     return f"{label('warnings', locale)}: {summary} {label('warnings_hint', locale)}"
 
 

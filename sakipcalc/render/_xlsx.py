@@ -429,7 +429,8 @@ def _put(cell: Any, value: _Cell) -> None:
     if isinstance(value, int):
         cell.value = value
         return
-    cell.value = xlsx_text(value)
+    # A lone "-" (no figure) cannot start a formula; escaping it would show "'-".
+    cell.value = value if value == "-" else xlsx_text(value)
 
 
 _SHEET_TITLE_ILLEGAL = re.compile(r"[\\/*?:\[\]]")
