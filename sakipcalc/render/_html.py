@@ -4,7 +4,8 @@
 like "Bab III Akuntabilitas Kinerja" of an Indonesian performance report: the
 measurement table (target, realisation, achievement, category, previous
 years, end-of-plan target), the roll-ups, one table per performance agreement
-(Perjanjian Kinerja), the budget table, and four charts.
+(Perjanjian Kinerja), the budget table, four charts and, given the
+year's quarterly monitoring, its table and chart (:mod:`._quarters_html`).
 
 The file loads nothing: the CSS is inline, there is no script, no web font
 and no image, and a Content-Security-Policy ``<meta>`` forbids every fetch,
