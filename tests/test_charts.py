@@ -348,3 +348,23 @@ def test_evaluate_html_of_a_year_with_quarters_includes_them(tmp_path: Path) -> 
     import openpyxl
 
     assert "Triwulan" in openpyxl.load_workbook(out).sheetnames
+
+
+def test_trend_axis_is_at_most_twelve_years() -> None:
+    # a long history keeps its latest twelve years: 2011-2022 of 1990-2022
+    assert list(trend_years(1990, 2022, None)) == list(range(2011, 2023))
+    # with a plan to 2024: 2013-2024, the plan's end included
+    assert list(trend_years(1990, 2022, 2024)) == list(range(2013, 2025))
+    # a plan ending further ahead than twelve years is not stretched to
+    assert list(trend_years(2020, 2022, 9999)) == [2020, 2021, 2022]
+
+
+def test_trend_far_plan_end_is_a_line_without_marker(write_spec: Any) -> None:
+    spec = sakipcalc.load(write_spec({"spec.yaml": TREND_SPEC.replace("end: 2024", "end: 9999")}))
+    report = sakipcalc.evaluate(spec, period="2022")
+    chart = chart_trend(build_chapter(report, spec), "id")
+    shapes = panel(chart, "A1")
+    assert [text for _, text in texts_at(shapes, 182)] == ["2020", "2021", "2022"]
+    assert not [s for s in shapes if isinstance(s, Rect) and s.fill == END_TARGET]
+    assert (pytest.approx(264.0), "60") in texts_at(shapes, 111.0)
+    assert len(chart.shapes) < 100

@@ -31,6 +31,12 @@ _PANEL_W, _PANEL_H = _WIDTH / _COLUMNS, 176.0
 _PLOT_LEFT, _PLOT_RIGHT, _PLOT_TOP, _PLOT_H = 40.0, 40.0, 40.0, 100.0
 _PLOT_W = _PANEL_W - _PLOT_LEFT - _PLOT_RIGHT
 _ORIGIN_Y = 28.0
+# At most this many years on a panel's axis (two five-year plans and a bit): a
+# longer history keeps its latest years on the chart (and every year in the
+# data table), and a plan ending further ahead than this is not stretched to.
+# The number of shapes then depends on the panels, not on how far apart two
+# years of a spec are.
+MAX_YEARS = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,14 +57,21 @@ class _Trend:
     name: str
     unit: str
     points: tuple[_Point, ...]  # one per year on the axis, in order; a gap is an empty point
+    history: tuple[_Point, ...]  # every year with a target or a realisation, for the table
     end_target: Decimal | None
-    end_year: int | None  # where the end target is drawn; None: the plan is not known
+    end_year: int | None  # where the end target is drawn; None: not on the axis
 
 
 def trend_years(first: int, current: int, end_year: int | None) -> range:
-    """The years on a panel's axis: ``first`` to the later of ``current`` and the plan's end."""
-    last = current if end_year is None else max(current, end_year)
-    return range(min(first, current), last + 1)
+    """The years on a panel's axis: ``first`` to the later of ``current`` and the plan's end.
+
+    At most :data:`MAX_YEARS` of them, always with ``current``: the latest
+    years of a longer history, and no plan end further ahead than that.
+    """
+    last = current
+    if end_year is not None and current < end_year < current + MAX_YEARS:
+        last = end_year
+    return range(max(min(first, current), last - MAX_YEARS + 1), last + 1)
 
 
 def _trends(chapter: Chapter) -> list[_Trend]:
@@ -89,14 +102,19 @@ def _trends(chapter: Chapter) -> list[_Trend]:
             figure_number(result.achievement),
         )
         years = trend_years(min(history), current, chapter.end_year)
+        points = tuple(history.get(year, _Point(year, None, None, None)) for year in years)
+        if end_target is None and all(p.empty for p in points):
+            continue  # its only figures are older than the axis (Tabel C lists them)
+        end_year = chapter.end_year if end_target is not None else None
         trends.append(
             _Trend(
                 numbers[row.id],
                 result.name,
                 result.unit,
-                tuple(history.get(year, _Point(year, None, None, None)) for year in years),
+                points,
+                tuple(history[year] for year in sorted(history)),
                 end_target,
-                chapter.end_year if end_target is not None else None,
+                end_year if end_year in years else None,
             )
         )
     return trends
@@ -106,8 +124,7 @@ def _summary(trend: _Trend, locale: Locale) -> str:
     summary = "; ".join(
         f"{p.year}: {label('target', locale)} {_maybe(p.target, locale)}, "
         f"{label('realisation', locale)} {_maybe(p.realisation, locale)}"
-        for p in trend.points
-        if not p.empty
+        for p in trend.history
     )
     if trend.end_target is not None:
         summary += f"; {_end_label(trend, locale)} {html_number(trend.end_target, locale)}"
@@ -223,8 +240,7 @@ def chart_trend(chapter: Chapter, locale: Locale) -> Chart:
                 _maybe(p.realisation, locale),
                 _maybe(p.achievement, locale),
             )
-            for p in trend.points
-            if not p.empty
+            for p in trend.history
         )
         if trend.end_target is not None:
             end_value = html_number(trend.end_target, locale)
