@@ -10,13 +10,23 @@ pixels below are worked out from these numbers, not read from the output.
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import ROOT, TANAH_LAUT_SPEC, run_cli
 from test_render_html import Node, body_rows, parse
+from test_render_print import (
+    CHROMEDRIVER,
+    CHROMIUM,
+    OVERFLOWING_CELLS,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    PAST_THE_EDGE,
+)
 
 import sakipcalc
 from sakipcalc import EvaluationReport
@@ -368,3 +378,66 @@ def test_trend_far_plan_end_is_a_line_without_marker(write_spec: Any) -> None:
     assert not [s for s in shapes if isinstance(s, Rect) and s.fill == END_TARGET]
     assert (pytest.approx(264.0), "60") in texts_at(shapes, 111.0)
     assert len(chart.shapes) < 100
+
+
+# ------------------------------------------------------------------ printed, with the quarters
+
+
+@pytest.fixture(scope="module")
+def printed_with_quarters(
+    quarterly: tuple[sakipcalc.Spec, EvaluationReport, Any],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Any]:
+    """The quarterly example's 2023 report, quarterly section embedded, in A4 print mode."""
+    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
+    if missing:
+        if os.environ.get("SAKIPCALC_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"headless Chromium is not installed: {missing}")
+        pytest.skip(f"headless Chromium is not installed: {missing}")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    spec, report, quarters = quarterly
+    directory = tmp_path_factory.mktemp("print-quarters")
+    page = directory / "report.html"
+    page.write_text(render_html(report, spec=spec, quarterly=quarters), encoding="utf-8")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--no-first-run",
+        "--hide-scrollbars",
+        f"--user-data-dir={directory / 'profile'}",
+    ):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    try:
+        driver.set_page_load_timeout(60)
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": PAGE_WIDTH, "height": PAGE_HEIGHT, "deviceScaleFactor": 1, "mobile": False},
+        )
+        driver.get(page.as_uri())
+        yield driver
+    finally:
+        driver.quit()
+
+
+def test_embedded_quarters_print_on_a4_without_overflow(printed_with_quarters: Any) -> None:
+    driver = printed_with_quarters
+    assert driver.execute_script("return matchMedia('print').matches") is True
+    assert [e for e in driver.get_log("browser") if e["level"] == "SEVERE"] == []
+    assert driver.execute_script("return document.querySelectorAll('#quarterly td').length") > 20
+    assert driver.execute_script(OVERFLOWING_CELLS) == []
+    assert driver.execute_script(PAST_THE_EDGE) == []
+    widths = driver.execute_script(
+        "return Array.from(document.querySelectorAll('svg'))"
+        ".filter(s => s.getClientRects().length).map(s => s.getBoundingClientRect().width);"
+    )
+    assert len(widths) >= 5 and max(widths) <= PAGE_WIDTH  # four charts and the quarterly one
