@@ -86,6 +86,7 @@ def ours(output: str) -> None:
     started = time.perf_counter()
     import jinja2
 
+    from sakipcalc.render._chapter import build_chapter
     from sakipcalc.render._chart_geometry import coordinate
     from sakipcalc.render._charts import chart_target_realisation
     from sakipcalc.render._format import target_number
@@ -117,7 +118,8 @@ def ours(output: str) -> None:
             if HOSTILE in names
             else report.indicators
         )
-        chart = chart_target_realisation(dataclasses.replace(report, indicators=results), "id")
+        chapter = build_chapter(dataclasses.replace(report, indicators=results), spec)
+        chart = chart_target_realisation(chapter, "id")
         svg = str(svg_macro(chart))
         return svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
 

@@ -27,6 +27,7 @@ from .results import EvaluationReport
 
 if TYPE_CHECKING:  # the review loads only when it runs
     from .check.review import Review
+    from .engine.quarters import QuarterlyReport
 
 __all__ = [
     "check_command",
@@ -208,6 +209,12 @@ def evaluate_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -
     fmt = args.format
     locale: Locale = args.locale or ("id" if fmt == "html" else "en")
     review = _review(spec, args)
+    # The main HTML and XLSX reports of a year embed its quarterly monitoring, if it has any.
+    quarterly = None
+    if fmt in ("html", "xlsx"):
+        from ._cli_quarters import quarterly_for_report
+
+        quarterly = quarterly_for_report(spec, period)
     if fmt == "xlsx":
         if not args.output:
             stderr.write("sakipcalc: --format xlsx writes a file; give it with -o FILE.xlsx\n")
@@ -217,7 +224,9 @@ def evaluate_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -
         try:
             write_atomically(
                 args.output,
-                lambda path: render_xlsx(report, path, locale=locale, spec=spec, review=review),
+                lambda path: render_xlsx(
+                    report, path, locale=locale, spec=spec, review=review, quarterly=quarterly
+                ),
             )
         except ImportError as exc:
             stderr.write(f"sakipcalc: {exc}\n")
@@ -231,6 +240,7 @@ def evaluate_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -
             colour=_colour(stdout) and not args.output,
             review=review,
             spec=spec,
+            quarterly=quarterly,
         )
     except ImportError as exc:
         stderr.write(f"sakipcalc: {exc}\n")
@@ -287,6 +297,7 @@ def _render(
     colour: bool,
     review: Review | None = None,
     spec: Spec | None = None,
+    quarterly: QuarterlyReport | None = None,
 ) -> str:
     # Renderers are imported when used: `import sakipcalc` and `--help` stay quick.
     from .render import render_json, render_markdown, render_table
@@ -302,7 +313,7 @@ def _render(
     if fmt == "html":
         from .render import render_html
 
-        return render_html(report, locale=locale, spec=spec, review=review)
+        return render_html(report, locale=locale, spec=spec, review=review, quarterly=quarterly)
     return render_table(report, locale=locale, colour=colour, spec=spec, review=review)
 
 

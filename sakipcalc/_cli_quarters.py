@@ -12,9 +12,26 @@ from ._spec import Spec
 from ._terminal import printable
 from ._types import Period
 from .engine import evaluate_quarters
+from .engine.quarters import QuarterlyReport
 from .i18n import Locale
 
-__all__ = ["quarterly_output"]
+__all__ = ["quarterly_for_report", "quarterly_output"]
+
+
+def quarterly_for_report(spec: Spec, period: str) -> QuarterlyReport | None:
+    """The quarterly monitoring the main HTML or XLSX report of ``period`` embeds.
+
+    Only for a report of a whole year whose data has quarters of that year
+    (``2023-Q1`` …), and only when some indicator has quarterly figures;
+    otherwise None, and the report is as it was.
+    """
+    if not Period(period).is_year:
+        return None
+    prefix = f"{period}-Q"
+    if not any(str(p).startswith(prefix) for p in spec.data.periods):
+        return None
+    report = evaluate_quarters(spec, year=period)
+    return report if report.indicators else None
 
 
 def quarterly_output(

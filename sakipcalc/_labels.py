@@ -121,7 +121,8 @@ ID_LABELS: dict[str, str] = {
     "chart_trend": "Tren realisasi dan target terhadap target akhir Renstra",
     "chart_trend_desc": (
         "Satu panel per indikator: garis biru realisasi, garis putus-putus abu-abu target "
-        "tahunan, garis putus-putus merah target akhir Renstra."
+        "tahunan, garis putus-putus merah target akhir Renstra, dengan kotak merah pada tahun "
+        "akhir Renstra bila diketahui; tahun tanpa data dibiarkan kosong."
     ),
     "chart_data": "Data grafik",
     "not_drawn": "Tidak digambarkan",
@@ -397,7 +398,8 @@ EN_LABELS: dict[str, str] = {
     "chart_trend": "Trend of realisation and targets against the end-of-plan target",
     "chart_trend_desc": (
         "One panel per indicator: blue line for the realisation, grey dashed line for the "
-        "yearly targets, red dashed line for the end-of-plan target."
+        "yearly targets, red dashed line for the end-of-plan target, with a red square at the "
+        "plan's final year when it is known; a year without data is left empty."
     ),
     "chart_data": "Chart data",
     "not_drawn": "Not drawn",

@@ -138,7 +138,8 @@ def _parser() -> _Parser:
         "--quarters",
         action="store_true",
         help="quarterly monitoring: TW I-IV of the year side by side, the cumulative figure "
-        "and the annual target",
+        "and the annual target, alone (the html and xlsx reports of a year include it "
+        "when the data has that year's quarters)",
     )
     ev.add_argument(
         "--locale",

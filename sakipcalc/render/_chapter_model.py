@@ -203,3 +203,18 @@ class Chapter:
     @property
     def comparisons(self) -> tuple[ChapterRow, ...]:
         return tuple(r for r in self.rows if not r.comparison.empty)
+
+    @property
+    def row_labels(self) -> dict[str, str]:
+        """Indicator id -> its row in Tabel A or B ("A1", "B3").
+
+        How every other part of the report names an indicator of the
+        measurement tables: the budget's "supports" column, the charts and
+        their data tables.
+        """
+        return {
+            row.id: f"{TABLE_LETTERS[key]}{row.number}"
+            for key, goals in (("iku", self.iku), ("indicators", self.indicators))
+            for goal in goals
+            for row in goal.rows
+        }

@@ -22,6 +22,7 @@ from ..i18n import Locale, label
 from ..models import TargetSpec
 from ..results import CategoryRef, EvaluationReport, IndicatorResult
 from ..rounding import DECIMAL_CONTEXT
+from ._chapter_model import Chapter
 from ._chart_geometry import axis, fit, px
 from ._format import figure_reason, rupiah_text, target_number, target_range
 from ._html_style import (
@@ -47,6 +48,7 @@ __all__ = [
     "make_chart",
     "polylines",
     "tick_text",
+    "why_not_drawn",
 ]
 
 
@@ -85,11 +87,14 @@ def tick_text(value: Decimal, locale: Locale) -> str:
 
 
 def legend(x: float, y: float, items: Sequence[tuple[str, str, str]]) -> list[Shape]:
-    """Legend swatches: (kind "bar" | "line" | "dash", colour, text)."""
+    """Legend swatches: (kind "bar" | "line" | "dash" | "marker", colour, text)."""
     out: list[Shape] = []
     for kind, swatch, text in items:
         if kind == "bar":
             out.append(Rect(x, y - 9, 14, 10, swatch))
+        elif kind == "marker":  # a dashed line through a square: the trend's end target
+            out.append(Line(x, y - 4, x + 14, y - 4, swatch, "4 3"))
+            out.append(Rect(x + 3, y - 8, 8, 8, swatch))
         else:
             out.append(Line(x, y - 4, x + 14, y - 4, swatch, "4 3" if kind == "dash" else ""))
         out.append(Text(x + 19, y, text, size=11))
@@ -99,7 +104,7 @@ def legend(x: float, y: float, items: Sequence[tuple[str, str, str]]) -> list[Sh
 
 @dataclass(frozen=True, slots=True)
 class _Pair:
-    number: int
+    number: str  # the row in Tabel A or B: "A1", "B3"
     name: str
     unit: str
     target: Decimal
@@ -118,7 +123,7 @@ def is_grade(result: IndicatorResult) -> bool:
     )
 
 
-def _why_not_drawn(result: IndicatorResult, locale: Locale) -> str:
+def why_not_drawn(result: IndicatorResult, locale: Locale) -> str:
     if is_grade(result):
         return label("reason_grade", locale)
     if not result.realisation.ok:
@@ -130,16 +135,26 @@ def _why_not_drawn(result: IndicatorResult, locale: Locale) -> str:
     return label(result.achievement.status.value, locale)  # e.g. a target of 0
 
 
-def chart_target_realisation(report: EvaluationReport, locale: Locale) -> Chart:
-    """Grouped horizontal bars, target against realisation, one panel per unit."""
+def chart_target_realisation(chapter: Chapter, locale: Locale) -> Chart:
+    """Grouped horizontal bars, target against realisation, one panel per unit.
+
+    The rows of Tabel A and B, in their order and under their numbers (A1,
+    B3: :attr:`Chapter.row_labels`); an eselon IV indicator is in its PK
+    table only, and one with no data is named in the "not drawn" list.
+    """
+    numbers = chapter.row_labels
     pairs: list[_Pair] = []
     skipped: list[str] = []
-    for number, result in enumerate(report.indicators, start=1):
+    for row in chapter.rows:
+        result, number = row.result, numbers[row.id]
         target, real = target_number(result.target), figure_number(result.realisation)
         if target is None or real is None or not result.achievement.ok:
-            skipped.append(f"{number}. {result.name} ({_why_not_drawn(result, locale)})")
+            skipped.append(f"{number}. {result.name} ({why_not_drawn(result, locale)})")
         else:
             pairs.append(_Pair(number, result.name, result.unit, target, real))
+    skipped.extend(
+        f"{row.result.name} ({why_not_drawn(row.result, locale)})" for row in chapter.no_data
+    )
 
     width, label_right, plot_x, plot_w = 900, 322.0, 332.0, 468.0
     row_h, header_h, axis_h = 30.0, 24.0, 26.0
@@ -217,7 +232,7 @@ def chart_target_realisation(report: EvaluationReport, locale: Locale) -> Chart:
         ),
         rows=tuple(
             (
-                str(p.number),
+                p.number,
                 p.name,
                 p.unit,
                 html_number(p.target, locale),
@@ -229,15 +244,15 @@ def chart_target_realisation(report: EvaluationReport, locale: Locale) -> Chart:
     )
 
 
-def chart_categories(report: EvaluationReport, locale: Locale) -> Chart:
-    """Vertical bars: how many indicators fall in each achievement category."""
+def chart_categories(chapter: Chapter, locale: Locale) -> Chart:
+    """Vertical bars: how many indicators of Tabel A and B fall in each achievement category."""
     # The report carries each result's band, not the scale: bands are ordered
     # by the lowest achievement seen in them, which is the scale's order.
     counts: dict[tuple[str, str], int] = {}
     lowest: dict[tuple[str, str], Decimal] = {}
     refs: dict[tuple[str, str], CategoryRef] = {}
     uncategorised = 0
-    for result in report.indicators:
+    for result in (row.result for row in chapter.rows):
         category = result.category
         value = result.achievement.rounded
         if category is None or value is None:

@@ -4,7 +4,8 @@
 like "Bab III Akuntabilitas Kinerja" of an Indonesian performance report: the
 measurement table (target, realisation, achievement, category, previous
 years, end-of-plan target), the roll-ups, one table per performance agreement
-(Perjanjian Kinerja), the budget table, and four charts.
+(Perjanjian Kinerja), the budget table, four charts and, given the
+year's quarterly monitoring, its table and chart (:mod:`._quarters_html`).
 
 The file loads nothing: the CSS is inline, there is no script, no web font
 and no image, and a Content-Security-Policy ``<meta>`` forbids every fetch,
@@ -29,15 +30,19 @@ from __future__ import annotations
 from .._exact import own_context
 from .._spec import Spec
 from ..check.review import Review
+from ..engine.quarters import QuarterlyReport
 from ..i18n import Locale
 from ..results import EvaluationReport
 from ._chart_geometry import coordinate
 from ._html_view import context
+from ._quarters_html import render_quarters_section
 from ._tree_svg import tree_for_report
 
 __all__ = ["render_html"]
 
 _JINJA_MISSING = 'the HTML report needs Jinja2: pip install "sakipcalc[html]"'
+# The report's own charts are figures 1-4; the quarterly chart follows them.
+QUARTERLY_FIGURE = 5
 
 
 @own_context  # the caller's Decimal context never reaches the output
@@ -47,6 +52,7 @@ def render_html(
     locale: Locale = "id",
     spec: Spec | None = None,
     review: Review | None = None,
+    quarterly: QuarterlyReport | None = None,
 ) -> str:
     """The report as one self-contained HTML document (LAKIP chapter III).
 
@@ -54,7 +60,10 @@ def render_html(
     national standards, table numbering and which figures the report
     printed; ``review`` puts the reviewer's findings in each row's
     Keterangan and in a "Hasil reviu" section. With ``spec`` it also draws
-    the performance tree (pohon kinerja).
+    the performance tree (pohon kinerja). ``quarterly`` (from
+    :func:`~sakipcalc.engine.evaluate_quarters`, for the report's year) adds
+    the quarterly monitoring (triwulan I–IV) as a section of its own, after
+    the budget: its table and Figure 5.
 
     Raises ImportError when Jinja2 (the ``html`` extra) is not installed.
     """
@@ -74,6 +83,11 @@ def render_html(
     )
     environment.filters["px"] = coordinate
     tree = None if spec is None else tree_for_report(spec, report, locale)
+    quarters = (
+        None
+        if quarterly is None
+        else render_quarters_section(quarterly, locale=locale, figure_number=QUARTERLY_FIGURE)
+    )
     return environment.get_template("report.html.j2").render(
-        context(report, locale, spec, review), tree=tree
+        context(report, locale, spec, review), tree=tree, quarterly=quarters
     )

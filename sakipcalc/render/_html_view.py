@@ -16,7 +16,7 @@ from .._spec import Spec
 from ..check.review import Review
 from ..i18n import LABEL_KEYS, Locale, label, reason, trace
 from ..results import BudgetResult, EvaluationReport, Figure
-from ._chapter import TABLE_LETTERS, Chapter, build_chapter, member_names
+from ._chapter import Chapter, build_chapter, member_names
 from ._chapter_cells import (
     Block,
     Items,
@@ -204,11 +204,7 @@ def context(
     review: Review | None = None,
 ) -> dict[str, Any]:
     chapter = build_chapter(report, spec, review)
-    numbers: dict[str, str] = {}
-    for key, goals in (("iku", chapter.iku), ("indicators", chapter.indicators)):
-        for goal in goals:
-            for row in goal.rows:
-                numbers[row.id] = f"{TABLE_LETTERS[key]}{row.number}"
+    numbers = chapter.row_labels
     names = {r.indicator: r.name for r in report.indicators}
     total = _budget_total(report, locale)
     iku = [row for goal in chapter.iku for row in goal.rows]
@@ -268,9 +264,9 @@ def context(
         "review_rows": review_rows,
         "notes": note_lines(chapter, locale),
         "charts": {
-            "target": chart_target_realisation(report, locale),
-            "categories": chart_categories(report, locale),
-            "trend": chart_trend(report, locale),
+            "target": chart_target_realisation(chapter, locale),
+            "categories": chart_categories(chapter, locale),
+            "trend": chart_trend(chapter, locale),
             "absorption": chart_absorption(report, locale),
         },
         "warnings": tuple(

@@ -21,6 +21,7 @@ from .._exact import own_context
 from .._spec import Spec
 from .._types import Period
 from ..check.review import Review
+from ..engine.quarters import QuarterlyReport
 from ..i18n import MAX_PLAIN_DIGITS, Locale, label, plain_digits
 from ..models import TargetSpec
 from ..results import CategoryRef, EvaluationReport, Figure
@@ -331,6 +332,7 @@ def render_xlsx(
     locale: Locale = "en",
     spec: Spec | None = None,
     review: Review | None = None,
+    quarterly: QuarterlyReport | None = None,
 ) -> None:
     """Write the report as an XLSX workbook to a path or a binary file.
 
@@ -342,6 +344,8 @@ def render_xlsx(
     with each official's agreement and its roll-up), budget (one row per
     line, with its parent) and roll-ups; sheet names and headings in
     ``locale``. Each sheet has a bold, frozen header row and a filter.
+    ``quarterly`` (:func:`~sakipcalc.engine.evaluate_quarters` of the
+    report's year) adds the quarterly monitoring sheet after them.
 
     Figures are number cells: a rounded figure shows the declared decimal
     places (format ``0.00``), and the unrounded figure is in its own
@@ -365,6 +369,11 @@ def render_xlsx(
     workbook.properties.title = xlsx_text(f"{report.spec_name} — {report.period}")
     for sheet in _sheets(report, locale):
         add_sheet(workbook, sheet.title, sheet.headings, sheet.rows)
+    if quarterly is not None:
+        # Imported here: the quarterly sheet is written with this module's add_sheet.
+        from ._quarters import add_quarterly_sheet
+
+        add_quarterly_sheet(workbook, quarterly, locale=locale)
     chapter = _chapter_sheet(build_chapter(report, spec, review), locale)
     add_sheet(workbook, chapter.title, chapter.headings, chapter.rows, document=True)
     workbook.save(destination)
