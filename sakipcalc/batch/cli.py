@@ -27,7 +27,18 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument("--targets", help="per-unit targets: unit,indicator,period,target")
     parser.add_argument("--units", help="the units to report (column 'unit'); each needs data")
-    parser.add_argument("--engine", choices=("duckdb",), default="duckdb")
+    parser.add_argument(
+        "--engine",
+        choices=("duckdb", "spark"),
+        default="duckdb",
+        help="duckdb (embedded, the default) or spark (the same plan on Apache Spark)",
+    )
+    parser.add_argument(
+        "--spark-master",
+        metavar="URL",
+        help="with --engine spark: local[*] (default), spark://HOST:7077, yarn, k8s://..., "
+        "or sc://HOST:15002 (Spark Connect)",
+    )
     parser.add_argument("--explain", action="store_true", help="print the plan as SQL and stop")
     parser.add_argument("-o", "--output", help="OUT.parquet or OUT.csv")
     return parser
@@ -59,10 +70,16 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         if output.suffix.lower() not in (".parquet", ".csv"):
             stderr.write("sakipcalc: -o must end in .parquet or .csv\n")
             return EXIT_USAGE
-        table = evaluate_batch(spec, args.data, targets=args.targets, units=args.units)
+        if args.engine == "spark":
+            table = _on_spark(spec, args)
+        else:
+            table = evaluate_batch(spec, args.data, targets=args.targets, units=args.units)
     except (BatchRefused, BatchInputError, BatchOverflow) as exc:
         stderr.write(f"sakipcalc: {exc}\n")
         return EXIT_PROBLEMS
+    except _SparkMissing as exc:
+        stderr.write(f"sakipcalc: {exc}\n")
+        return EXIT_USAGE
     _write(table, output)
     counts = dict.fromkeys(("ok", "not_computable", "missing_data"), 0)
     for status in table.column("status").to_pylist():
@@ -73,6 +90,25 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         + ")\n"
     )
     return EXIT_OK
+
+
+def _on_spark(spec: Any, args: argparse.Namespace) -> Any:
+    try:
+        from .spark import evaluate_batch_spark, spark_session
+
+        session = spark_session(args.spark_master)
+    except ImportError as exc:
+        raise _SparkMissing(
+            f"--engine spark needs the 'spark' extra (pip install sakipcalc[spark]) "
+            f"and Java 17+: {exc}"
+        ) from exc
+    return evaluate_batch_spark(
+        spec, args.data, targets=args.targets, units=args.units, spark=session
+    )
+
+
+class _SparkMissing(ImportError):
+    """pyspark (or its Java) is not there."""
 
 
 def _write(table: Any, output: Path) -> None:
