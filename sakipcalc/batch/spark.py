@@ -33,8 +33,9 @@ import pyarrow as pa  # type: ignore[import-untyped]
 from .._spec import Spec
 from .inputs import Source, load_inputs
 from .plan import build_plan
+from .refusals import BatchRefused, Refusal
 from .run import BatchOverflow
-from .spark_sql import spark_plan
+from .spark_sql import SparkUnsupported, spark_plan
 
 __all__ = [
     "DEFAULT_MASTER",
@@ -99,7 +100,10 @@ def run_spark_plan(
     session: Any, text: str, frames: dict[str, Any], views: dict[str, str]
 ) -> pa.Table:
     """Run DuckDB plan ``text`` on ``session`` over ``frames`` (registered as ``views``)."""
-    compiled = spark_plan(text, views)
+    try:
+        compiled = spark_plan(text, views)
+    except SparkUnsupported as exc:
+        raise BatchRefused([Refusal("(the whole plan)", f"not runnable on Spark: {exc}")]) from exc
     saved = {key: session.conf.get(key, None) for key in EXACT_CONF}
     registered: list[str] = []
     try:

@@ -12,11 +12,16 @@ tree before Spark SQL is generated:
 * ``a // b``: Spark's ``div`` returns a BIGINT and silently wraps above 2**63
   (even in ANSI mode), and ``/`` keeps only 20 integer digits, so the quotient
   is taken from ``%`` and ``/`` in two halves of 19 digits, exactly;
+* ``abs(x)`` and ``-x`` on a decimal silently round to 34 significant digits
+  on Spark (Scala's BigDecimal context), so they become ``0 - x``, exact;
 * ``sign(x)`` returns a DOUBLE on Spark, so it becomes a CASE over integers;
 * ``list(x ORDER BY k)``: ``collect_list`` drops NULLs and any order, so the
   values are collected with their key and sorted;
 * ``len(list)`` becomes ``size``, ``list_position`` ``array_position``, and a
   lambda's element index (1-based in DuckDB, 0-based in Spark) is shifted;
+* the operands of gcd and ``//`` are bound once by a one-element ``transform``
+  (SQL functions cannot hold the lambda Euclid needs, and Spark would copy an
+  operand into each of its uses);
 * a ``MATERIALIZED`` CTE becomes a statement of its own, which the runner
   checkpoints and registers as a temporary view;
 * the plan's input tables and materialised CTEs are renamed to the runner's
