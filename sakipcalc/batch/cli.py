@@ -51,7 +51,18 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="how numbers in text columns are written: id (1.234,5) or en (1,234.5); "
         "default: the spec's 'locale', else an ambiguous 1.234 is refused",
     )
-    parser.add_argument("--engine", choices=("duckdb",), default="duckdb")
+    parser.add_argument(
+        "--engine",
+        choices=("duckdb", "spark"),
+        default="duckdb",
+        help="duckdb (embedded, the default) or spark (the same plan on Apache Spark)",
+    )
+    parser.add_argument(
+        "--spark-master",
+        metavar="URL",
+        help="with --engine spark: local[*] (default), spark://HOST:7077, yarn, k8s://..., "
+        "or sc://HOST:15002 (Spark Connect)",
+    )
     parser.add_argument("--explain", action="store_true", help="print the plan as SQL and stop")
     parser.add_argument(
         "--trace",
@@ -129,6 +140,8 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             units=args.units,
             locale=args.data_locale,
             on_stage=lambda name: _advance(stages),
+            engine=args.engine,
+            spark=_spark_session(args) if args.engine == "spark" else None,
         )
         traced = []
         rows = {(r["unit"], r["indicator"], r["period"]): r for r in _requested(out, requests)}
@@ -163,6 +176,9 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     except (BatchRefused, BatchInputError, BatchOverflow) as exc:
         stderr.write(f"sakipcalc: {exc}\n")
         return EXIT_PROBLEMS
+    except _SparkMissing as exc:
+        stderr.write(f"sakipcalc: {exc}\n")
+        return EXIT_USAGE
     except OutputError as exc:
         stderr.write(f"sakipcalc: {exc}\n")
         return EXIT_USAGE
@@ -231,3 +247,20 @@ def _array(values: list[str]) -> Any:
     import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
 
     return pa.array(values, pa.string())
+
+
+def _spark_session(args: argparse.Namespace) -> Any:
+    """The Spark session ``--engine spark`` runs on (``--spark-master``, else local)."""
+    try:
+        from .spark import spark_session
+
+        return spark_session(args.spark_master)
+    except ImportError as exc:
+        raise _SparkMissing(
+            f"--engine spark needs the 'spark' extra (pip install sakipcalc[spark]) "
+            f"and Java 17+: {exc}"
+        ) from exc
+
+
+class _SparkMissing(ImportError):
+    """pyspark (or its Java) is not there."""

@@ -48,6 +48,8 @@ def evaluate_units(
     connection: duckdb.DuckDBPyConnection | None = None,
     threads: int | None = None,
     on_stage: Callable[[str], None] | None = None,
+    engine: str = "duckdb",
+    spark: Any = None,
 ) -> BatchResult:
     """Evaluate ``spec`` for every unit of ``data`` and roll the results up.
 
@@ -57,16 +59,30 @@ def evaluate_units(
     """
     stage = on_stage if on_stage is not None else (lambda name: None)
     con = connection if connection is not None else duckdb.connect()
-    results = evaluate_batch(
-        spec,
-        data,
-        targets=targets,
-        units=units,
-        connection=con,
-        threads=threads,
-        locale=locale,
-        on_stage=stage,
-    )
+    if engine == "spark":
+        from .spark import evaluate_batch_spark
+
+        results = evaluate_batch_spark(
+            spec,
+            data,
+            targets=targets,
+            units=units,
+            spark=spark,
+            connection=con,
+            locale=locale,
+            on_stage=stage,
+        )
+    else:
+        results = evaluate_batch(
+            spec,
+            data,
+            targets=targets,
+            units=units,
+            connection=con,
+            threads=threads,
+            locale=locale,
+            on_stage=stage,
+        )
     stage("rollups")
     rollups = spec_rollups(con, spec, results)
     stage("hierarchy")
