@@ -26,6 +26,7 @@ Layout:
 - ``_charts`` and ``_chart_trend``: the four charts as shapes;
 - ``_chart_geometry``: chart numbers only (scales, ticks, pixels, text widths);
 - ``_svg``: the shape types; ``templates/svg.html.j2`` draws them;
+- ``_jinja``: the one Jinja2 environment (autoescaping, strict undefined) every HTML and SVG output uses;
 - ``_quarters`` and ``_quarters_html``: quarterly monitoring (triwulan I–IV) in every
   format, its XLSX sheet and its HTML section for the main report;
 - ``_tree``, ``_tree_layout`` and ``_tree_svg``: the performance tree (pohon kinerja):

@@ -33,14 +33,13 @@ from ..check.review import Review
 from ..engine.quarters import QuarterlyReport
 from ..i18n import Locale
 from ..results import EvaluationReport
-from ._chart_geometry import coordinate
 from ._html_view import context
+from ._jinja import template_environment
 from ._quarters_html import render_quarters_section
 from ._tree_svg import tree_for_report
 
 __all__ = ["render_html"]
 
-_JINJA_MISSING = 'the HTML report needs Jinja2: pip install "sakipcalc[html]"'
 # The report's own charts are figures 1-4; the quarterly chart follows them.
 QUARTERLY_FIGURE = 5
 
@@ -67,27 +66,16 @@ def render_html(
 
     Raises ImportError when Jinja2 (the ``html`` extra) is not installed.
     """
-    try:
-        import jinja2
-    except ImportError as exc:
-        raise ImportError(_JINJA_MISSING) from exc
     if locale not in ("id", "en"):
         raise ValueError(f"unknown locale {locale!r}: use 'id' or 'en'")
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("sakipcalc", "render/templates"),
-        autoescape=True,  # every name in a spec is untrusted
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    environment.filters["px"] = coordinate
+    environment = template_environment(what="the HTML report")
     tree = None if spec is None else tree_for_report(spec, report, locale)
     quarters = (
         None
         if quarterly is None
         else render_quarters_section(quarterly, locale=locale, figure_number=QUARTERLY_FIGURE)
     )
-    return environment.get_template("report.html.j2").render(
+    page: str = environment.get_template("report.html.j2").render(
         context(report, locale, spec, review), tree=tree, quarterly=quarters
     )
+    return page

@@ -34,6 +34,7 @@ from ._html_style import (
     html_figure,
     html_number,
 )
+from ._jinja import template_environment
 from ._quarters import cumulative_text, quarter_label, quarterly_note, rule_text
 from ._svg import Chart, Close, Line, Open, Rect, Shape, Text
 
@@ -46,7 +47,6 @@ __all__ = [
     "render_quarters_section",
 ]
 
-_JINJA_MISSING = 'the HTML report needs Jinja2: pip install "sakipcalc[html]"'
 CUMULATIVE_FILL = "#0f3557"  # darker than a quarter's bar: the year so far
 QUARTER_TARGET = "#333333"
 
@@ -300,22 +300,7 @@ def chart_quarters(report: QuarterlyReport, locale: Locale, number: int = 1) -> 
 
 
 def _environment() -> Any:
-    try:
-        import jinja2
-    except ImportError as exc:
-        raise ImportError(_JINJA_MISSING) from exc
-    from ._chart_geometry import coordinate
-
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("sakipcalc", "render/templates"),
-        autoescape=True,  # every name in a spec is untrusted
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    environment.filters["px"] = coordinate
-    return environment
+    return template_environment(what="the HTML report")
 
 
 def _check_locale(locale: str) -> None:

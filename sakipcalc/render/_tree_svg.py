@@ -16,13 +16,12 @@ from .._exact import own_context
 from .._spec import Spec
 from ..i18n import Locale
 from ..results import EvaluationReport
-from ._chart_geometry import coordinate
+from ._jinja import template_environment
 from ._tree import build_tree
 from ._tree_layout import TreeLayout, layout_tree
 
 __all__ = ["render_tree_svg", "tree_for_report"]
 
-_JINJA_MISSING = 'the performance tree needs Jinja2: pip install "sakipcalc[html]"'
 _TOP = 48.0  # below the standalone file's title and period
 
 
@@ -38,20 +37,9 @@ def render_tree_svg(spec: Spec, report: EvaluationReport, *, locale: Locale = "i
     ``report`` is ``evaluate(spec, period=...)``: it gives each node its
     achievement and band. Raises ImportError when Jinja2 is not installed.
     """
-    try:
-        import jinja2
-    except ImportError as exc:
-        raise ImportError(_JINJA_MISSING) from exc
     if locale not in ("id", "en"):
         raise ValueError(f"unknown locale {locale!r}: use 'id' or 'en'")
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("sakipcalc", "render/templates"),
-        autoescape=True,  # every name in a spec is untrusted
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    environment.filters["px"] = coordinate
+    environment = template_environment(what="the performance tree", keep_trailing_newline=False)
     macros = environment.get_template("tree.html.j2").module
-    document = str(macros.tree_document(tree_for_report(spec, report, locale), _TOP))  # type: ignore[attr-defined]
+    document = str(macros.tree_document(tree_for_report(spec, report, locale), _TOP))
     return document.strip() + "\n"
