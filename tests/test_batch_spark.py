@@ -86,7 +86,12 @@ def test_spark_sql_has_no_inexact_or_duckdb_only_construct() -> None:
 
 
 def test_materialized_layer_becomes_a_view_of_its_own() -> None:
-    compiled = spark_plan(build_plan(_example_spec()).text, {"batch_data": "p_batch_data"})
+    # The current plan has no MATERIALIZED layer; the mechanism is held on a small one.
+    duckdb_sql = (
+        "WITH layer AS MATERIALIZED (SELECT unit, value FROM batch_data) "
+        "SELECT unit FROM layer WHERE value > 0"
+    )
+    compiled = spark_plan(duckdb_sql, {"batch_data": "p_batch_data"})
     assert len(compiled.stages) == 1
     view, _ = compiled.stages[0]
     assert view.startswith("p_")

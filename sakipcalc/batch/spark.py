@@ -50,6 +50,9 @@ DEFAULT_MASTER = "local[*]"
 EXACT_CONF = {
     "spark.sql.ansi.enabled": "true",
     "spark.sql.decimalOperations.allowPrecisionLoss": "false",
+    # The plan nests one expression per formula shape; resolving it takes Spark's
+    # analyzer more than its default 100 passes (it stops with an error, never a guess).
+    "spark.sql.analyzer.maxIterations": "1000",
 }
 _TABLES = ("batch_data", "batch_units", "batch_periods", "batch_targets")
 # Spark's error conditions for a value that leaves DECIMAL(38) or a cast's range.

@@ -123,6 +123,10 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
         if name == "list_position":
             return exp.ArrayPosition(this=node.expressions[0], expression=node.expressions[1])
         raise SparkUnsupported(f"the plan calls {node.name}(), which has no Spark translation")
+    if isinstance(node, exp.Bracket) and len(node.expressions) == 1:
+        # DuckDB's list[i] counts from 1 and gives NULL past the end; Spark's [i] counts
+        # from 0 and fails past the end. try_element_at is 1-based and NULL past the end.
+        return exp.Anonymous(this="try_element_at", expressions=[node.this, node.expressions[0]])
     if isinstance(node, exp.IntDiv):
         return _int_div(node.this, node.expression)
     if isinstance(node, exp.Sign):
