@@ -13,7 +13,7 @@ from ._terminal import printable
 from ._types import Period
 from .engine import evaluate_quarters
 from .engine.quarters import QuarterlyReport
-from .i18n import Locale
+from .i18n import Locale, label
 
 __all__ = ["quarterly_for_report", "quarterly_output"]
 
@@ -38,14 +38,12 @@ def quarterly_output(
     spec: Spec, period: str, args: argparse.Namespace, stdout: TextIO, stderr: TextIO
 ) -> int:
     """Evaluate the four quarters of ``period`` (a year) and write them in ``args.format``."""
-    if not Period(period).is_year:
-        stderr.write(
-            f"sakipcalc: --quarters shows the four quarters of a year side by side; give the "
-            f"year (--period {period[:4]}), not the quarter {period}\n"
-        )
-        return EXIT_USAGE
     fmt = args.format
     locale: Locale = args.locale or ("id" if fmt == "html" else "en")
+    if not Period(period).is_year:
+        said = label("cli_quarters_need_year", locale).format(year=period[:4], period=period)
+        stderr.write(f"sakipcalc: {said}\n")
+        return EXIT_USAGE
     report = evaluate_quarters(spec, year=period)
     from . import render
 

@@ -328,7 +328,7 @@ def test_the_section_embeds_escaped(spec: sakipcalc.Spec, tmp_path: Path) -> Non
     assert str(section).startswith('<section class="quarterly" id="quarterly">')
     assert "<script>" not in section
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in section
-    assert "Grafik 3.5" in re.sub(r"<[^>]+>", "", section)
+    assert "Grafik 5" in re.sub(r"<[^>]+>", "", section)
     assert '<svg class="chart" id="chart-quarters"' in section
 
 
@@ -430,6 +430,14 @@ def test_cli_refuses_a_quarter_period() -> None:
     assert result.err == (
         "sakipcalc: --quarters shows the four quarters of a year side by side; give the "
         "year (--period 2023), not the quarter 2023-Q2\n"
+    )
+    indonesian = run_cli(
+        "evaluate", str(EXAMPLE), "--period", "2023-Q2", "--quarters", "--locale", "id"
+    )
+    assert (indonesian.code, indonesian.err) == (
+        2,
+        "sakipcalc: --quarters menampilkan keempat triwulan satu tahun berdampingan; "
+        "berikan tahunnya (--period 2023), bukan triwulan 2023-Q2\n",
     )
 
 

@@ -107,7 +107,7 @@ def _row(number: int, row: QuarterlyIndicator, locale: Locale) -> QuarterlyRow:
 def quarterly_view(
     report: QuarterlyReport, locale: Locale = "id", *, figure_number: int = 1
 ) -> QuarterlyView:
-    """The view the quarterly templates draw; ``figure_number`` numbers its chart (Gambar 3.n)."""
+    """The view the quarterly templates draw; ``figure_number`` numbers its chart (Grafik n, as the report numbers its charts)."""
     keys = (
         "no",
         "indicator",
