@@ -10,18 +10,16 @@ pixels below are worked out from these numbers, not read from the output.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_support import browser_or_skip, open_chromium, print_mode
 from conftest import ROOT, TANAH_LAUT_SPEC, run_cli
 from test_render_html import Node, body_rows, parse
 from test_render_print import (
-    CHROMEDRIVER,
-    CHROMIUM,
     OVERFLOWING_CELLS,
     PAGE_HEIGHT,
     PAGE_WIDTH,
@@ -389,40 +387,14 @@ def printed_with_quarters(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Any]:
     """The quarterly example's 2023 report, quarterly section embedded, in A4 print mode."""
-    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
-    if missing:
-        if os.environ.get("SAKIPCALC_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"headless Chromium is not installed: {missing}")
-        pytest.skip(f"headless Chromium is not installed: {missing}")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
+    browser_or_skip()
     spec, report, quarters = quarterly
     directory = tmp_path_factory.mktemp("print-quarters")
     page = directory / "report.html"
     page.write_text(render_html(report, spec=spec, quarterly=quarters), encoding="utf-8")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--no-first-run",
-        "--hide-scrollbars",
-        f"--user-data-dir={directory / 'profile'}",
-    ):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    driver = open_chromium(directory / "profile")
     try:
-        driver.set_page_load_timeout(60)
-        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
-        driver.execute_cdp_cmd(
-            "Emulation.setDeviceMetricsOverride",
-            {"width": PAGE_WIDTH, "height": PAGE_HEIGHT, "deviceScaleFactor": 1, "mobile": False},
-        )
+        print_mode(driver, PAGE_WIDTH, PAGE_HEIGHT)
         driver.get(page.as_uri())
         yield driver
     finally:

@@ -7,13 +7,13 @@ files pin the layout of each format.
 from __future__ import annotations
 
 import io
-import os
 import re
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
+from browser_support import browser_or_skip, open_chromium
 from conftest import ROOT, Golden, run_cli
 
 import sakipcalc
@@ -454,36 +454,12 @@ def test_decimals_reach_the_sheet_unchanged(example: QuarterlyReport) -> None:
 
 # ------------------------------------------------------------------ in a real browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-
 
 def test_the_page_fits_a4_in_headless_chromium(example: QuarterlyReport, tmp_path: Path) -> None:
-    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
-    if missing:
-        reason = "headless Chromium is not installed: " + ", ".join(missing)
-        if os.environ.get("SAKIPCALC_REQUIRE_BROWSER") == "1":
-            pytest.fail(reason + " (SAKIPCALC_REQUIRE_BROWSER=1)")
-        pytest.skip(reason)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
+    browser_or_skip()
     page = tmp_path / "triwulan.html"
     page.write_text(render_quarters_html(example, locale="id"), encoding="utf-8")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--no-first-run",
-        f"--user-data-dir={tmp_path / 'profile'}",
-    ):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    driver = open_chromium(tmp_path / "profile")
     try:
         # A4 landscape less the stylesheet's 14 mm margins, at 96 dpi: about 1017 px wide.
         driver.set_window_size(1017, 900)

@@ -14,7 +14,6 @@ nothing). Without Chromium it is skipped, unless ``SAKIPCALC_REQUIRE_BROWSER=1``
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from collections.abc import Iterator
@@ -24,6 +23,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import browser_support
 import pytest
 from conftest import ROOT, SPECS, TANAH_LAUT_SPEC, Golden
 
@@ -37,8 +37,6 @@ from sakipcalc.render._html_style import colour as _colour
 from sakipcalc.render._html_style import ink as _ink
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 CHART_IDS = ("chart-target", "chart-categories", "chart-trend", "chart-absorption")
 
 # A small agency: a formula indicator with history and an end target, a
@@ -641,52 +639,23 @@ def test_long_labels_are_cut_to_fit() -> None:
 # ----------------------------------------------------------- real browser
 
 
-def _browser_or_skip() -> None:
-    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
-    if missing:
-        reason = "headless Chromium is not installed: " + ", ".join(missing)
-        if os.environ.get("SAKIPCALC_REQUIRE_BROWSER") == "1":
-            pytest.fail(reason + " (SAKIPCALC_REQUIRE_BROWSER=1)")
-        pytest.skip(reason)
-
-
 def test_a_missing_browser_skips_unless_required(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(sys.modules[__name__], "CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.setattr(browser_support, "CHROMIUM", tmp_path / "no-chromium")
     monkeypatch.delenv("SAKIPCALC_REQUIRE_BROWSER", raising=False)
     with pytest.raises(pytest.skip.Exception, match="no-chromium"):
-        _browser_or_skip()
+        browser_support.browser_or_skip()
     monkeypatch.setenv("SAKIPCALC_REQUIRE_BROWSER", "1")
     with pytest.raises(pytest.fail.Exception, match="SAKIPCALC_REQUIRE_BROWSER=1"):
-        _browser_or_skip()
+        browser_support.browser_or_skip()
 
 
 def test_report_renders_in_headless_chromium(tanah_laut_html: str, tmp_path: Path) -> None:
-    _browser_or_skip()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
     page = tmp_path / "report.html"
     page.write_text(tanah_laut_html, encoding="utf-8")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--user-data-dir={tmp_path / 'profile'}",
-    ):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    driver = browser_support.open_chromium(tmp_path / "profile")
     try:
-        driver.set_page_load_timeout(60)
         driver.set_window_size(1280, 1000)
         driver.get(page.as_uri())
         script = driver.execute_script

@@ -29,20 +29,18 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_support import browser_or_skip, open_chromium, print_mode
 from conftest import GOLDEN, TANAH_LAUT_SPEC
 
 import sakipcalc
 from sakipcalc.render._html import render_html
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 BOXES_GOLDEN = GOLDEN / "print" / "tanah-laut-boxes.json"
 
@@ -53,51 +51,18 @@ TOLERANCE_PX = 24  # a landmark may move this much (fonts differ slightly betwee
 TOLERANCE_SHARE = 0.02  # … or this share of its distance from the top (drift adds up)
 
 
-def _browser_or_skip() -> None:
-    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
-    if missing:
-        reason = "headless Chromium is not installed: " + ", ".join(missing)
-        if os.environ.get("SAKIPCALC_REQUIRE_BROWSER") == "1":
-            pytest.fail(reason + " (SAKIPCALC_REQUIRE_BROWSER=1)")
-        pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """The Tanah Laut report (with its tree) open in headless Chromium in A4 print mode."""
-    _browser_or_skip()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
+    browser_or_skip()
     spec = sakipcalc.load(TANAH_LAUT_SPEC)
     report = sakipcalc.evaluate(spec, period="2022")
     directory = tmp_path_factory.mktemp("print")
     page = directory / "report.html"
     page.write_text(render_html(report, locale="id", spec=spec), encoding="utf-8")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--hide-scrollbars",
-        f"--user-data-dir={directory / 'profile'}",
-    ):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    driver = open_chromium(directory / "profile")
     try:
-        driver.set_page_load_timeout(60)
-        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
-        driver.execute_cdp_cmd(
-            "Emulation.setDeviceMetricsOverride",
-            {"width": PAGE_WIDTH, "height": PAGE_HEIGHT, "deviceScaleFactor": 1, "mobile": False},
-        )
+        print_mode(driver, PAGE_WIDTH, PAGE_HEIGHT)
         driver.get(page.as_uri())
         assert driver.execute_script("return document.readyState") == "complete"
         yield driver

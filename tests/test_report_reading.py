@@ -9,14 +9,15 @@ the engine.
 
 from __future__ import annotations
 
-import os
 import re
 from html import unescape
 from pathlib import Path
 
 import openpyxl
 import pytest
+from browser_support import browser_or_skip, open_chromium, print_mode
 from conftest import TANAH_LAUT_SPEC, run_cli
+from test_render_print import PAGE_HEIGHT, PAGE_WIDTH
 
 # The eselon IV indicators of the two Kasubag PKs: none has a realisation in 2022.
 ESELON_IV_IDS = (
@@ -231,39 +232,15 @@ return out;
 def test_no_word_breaks_mid_word_on_a4(tmp_path: Path) -> None:
     # "Permenso|s 9/2018" (national standard under the target) and "jml_dok_admin_baran|g"
     # broke on A4. CSS alone (word-break) does not show it; the glyphs' lines do.
-    chromium, chromedriver = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
-    if not (chromium.exists() and chromedriver.exists()):
-        if os.environ.get("SAKIPCALC_REQUIRE_BROWSER") == "1":
-            pytest.fail("headless Chromium is not installed")
-        pytest.skip("headless Chromium is not installed")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
+    browser_or_skip()
     page = tmp_path / "r.html"
     run_cli(
         "evaluate", str(TANAH_LAUT_SPEC), "--period", "2022", "--locale", "id",
         "--format", "html", "-o", str(page),
     )  # fmt: skip
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(chromium)
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--hide-scrollbars",
-        f"--user-data-dir={tmp_path / 'profile'}",
-    ):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(executable_path=str(chromedriver)), options=options)
+    driver = open_chromium(tmp_path / "profile")
     try:
-        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
-        # A4's printable width with print.css's 12 mm margins, as in test_render_print.
-        width = round((210 - 2 * 12) * 96 / 25.4)
-        driver.execute_cdp_cmd(
-            "Emulation.setDeviceMetricsOverride",
-            {"width": width, "height": 1009, "deviceScaleFactor": 1, "mobile": False},
-        )
+        print_mode(driver, PAGE_WIDTH, PAGE_HEIGHT)
         driver.get(page.as_uri())
         assert driver.execute_script(BROKEN_WORDS) == []
     finally:
